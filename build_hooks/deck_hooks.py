@@ -1,1 +1,175 @@
-"""MkDocs hook module (placeholder, filled in by its owner)."""
+"""MkDocs hooks for the decks: slides, notes, sections, the Present link and present pages.
+
+One Markdown file per deck in slides/ becomes a reading page (each slide a `<section>` with a
+stable anchor, notes collapsed) and a reveal.js page (present/<stem>/), plus present/ for the
+whole talk. The logic lives in plain modules (`slides.py`, `present.py`); this file only wires
+them to MkDocs events:
+
+    on_files           register build_hooks/assets/ and reveal.js dist as generated files;
+                       read every deck's front matter (for the nav order)
+    on_nav             order the decks by front-matter `order`, other pages after them
+    on_page_markdown   check a deck and rewrite it (slide markers, notes as a details block)
+    on_page_content    wrap slides in sections, add the Present link, keep the slides for later
+    on_post_build      write the present pages
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+
+from build_hooks import present, slides
+
+# Hooks ---------------------------------------------------------------------------------------
+
+
+def on_config(config):
+    _DECKS.clear()
+    _ORDER.clear()
+
+
+def on_files(files, config):
+    for src_uri, path in _assets(config):
+        if files.get_file_from_path(src_uri) is None:
+            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+    for file in files.documentation_pages():
+        if _is_deck(file):
+            try:
+                meta, _ = slides.parse_front_matter(file.content_string, _where(file, config))
+            except slides.SlideError as err:
+                raise PluginError(str(err)) from None
+            _ORDER[file.src_uri] = (meta["order"], meta["title"], file.src_uri)
+    return files
+
+
+def on_nav(nav, config, files):
+    nav.items.sort(key=_nav_key)  # stable: non-deck pages keep their relative order, after the decks
+    nav.pages = [p for p in _walk(nav.items) if isinstance(p, Page)]
+    for i, page in enumerate(nav.pages):  # the footer's previous/next links follow the new order
+        page.previous_page = nav.pages[i - 1] if i else None
+        page.next_page = nav.pages[i + 1] if i + 1 < len(nav.pages) else None
+    return nav
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not _is_deck(page.file):
+        return markdown
+    try:
+        deck = slides.split_slides(page.file.content_string, _where(page.file, config))
+    except slides.SlideError as err:
+        raise PluginError(str(err)) from None
+    page.meta["deck_slides"] = len(deck.slides)
+    return slides.to_markdown(deck)
+
+
+def on_page_content(html, page, config, files):
+    if not _is_deck(page.file) or "deck_slides" not in page.meta:
+        return html
+    where = _where(page.file, config)
+    try:
+        rendered = slides.split_rendered(html, page.meta["deck_slides"], where)
+    except slides.SlideError as err:
+        raise PluginError(str(err)) from None
+    stem = _stem(page.file)
+    _DECKS[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
+                                                 url=page.url, slides=rendered)
+    href = _present_url(stem, page.url, config)
+    link = (f'<a class="md-button md-button--primary deck-present-link" href="{href}" '
+            f'title="Open this deck in present mode at the slide you are reading">Present</a>\n')
+    return link + slides.wrap_sections(rendered)
+
+
+def on_post_build(config):
+    decks = [_DECKS[uri] for uri in sorted(_DECKS, key=lambda u: _ORDER.get(u, (0, "", u)))]
+    if not decks:
+        return
+    css = [str(u) for u in config["extra_css"] if not _is_reading_only(str(u))]
+    js = [_script(s) for s in config["extra_javascript"] if not _is_reading_only(str(s))]
+    theme = ((config["extra"] or {}).get("deck") or {}).get("theme", "white")
+    try:
+        present.write_present(config["site_dir"], decks, site_name=config["site_name"], css=css, js=js,
+                              theme=theme, favicon=str(config["theme"].get("favicon") or ""))
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: {err}") from None
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+
+def _is_deck(file) -> bool:
+    """A deck is a Markdown page written in slides/ (not a notebook, not a generated file)."""
+    return file.src_uri.endswith(".md") and file.generated_by is None
+
+
+def _stem(file) -> str:
+    return Path(file.src_uri).with_suffix("").as_posix().replace("/", "-")
+
+
+def _where(file, config) -> str:
+    """The deck's path as the user sees it ("slides/why.md"): relative to mkdocs.yml's folder."""
+    root = os.path.dirname(os.path.abspath(config["config_file_path"] or "mkdocs.yml"))
+    return os.path.relpath(file.abs_src_path, root) if file.abs_src_path else file.src_uri
+
+
+def _present_url(stem: str, page_url: str, config) -> str:
+    target = f"present/{stem}/" if config["use_directory_urls"] else f"present/{stem}/index.html"
+    depth = len([p for p in present.page_dir(page_url).split("/") if p])
+    return "../" * depth + target
+
+
+def _nav_key(item):
+    file = getattr(item, "file", None)
+    if file is not None and file.src_uri in _ORDER:
+        return (0, *_ORDER[file.src_uri])
+    return (1, 0, "", "")
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def _is_reading_only(url: str) -> bool:
+    return os.path.basename(url).startswith("reading.")
+
+
+def _script(entry) -> dict:
+    return {"path": str(entry), "type": getattr(entry, "type", ""),
+            "defer": getattr(entry, "defer", False), "async": getattr(entry, "async_", False)}
+
+
+def _assets(config):
+    """(site path, file) pairs to copy: our own assets, then reveal.js dist from node_modules."""
+    here = Path(__file__).resolve().parent
+    for path in sorted((here / "assets").rglob("*")):
+        if path.is_file():
+            yield f"{present.OWN}/{path.relative_to(here / 'assets').as_posix()}", path
+    roots = [Path(config["config_file_path"] or ".").resolve().parent, here.parent]
+    dist = next((r / "node_modules/reveal.js/dist" for r in roots if (r / "node_modules/reveal.js/dist").is_dir()),
+                None)
+    if dist is None:
+        raise PluginError("node_modules/reveal.js/dist not found: run `npm ci` (or `make deps`) next to "
+                          "mkdocs.yml to install reveal.js for present mode")
+    for rel in REVEAL_FILES:
+        if not (dist / rel).is_file():
+            raise PluginError(f"{dist / rel} is missing: reinstall reveal.js with `npm ci` (or `make deps`)")
+        yield f"{present.VENDOR}/{rel}", dist / rel
+    license_ = dist.parent / "LICENSE"
+    if license_.is_file():
+        yield f"{present.VENDOR}/LICENSE", license_
+
+
+# Data ----------------------------------------------------------------------------------------
+
+# reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
+REVEAL_FILES = ["reveal.js", "reveal.css", "reset.css", "theme/white.css", "theme/black.css", "plugin/notes.js"]
+
+_DECKS: dict[str, present.DeckPage] = {}       # src_uri -> the deck's rendered slides (this build)
+_ORDER: dict[str, tuple[int, str, str]] = {}   # src_uri -> (order, title, src_uri) from front matter

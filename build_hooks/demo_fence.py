@@ -1,10 +1,322 @@
-"""Placeholder: the `demo` fence (validator + formatter)."""
+"""The `demo` fence: a live Python widget with a useful static render made at build time.
+
+    ```demo sampling
+    prompt: "The cat sat on the"
+    top: 20
+    ```
+
+The first word after `demo` names the widget (sampling, ngram, tokenizer, beam, code); the
+body is YAML options, checked here. The fence renders to
+
+    <div class="demo" data-demo="NAME" data-state="static">  ...static render...  </div>
+
+which already shows the model's table, a generated sample or the tokens, with no JavaScript.
+widgets.js wakes it up: on the first interaction, one Web Worker per page runs the same
+`demos` package under Pyodide, and data-state goes loading -> ready (or error).
+
+Every model, corpus and reader string is escaped here (html.escape) and set with textContent
+in the browser: never HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import yaml
+
+from demos import web
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "slides"
+
+# Data -------------------------------------------------------------------------------------------
+
+PROMPT = "The cat sat on the"
+NUM = (int, float)
+# option: (types, default, check, hint)
+OPTIONS = {
+    "sampling": {
+        "prompt": (str, PROMPT, None, "a prompt string"),
+        "top": (int, 20, lambda v: 2 <= v <= 100, "an integer from 2 to 100 (how many candidates to show)"),
+        "temperature": (NUM, 1.0, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
+        "top_k": (int, 0, lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
+        "top_p": (NUM, 1.0, lambda v: 0 < v <= 1, "a number in (0, 1]"),
+        "seed": (int, 0, None, "an integer"),
+    },
+    "ngram": {
+        "corpus": (str, "corpus/coriolanus.txt", None, "a text file path relative to slides/"),
+        "n": (int, 4, lambda v: 1 <= v <= 6, "an integer from 1 to 6"),
+        "level": (str, "char", lambda v: v in ("char", "word"), '"char" or "word"'),
+        "temperature": (NUM, 1.0, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
+        "length": (int, 120, lambda v: 1 <= v <= 1000, "an integer from 1 to 1000"),
+        "prompt": (str, "", None, "a string to start from"),
+        "seed": (int, 0, None, "an integer"),
+    },
+    "tokenizer": {
+        "text": (str, "The cat sat on the mat. Ünïcödé, 日本語, emoji 😀, code: x  = f(42)", None, "a string"),
+    },
+    "beam": {
+        "prompt": (str, PROMPT, None, "a prompt string"),
+        "width": (int, 3, lambda v: 1 <= v <= 5, "an integer from 1 to 5"),
+        "depth": (int, 5, lambda v: 1 <= v <= 8, "an integer from 1 to 8"),
+        "seed": (int, 0, None, "an integer"),
+    },
+    "code": {
+        "prompt": (str, PROMPT, None, "a prompt string"),
+        "top": (int, 20, lambda v: 2 <= v <= 100, "an integer from 2 to 100"),
+        "temperature": (NUM, 0.8, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
+        "top_k": (int, 10, lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
+        "top_p": (NUM, 0.9, lambda v: 0 < v <= 1, "a number in (0, 1]"),
+    },
+}
+
+# The editable function of the `code` demo: the slide's version of sampling.distribution.
+CODE = '''def distribution(scores, temperature, top_k, top_p):
+    """Kept (index, probability) pairs, most probable first. Edit me and press Run."""
+    probs = softmax(scores, temperature)          # 1. temperature
+    ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+    if top_k:
+        ranked = ranked[:top_k]                   # 2. top-k
+    kept, mass = [], 0.0
+    total = sum(probs[i] for i in ranked)
+    for i in ranked:                              # 3. top-p: smallest set reaching p
+        kept.append(i)
+        mass += probs[i] / total
+        if mass >= top_p:
+            break
+    total = sum(probs[i] for i in kept)           # 4. renormalize
+    return [(i, probs[i] / total) for i in kept]
+'''
+
+
+class DemoError(ValueError):
+    """A bad demo fence; the message says what is wrong and how to fix it (no file:line yet)."""
+
+
+# Helpers: options ----------------------------------------------------------------------------
+
+
+def parse(kind: str, body: str) -> dict:
+    """Check a fence's kind and YAML body; return the options with defaults filled in.
+
+    Example:
+    >>> parse("beam", "width: 2")["width"], parse("beam", "")["depth"]
+    (2, 5)
+    >>> try: parse("beam", "wdth: 2")
+    ... except DemoError as err: print(err)
+    demo beam: unknown option `wdth`; known options: prompt, width, depth, seed
+    """
+    if kind not in OPTIONS:
+        raise DemoError(f"unknown demo `{kind or '(none)'}`; write one of: {', '.join(OPTIONS)} "
+                        "after the fence language, e.g. ```demo sampling")
+    try:
+        data = yaml.safe_load(body) if body.strip() else {}
+    except yaml.YAMLError as e:
+        raise DemoError(f"demo {kind}: the body is not valid YAML ({str(e).splitlines()[0]}); "
+                        "write one `option: value` per line") from None
+    if not isinstance(data, dict):
+        raise DemoError(f"demo {kind}: the body must be `option: value` lines, got {type(data).__name__}")
+    spec = OPTIONS[kind]
+    options = {}
+    for key, value in data.items():
+        if key not in spec:
+            raise DemoError(f"demo {kind}: unknown option `{key}`; known options: {', '.join(spec)}")
+        types, _, check, hint = spec[key]
+        if isinstance(value, bool) or not isinstance(value, types) or (check and not check(value)):
+            raise DemoError(f"demo {kind}: option `{key}` is {value!r}; it must be {hint}")
+        options[key] = value
+    for key, (_, default, _, _) in spec.items():
+        options.setdefault(key, default)
+    if kind == "ngram" and not (DOCS / options["corpus"]).is_file():
+        raise DemoError(f"demo ngram: corpus file slides/{options['corpus']} does not exist; "
+                        "put a text file under slides/ (e.g. slides/corpus/) and name it relative to slides/")
+    return options
+
+
+def kind_of(inputs: dict) -> str:
+    """The demo name from superfences' inputs: ```demo sampling gives {"sampling": "sampling"}."""
+    names = [k for k, v in inputs.items() if k == v]
+    return names[0] if len(names) == 1 else ""
+
+
+# Helpers: HTML -------------------------------------------------------------------------------
+
+e = html.escape
+
+
+def data_script(data) -> str:
+    """JSON for the browser inside <script type="application/json">; `</` can't close the tag."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return ('<script type="application/json" class="demo-data">'
+            + text.replace("</", "<\\/").replace("<!--", "<\\!--") + "</script>")
+
+
+def slider(name, label, lo, hi, step, value, shown=None) -> str:
+    shown = value if shown is None else shown
+    return (f'<label class="demo-field"><span>{e(label)}</span>'
+            f'<input type="range" name="{name}" min="{lo}" max="{hi}" step="{step}" value="{value}">'
+            f'<output>{e(str(shown))}</output></label>')
+
+
+def number(name, label, lo, hi, value) -> str:
+    return (f'<label class="demo-field"><span>{e(label)}</span>'
+            f'<input type="number" name="{name}" min="{lo}" max="{hi}" step="1" value="{value}"></label>')
+
+
+def percent(p: float) -> str:
+    return f"{p * 100:.1f}%"
+
+
+def hue(p: float) -> int:
+    """Red (0) for an unsure, low probability to green (120) for a sure one."""
+    return round(120 * max(0.0, min(1.0, p)))
+
+
+def bars(rows) -> str:
+    items = []
+    for r in rows:
+        num = percent(r["prob"]) if r["kept"] else f"cut ({percent(r['tempered'])})"
+        items.append(f'<li class="demo-bar" data-kept="{str(r["kept"]).lower()}" data-id="{r["id"]}" '
+                     f'style="--p:{r["prob"]:.4f};--hue:{hue(r["prob"])}"><span class="demo-label">{e(r["label"])}'
+                     f'</span><span class="demo-track"><span class="demo-fill"></span></span>'
+                     f'<span class="demo-num">{e(num)}</span></li>')
+    return f'<ol class="demo-bars">{"".join(items)}</ol>'
+
+
+def token_spans(tokens) -> str:
+    ids = json.dumps([t["id"] for t in tokens])
+    spans = "".join(f'<span class="demo-token" data-c="{k % 6}"><span class="demo-piece">{e(t["label"])}</span>'
+                    f'<span class="demo-id">{t["id"]}</span></span>' for k, t in enumerate(tokens))
+    return f'<div class="demo-tokens" data-token-ids="{e(ids)}">{spans}</div>'
+
+
+def shell(kind, title, data, controls, output, note="") -> str:
+    """The frame every widget shares: title, status line, controls, output, embedded data."""
+    return (f'<div class="demo demo-{kind}" data-demo="{kind}" data-state="static">'
+            f'<div class="demo-head"><span class="demo-title">{e(title)}</span>'
+            f'<span class="demo-status" role="status" aria-live="polite">Static preview: '
+            f'use a control to run it live (Python in your browser).</span></div>'
+            f'{data_script(data)}<div class="demo-controls">{controls}</div>'
+            f'<div class="demo-output">{output}</div>'
+            + (f'<p class="demo-note">{e(note)}</p>' if note else "") + "</div>")
+
+
+def temperature_slider(value) -> str:
+    """0 to 5 in steps of 0.1, then one last stop for infinity (5.1)."""
+    return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}")
+
+
+# Renderers: one per demo (data comes from snapshots passed in by demo_hooks) ------------------
+
+
+def render_sampling(o, next_tokens) -> str:
+    cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
+    rows = web.sampling_rows(cands, o["temperature"], o["top_k"], o["top_p"])
+    n = len(cands)
+    controls = (temperature_slider(o["temperature"])
+                + slider("top_k", "Top-k (0 = off)", 0, n, 1, o["top_k"])
+                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
+                + number("seed", "Seed", 0, 999999, o["seed"])
+                + '<button type="button" name="sample">Sample 8 tokens</button>')
+    output = bars(rows) + '<ol class="demo-draws" aria-label="sampled tokens"></ol>'
+    data = {"prompt": o["prompt"], "candidates": cands, "rest": next_tokens.get("rest", 0.0)}
+    note = (f"The model's {n} most likely next tokens ({percent(1 - next_tokens.get('rest', 0.0))} of its "
+            "probability), renormalized among themselves. Green: likely, red: unlikely; grey bars are cut.")
+    return shell("sampling", f"Next token after “{o['prompt']}”", data, controls, output, note)
+
+
+def render_code(o, next_tokens) -> str:
+    cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
+    result = web.run_code(CODE, cands, o["temperature"], o["top_k"], o["top_p"])
+    rows = [{"id": i, "label": r["label"], "kept": True, "prob": r["prob"], "tempered": r["prob"]}
+            for i, r in enumerate(result["rows"])]
+    controls = (f'<label class="demo-field demo-code-field"><span>Your sampling function (Python)</span>'
+                f'<textarea name="code" rows="16" spellcheck="false">{e(CODE)}</textarea></label>'
+                + temperature_slider(o["temperature"])
+                + slider("top_k", "Top-k (0 = off)", 0, len(cands), 1, o["top_k"])
+                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
+                + '<button type="button" name="run">Run</button>')
+    output = '<pre class="demo-error" hidden></pre>' + bars(rows)
+    data = {"prompt": o["prompt"], "candidates": cands}
+    return shell("code", f"Edit the sampler: next token after “{o['prompt']}”", data, controls, output,
+                 "softmax() and the other helpers of demos/sampling.py are available. "
+                 "A run that takes over 5 seconds is stopped.")
+
+
+def render_ngram(o) -> str:
+    corpus = (DOCS / o["corpus"]).read_text(encoding="utf-8")
+    model = web.ngram.NGram(o["n"], o["level"]).train(corpus)
+    out = web.ngram_output(o["prompt"], o["length"], o["temperature"], o["seed"], model=model)
+    level = "".join(f'<option value="{v}"{" selected" if v == o["level"] else ""}>{label}</option>'
+                    for v, label in (("char", "characters"), ("word", "words")))
+    controls = (f'<label class="demo-field demo-corpus-field"><span>Corpus (paste your own text)</span>'
+                f'<textarea name="corpus" rows="6" spellcheck="false">{e(corpus)}</textarea></label>'
+                + slider("n", "n", 1, 6, 1, o["n"])
+                + f'<label class="demo-field"><span>Tokens</span><select name="level">{level}</select></label>'
+                + temperature_slider(o["temperature"])
+                + number("length", "Length", 1, 1000, o["length"])
+                + number("seed", "Seed", 0, 999999, o["seed"])
+                + f'<label class="demo-field"><span>Start with</span><input type="text" name="prompt" '
+                  f'value="{e(o["prompt"])}"></label>'
+                + '<button type="button" name="generate">Generate</button>'
+                + '<button type="button" name="cancel" hidden>Cancel</button>'
+                + '<progress class="demo-progress" max="1" value="0" hidden></progress>')
+    output = (f'<pre class="demo-text">{e(out["text"])}</pre>'
+              f'<p class="demo-context">Next token after “<span class="demo-ctx">{e(out["context"])}</span>”:</p>'
+              + bars([{"id": k, "label": r["label"], "kept": True, "prob": r["prob"], "tempered": r["prob"]}
+                      for k, r in enumerate(out["next"])]))
+    data = {"n": o["n"], "level": o["level"]}
+    note = f"Trained at build time on slides/{o['corpus']} ({len(corpus):,} characters, {out['size']:,} distinct {o['n']}-grams)."
+    return shell("ngram", f"A {o['n']}-gram model", data, controls, output, note)
+
+
+def render_tokenizer(o, tokens) -> str:
+    controls = (f'<label class="demo-field demo-text-field"><span>Text</span>'
+                f'<input type="text" name="text" value="{e(o["text"])}"></label>')
+    output = token_spans(tokens) + f'<p class="demo-count">{len(tokens)} tokens</p>'
+    return shell("tokenizer", "The model's own tokenizer (SmolLM2, byte-level BPE)", {"text": o["text"]},
+                 controls, output)
+
+
+def render_beam(o, snapshot) -> str:
+    result = web.beam_rows(snapshot, o["width"], o["depth"], o["seed"])
+    controls = (slider("width", "Beam width", 1, o["width"], 1, o["width"])
+                + slider("depth", "Length (tokens)", 1, o["depth"], 1, o["depth"])
+                + number("seed", "Seed (sampled path)", 0, 999999, o["seed"]))
+    data = {"prompt": o["prompt"], "snapshot": {"expansions": snapshot["expansions"]}}
+    return shell("beam", f"Beam search after “{o['prompt']}”", data, controls, beam_table(result),
+                 "Replays the model's recorded choices: the top children of every prefix any search expands.")
+
+
+def beam_table(result) -> str:
+    rows = [("beam", b) for b in result["beams"]] + [("greedy", result["greedy"]), ("sampled", result["sampled"])]
+    body = "".join(f'<tr data-kind="{k}"><th scope="row">{k}</th><td class="demo-beam-text">{e(web.show(r["text"]))}</td>'
+                   f'<td class="demo-num">{r["logprob"]:.2f}</td><td class="demo-num">{percent(r["prob"])}</td></tr>'
+                   for k, r in rows)
+    return ('<table class="demo-beams"><thead><tr><th scope="col">path</th><th scope="col">continuation</th>'
+            f'<th scope="col">log-prob</th><th scope="col">prob</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+# Fence API (pymdown superfences) --------------------------------------------------------------
+
+RENDER = None   # set by demo_hooks: render(kind, options) -> html
 
 
 def validate(language, inputs, options, attrs, md):
-    options.update(inputs)
+    kind = kind_of(inputs)
+    try:
+        options.update(parse(kind, ""))       # the body is checked in format() and by the pre-scan
+    except DemoError:
+        return False
+    options["demo"] = kind
     return True
 
 
 def format(source, language, class_name, options, md, **kwargs):
-    return '<div class="demo"></div>'
+    kind = options.get("demo", "")
+    opts = parse(kind, source)
+    if RENDER is None:
+        return f'<div class="demo demo-{e(kind)}" data-demo="{e(kind)}" data-state="static"></div>'
+    return RENDER(kind, opts)

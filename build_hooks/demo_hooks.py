@@ -1,1 +1,157 @@
-"""MkDocs hook module (placeholder, filled in by its owner)."""
+"""MkDocs hooks for the live demos: Pyodide and the demos wheel, the `demo` fence's data.
+
+    on_config          point the fence at this build's renderer
+    on_files           build assets/vendor/pyodide/ (Pyodide core + demos wheel + custom lock)
+                       and assets/demos/vocab.json (the tokenizer's vocabulary, fetched on use)
+    on_page_markdown   pre-scan the page's demo fences: a bad one stops the build at file:line
+
+The logic lives in plain modules: build_hooks.wheel (packaging), build_hooks.demo_fence
+(options and static HTML), demos.web (the computations, shared with the browser).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from build_hooks import demo_fence, wheel
+
+log = logging.getLogger("mkdocs.build_hooks.demo_hooks")
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / ".cache" / "demos"
+VENDOR_URI = "assets/vendor/pyodide"
+VOCAB_URI = "assets/demos/vocab.json"
+OWN_ASSETS = ("widgets.js", "widgets.css", "deck-worker.mjs")
+
+# Hooks ---------------------------------------------------------------------------------------
+
+
+def on_config(config):
+    _STATE.update(where=None, lines=[], vocab_error=None, tokenizer=None)
+    demo_fence.RENDER = render
+
+
+def on_files(files, config):
+    try:
+        vendor = wheel.build_vendor(BUILD / "vendor")
+    except wheel.VendorError as err:
+        raise PluginError(f"live demos: {err}") from None
+    for path in sorted(vendor.iterdir()):
+        _add(files, config, f"{VENDOR_URI}/{path.name}", path)
+    for name in OWN_ASSETS:      # deck_hooks registers build_hooks/assets/; this only backs it up
+        _add(files, config, f"assets/deck/{name}", ROOT / "build_hooks" / "assets" / name)
+    try:
+        _add(files, config, VOCAB_URI, _vocab_file())
+    except Exception as err:     # needed only by a tokenizer widget: fail there, naming the page
+        _STATE["vocab_error"] = str(err)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.abs_src_path
+    where = f"{config['docs_dir'].rstrip('/').split('/')[-1]}/{page.file.src_uri}"
+    _STATE.update(where=where, lines=[])
+    if not src or not os.path.exists(src):
+        return markdown
+    from build_hooks.slides import find_fences
+
+    with open(src, encoding="utf-8") as f:
+        raw = f.read()
+    for fence in find_fences(raw):
+        if fence.lang != "demo":
+            continue
+        kind = fence.info.split()[0] if fence.info.split() else ""
+        try:
+            demo_fence.parse(kind, fence.body)
+        except demo_fence.DemoError as err:
+            raise PluginError(f"{where}:{fence.line}: {err}") from None
+        if fence.end_line is None:
+            raise PluginError(f"{where}:{fence.line}: the demo fence is never closed; end it with {fence.marker}")
+        _STATE["lines"].append(fence.line)
+    return markdown
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _add(files, config, src_uri: str, path: Path) -> None:
+    if files.get_file_from_path(src_uri) is None and path.exists():
+        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+
+
+def _where() -> str:
+    where = _STATE.get("where") or "a page"
+    lines = _STATE.get("lines") or []
+    return f"{where}:{lines.pop(0)}" if lines else where
+
+
+def snapshot(kind: str, params: dict, where: str) -> dict:
+    """H2's snapshot API; a build without the snapshot hook computes straight from the model."""
+    from build_hooks import snapshots
+
+    try:
+        snapshots.current()
+    except snapshots.SnapshotError:
+        from build_hooks import model as models
+        path = models.locate(models.choose())
+        return snapshots.compute(kind, snapshots.normalize(kind, params), path)
+    return snapshots.get(kind, params, where)
+
+
+def _vocab_file() -> Path:
+    """The GGUF's vocabulary as JSON (written only when it changed, atomically)."""
+    data = snapshot("vocab", {}, "the tokenizer demo's vocabulary (build_hooks/demo_hooks.py)")
+    text = json.dumps({k: data[k] for k in ("tokens", "merges", "token_type", "pre")},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+    target = BUILD / "vocab.json"
+    if not target.exists() or hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(text).digest():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(text)
+        os.replace(tmp, target)
+    return target
+
+
+def _tokenizer():
+    if _STATE.get("tokenizer") is None:
+        from demos.tokenizer import Tokenizer
+        if _STATE.get("vocab_error"):
+            raise RuntimeError(_STATE["vocab_error"])
+        _STATE["tokenizer"] = Tokenizer.from_vocab(json.loads((BUILD / "vocab.json").read_text(encoding="utf-8")))
+    return _STATE["tokenizer"]
+
+
+def render(kind: str, options: dict) -> str:
+    """The static HTML of one widget (the fence's format() calls this)."""
+    from demos import web
+
+    where = _where()
+    try:
+        if kind == "sampling":
+            return demo_fence.render_sampling(options, snapshot("next_tokens", {"prompt": options["prompt"],
+                                                                                "top": options["top"]}, where))
+        if kind == "code":
+            return demo_fence.render_code(options, snapshot("next_tokens", {"prompt": options["prompt"],
+                                                                            "top": options["top"]}, where))
+        if kind == "beam":
+            return demo_fence.render_beam(options, snapshot("beam", {"prompt": options["prompt"],
+                                                                     "width": options["width"],
+                                                                     "depth": options["depth"]}, where))
+        if kind == "tokenizer":
+            return demo_fence.render_tokenizer(options, web.tokenize(options["text"], _tokenizer()))
+        if kind == "ngram":
+            return demo_fence.render_ngram(options)
+    except PluginError:
+        raise
+    except Exception as err:
+        raise PluginError(f"{where}: demo {kind}: {err}") from None
+    raise PluginError(f"{where}: unknown demo `{kind}`")

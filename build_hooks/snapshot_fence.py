@@ -1,10 +1,236 @@
-"""Placeholder: the `snapshot` fence (validator + formatter)."""
+"""The `snapshot` fence: options in, HTML of what the model said out. Pure functions.
+
+    ```snapshot next_tokens
+    prompt: "The cat sat on the"
+    top: 10
+    ```
+
+The first word after `snapshot` is the kind; the body is YAML options (see
+build_hooks.snapshots.KINDS for each kind's options and defaults), plus the display option
+`caption`. Every model string is escaped (html.escape) and whitespace inside tokens is made
+visible (␣ for a space, ↵ for a newline, → for a tab).
+
+Example:
+>>> parse("next_tokens", 'prompt: "The cat sat on the"')
+('next_tokens', {'prompt': 'The cat sat on the'}, {})
+>>> visible(" cat\\n")
+'<span class="snap-ws" title="space">␣</span>cat<span class="snap-ws" title="newline">↵</span>'
+"""
+
+import html
+import math
+
+import yaml
+
+from build_hooks import snapshots
+
+DISPLAY = {"caption": str}
+FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
+# Set by the hook before each page is rendered: fence body -> "slides/x.md:LINE" (for messages).
+CONTEXT: dict = {"page": "?", "where": {}}
+
+
+def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
+    """Split a fence into (kind, model params, display options). Raises ValueError saying the fix."""
+    if not kind:
+        raise ValueError(f"a snapshot fence needs a kind after `snapshot`, one of: {', '.join(FENCE_KINDS)}")
+    if kind not in FENCE_KINDS:
+        raise ValueError(f"unknown snapshot kind `{kind}`; use one of: {', '.join(FENCE_KINDS)}")
+    try:
+        options = yaml.safe_load(body) if body.strip() else {}
+    except yaml.YAMLError as e:
+        raise ValueError(f"the options are not valid YAML ({str(e).splitlines()[0]}); write `key: value` lines") from None
+    if not isinstance(options, dict):
+        raise ValueError("the options must be `key: value` lines (YAML), e.g. `prompt: \"The cat sat on the\"`")
+    display = {k: options.pop(k) for k in list(options) if k in DISPLAY}
+    for k, typ in DISPLAY.items():
+        if k in display and not isinstance(display[k], typ):
+            raise ValueError(f"option `{k}` must be text")
+    snapshots.normalize(kind, options)      # raises ValueError naming the bad option
+    return kind, options, display
+
+
+def kind_of(options: dict) -> str | None:
+    """The kind from superfences' parsed info string: ```snapshot next_tokens -> {"next_tokens": ...}."""
+    kinds = [k for k in options if k in snapshots.KINDS]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+# Superfences entry points -----------------------------------------------------------------------
 
 
 def validate(language, inputs, options, attrs, md):
     options.update(inputs)
-    return True
+    return kind_of(inputs) is not None       # bad options are reported by the hook's pre-scan
 
 
 def format(source, language, class_name, options, md, **kwargs):
-    return '<div class="snapshot"></div>'
+    kind = kind_of(options)
+    kind, params, display = parse(kind, source)
+    where = CONTEXT["where"].get((kind, source.strip()), CONTEXT["page"])
+    return render(kind, snapshots.get(kind, params, where), display)
+
+
+# Rendering ------------------------------------------------------------------------------------
+
+WS = {" ": ("␣", "space"), "\n": ("↵", "newline"), "\t": ("→", "tab")}
+
+
+def visible(text: str) -> str:
+    """Escape a token and make its whitespace visible."""
+    if text == "":
+        return '<span class="snap-ws" title="empty">∅</span>'
+    out = []
+    for ch in text:
+        if ch in WS:
+            sym, name = WS[ch]
+            out.append(f'<span class="snap-ws" title="{name}">{sym}</span>')
+        else:
+            out.append(html.escape(ch))
+    return "".join(out)
+
+
+def plain(text: str) -> str:
+    """Escape running text (a prompt, a continuation): spaces stay spaces, newlines show as ↵."""
+    return html.escape(text).replace("\n", '<span class="snap-ws" title="newline">↵</span>')
+
+
+def pct(p: float) -> str:
+    """Example:
+    >>> pct(0.0733), pct(0.00004), pct(1.0)
+    ('7.3%', '0.004%', '100%')
+    """
+    if p >= 0.9995:
+        return "100%"
+    if p >= 0.001:
+        return f"{100 * p:.1f}%"
+    return f"{100 * p:.2g}%" if p > 0 else "0%"
+
+
+def hue(p: float) -> int:
+    """Red (0) for unsure to green (120) for sure; sqrt spreads out the small probabilities."""
+    return round(120 * math.sqrt(max(0.0, min(1.0, p))))
+
+
+def model_line(data: dict) -> str:
+    m = data.get("model") or {}
+    return html.escape(f"{m.get('name', '?')} ({m.get('quantization', '?')})")
+
+
+def figure(kind: str, body: str, caption: str, display: dict) -> str:
+    cap = html.escape(display["caption"]) if "caption" in display else caption
+    return (f'<figure class="snapshot snapshot-{kind.replace("_", "-")}">{body}'
+            f'<figcaption>{cap}</figcaption></figure>')
+
+
+def render(kind: str, data: dict, display: dict | None = None) -> str:
+    return RENDERERS[kind](data, display or {})
+
+
+def render_next_tokens(data, display):
+    rows = []
+    for rank, e in enumerate(data["top"], 1):
+        rows.append(
+            f'<tr><td class="snap-rank">{rank}</td><td><code class="snap-token">{visible(e["text"])}</code></td>'
+            f'<td class="snap-id">{e["id"]}</td><td class="snap-prob"><span class="snap-bar" '
+            f'style="--snap-p: {100 * e["prob"]:.2f}; --snap-hue: {hue(e["prob"])}"></span>'
+            f'<span class="snap-num">{pct(e["prob"])}</span></td>'
+            f'<td class="snap-logprob">{e["logprob"]:.2f}</td></tr>')
+    rows.append(f'<tr class="snap-rest"><td></td><td colspan="2">all other tokens</td><td class="snap-prob">'
+                f'<span class="snap-bar" style="--snap-p: {100 * data["rest"]:.2f}; --snap-hue: 230"></span>'
+                f'<span class="snap-num">{pct(data["rest"])}</span></td><td></td></tr>')
+    table = ('<table class="snap-table"><thead><tr><th>#</th><th>next token</th><th>id</th><th>probability</th>'
+             '<th>log p</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    cap = f'What comes after <q>{plain(data["prompt"])}</q>? {model_line(data)}'
+    return figure("next_tokens", table, cap, display)
+
+
+def token_button(step: dict) -> str:
+    """One generated token: coloured by probability, the number in its label, top-5 on hover/focus/click."""
+    alts = "".join(
+        f'<span class="snap-alt{" snap-chosen" if a["id"] == step["id"] else ""}">'
+        f'<code class="snap-token">{visible(a["text"])}</code> <span class="snap-num">{pct(a["prob"])}</span></span>'
+        for a in step["top"])
+    if all(a["id"] != step["id"] for a in step["top"]):
+        alts += (f'<span class="snap-alt snap-chosen"><code class="snap-token">{visible(step["text"])}</code> '
+                 f'<span class="snap-num">{pct(step["prob"])}</span> (chosen)</span>')
+    label = html.escape(f"{step['text']!r}: probability {pct(step['prob'])}")
+    unsure = " snap-unsure" if step["prob"] < 0.2 else ""
+    return (f'<button type="button" class="snap-tok{unsure}" style="--snap-hue: {hue(step["prob"])}" '
+            f'aria-expanded="false" aria-label="{label}">{plain(step["text"])}'
+            f'<span class="snap-tip" role="tooltip"><span class="snap-tip-p">p = {pct(step["prob"])}</span>'
+            f'<span class="snap-tip-h">top 5 at this step</span>{alts}</span></button>')
+
+
+def render_completion(data, display):
+    runs = []
+    for run in data["runs"]:
+        toks = "".join(token_button(s) for s in run["tokens"])
+        as_text = " · ".join(f'{html.escape(repr(s["text"]))} {pct(s["prob"])}' for s in run["tokens"])
+        runs.append(
+            f'<div class="snap-run"><div class="snap-run-label">{html.escape(run["label"])}</div>'
+            f'<p class="snap-completion"><span class="snap-prompt">{plain(data["prompt"])}</span>{toks}</p>'
+            f'<details class="snap-astext"><summary>probabilities as text</summary><p>{as_text}</p></details></div>')
+    cap = (f"Completions of <q>{plain(data['prompt'])}</q>, each token coloured by its probability "
+           f"(red unsure, green sure; hover, focus or click a token for its top-5 alternatives). {model_line(data)}")
+    return figure("completion", "".join(runs), cap, display)
+
+
+def render_tokens(data, display):
+    pieces = "".join(
+        f'<span class="snap-piece"><code class="snap-token">{visible(p)}</code><span class="snap-id">{i}</span></span>'
+        for i, p in zip(data["ids"], data["pieces"]))
+    cap = (f'<q>{plain(data["text"])}</q>: {len(data["text"])} characters, {len(data["ids"])} tokens. '
+           f'{model_line(data)}')
+    return figure("tokens", f'<div class="snap-pieces">{pieces}</div>', cap, display)
+
+
+def render_beam(data, display):
+    rows = []
+    for width, beams in data["beams"].items():
+        for j, b in enumerate(beams):
+            rows.append(f'<tr><td>{width if j == 0 else ""}</td><td>{plain(b["text"])}'
+                        f'</td></td><td class="snap-logprob">{b["logprob"]:.2f}</td>'
+                        f'<td class="snap-num">{pct(math.exp(b["logprob"]))}</td></tr>')
+    table = ('<table class="snap-table"><thead><tr><th>width</th><th>continuation</th><th>total log p</th>'
+             '<th>probability</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    cap = (f"Beam search from <q>{plain(data['prompt'])}</q>, depth {data['depth']}: the beams kept at widths "
+           f"1 to {data['width']} (width 1 is greedy). {model_line(data)}")
+    return figure("beam", table, cap, display)
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def render_model_card(data, display):
+    rows = [("name", data["name"]), ("by", data.get("organization")), ("license", data.get("license")),
+            ("architecture", data["architecture"]), ("parameters", f'{data["parameters"]:,}'),
+            ("layers", data["layers"]), ("context length", f'{data["context_length"]:,} tokens'),
+            ("vocabulary", f'{data["vocab_size"]:,} tokens ({data["tokenizer"]}, pre-tokenizer {data["pre_tokenizer"]})'),
+            ("quantization", f'{data["quantization"]}: {data["bits_per_weight"]:.2f} bits per weight on average'),
+            ("tensor types", ", ".join(f"{k} × {v}" for k, v in data["tensor_types"].items())),
+            ("file size", mb(data["file_size"]))]
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows if v is not None)
+    return figure("model_card", f'<table class="snap-table snap-card"><tbody>{body}</tbody></table>',
+                  "Read from the GGUF file's own metadata at build time.", display)
+
+
+def render_quant_study(data, display):
+    src = data["source"]
+    rows = [f'<tr><td>{html.escape(src["type"])} (source)</td><td>{mb(src["file_size"])}</td>'
+            f'<td>{src["bits_per_weight"]:.2f}</td><td>0</td><td>100%</td><td>{src["perplexity"]:.1f}</td></tr>']
+    for v in data["variants"]:
+        rows.append(f'<tr><td>{html.escape(v["type"])}</td><td>{mb(v["file_size"])}</td>'
+                    f'<td>{v["bits_per_weight"]:.2f}</td><td>{v["kl_mean_bits"]:.3f}</td>'
+                    f'<td>{100 * v["top1_agreement"]:.0f}%</td><td>{v["perplexity"]:.1f}</td></tr>')
+    table = ('<table class="snap-table"><thead><tr><th>type</th><th>file</th><th>bits / weight</th>'
+             '<th>KL from source (bits)</th><th>same top token</th><th>perplexity</th></tr></thead><tbody>'
+             + "".join(rows) + "</tbody></table>")
+    cap = (f'{html.escape(data["note"])} KL averaged over {len(data["prompts"])} prompts; perplexity on a '
+           f'{len(data["passage"].split())}-word passage. {model_line(data)}')
+    return figure("quant_study", table, cap, display)
+
+
+RENDERERS = {"next_tokens": render_next_tokens, "completion": render_completion, "tokens": render_tokens,
+             "beam": render_beam, "model_card": render_model_card, "quant_study": render_quant_study}

@@ -1,1 +1,113 @@
-"""MkDocs hook module (placeholder, filled in by its owner)."""
+"""MkDocs hooks for the build-time model: snapshot fences and figures.
+
+Thin on purpose: the logic lives in build_hooks.snapshots (cache), snapshot_fence (options,
+HTML) and figures (SVG). Everything that can fail (a bad fence, a stale snapshot with no
+model, a broken model file) fails in on_config / on_pre_build, BEFORE MkDocs cleans or writes
+the site, with `slides/x.md:LINE: what is wrong; how to fix`.
+"""
+
+import os
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from build_hooks import figures, snapshot_fence, snapshots
+from build_hooks.model import ModelError, choose
+from build_hooks.slides import find_fences
+
+# Hooks ----------------------------------------------------------------------------------------
+
+
+def on_config(config):
+    directory = os.environ.get("DECK_SNAPSHOTS") or Path(config.docs_dir) / "snapshots"
+    try:
+        snapshots.configure(directory, choose(config.extra))
+    except ModelError as e:
+        raise PluginError(f"{e}\n(snapshots and the site were left untouched)") from None
+    STATE.update(root=Path(config.config_file_path).parent, figures={})
+    return config
+
+
+def on_pre_build(config):
+    docs = Path(config.docs_dir)
+    requests, figure_refs = scan_docs(docs, STATE["root"])
+    progress = snapshots.current().progress
+    for i, (kind, params, where) in enumerate(requests, 1):
+        if progress:
+            progress(f"[{i}/{len(requests)}] {where}: {kind}")
+        fetch(kind, params, where)
+    cache = Path(os.environ.get("DECK_FIGURE_CACHE") or STATE["root"] / ".cache" / "figures")
+    for name in figures.NAMES:
+        where = figure_refs.get(name, f"figures/{name}.svg (build_hooks/figures.py)")
+        data = [fetch(kind, params, where) for kind, params in figures.needs(name)]
+        STATE["figures"][name] = figures.build(name, data, cache)
+
+
+def on_files(files, config):
+    for name, path in STATE["figures"].items():
+        files.append(File.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.abs_src_path
+    if not src or not src.endswith(".md"):
+        return markdown
+    rel = display_path(Path(src), STATE["root"])
+    where = {}
+    for fence, kind, params, display in snapshot_fences(Path(src).read_text("utf-8"), rel):
+        where[(kind, fence.body.strip())] = f"{rel}:{fence.line}"
+    snapshot_fence.CONTEXT = {"page": rel, "where": where}
+    return markdown
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+STATE: dict = {"root": Path.cwd(), "figures": {}}
+FIGURE_REF = re.compile(r"figures/([a-z_]+)\.svg")
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def snapshot_fences(text: str, rel: str):
+    """(fence, kind, params, display) for every snapshot fence; PluginError with file:line if bad."""
+    out = []
+    for fence in find_fences(text):
+        if fence.lang != "snapshot":
+            continue
+        kind = (fence.info.split() or [None])[0]
+        try:
+            out.append((fence, *snapshot_fence.parse(kind, fence.body)))
+        except ValueError as e:
+            raise PluginError(f"{rel}:{fence.line}: {e}") from None
+    return out
+
+
+def scan_docs(docs: Path, root: Path):
+    """Every snapshot the slides ask for, and the first slide referencing each figure."""
+    requests, figure_refs = [], {}
+    for path in sorted(docs.rglob("*.md")):
+        if "snapshots" in path.relative_to(docs).parts:
+            continue
+        rel = display_path(path, root)
+        text = path.read_text("utf-8")
+        for fence, kind, params, _ in snapshot_fences(text, rel):
+            requests.append((kind, params, f"{rel}:{fence.line}"))
+        for n, line in enumerate(text.splitlines(), 1):
+            for name in FIGURE_REF.findall(line):
+                figure_refs.setdefault(name, f"{rel}:{n}")
+    return requests, figure_refs
+
+
+def fetch(kind: str, params: dict, where: str) -> dict:
+    try:
+        return snapshots.get(kind, params, where)
+    except snapshots.SnapshotError as e:
+        raise PluginError(str(e)) from None

@@ -1,0 +1,40 @@
+// Reading view: the "Present" link opens present mode at the slide you are reading.
+//
+// Each slide is a <section class="slide" id="slide-..."> (build_hooks/deck_hooks.py); the present
+// page uses the same ids, so present/<deck>/#/<section-id> opens that slide.
+(function () {
+  "use strict";
+
+  function currentSection() {
+    // The last section whose top has scrolled above the first third of the window.
+    const sections = document.querySelectorAll("section.slide[id]");
+    let current = sections[0] || null;
+    for (const s of sections) {
+      if (s.getBoundingClientRect().top <= window.innerHeight / 3) current = s;
+      else break;
+    }
+    return current;
+  }
+
+  function update() {
+    const section = currentSection();
+    for (const link of document.querySelectorAll("a.deck-present-link")) {
+      const base = link.getAttribute("href").split("#")[0];
+      link.setAttribute("href", section ? base + "#/" + section.id : base);
+    }
+  }
+
+  let pending = false;
+  window.addEventListener("scroll", function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; update(); });
+  }, { passive: true });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("a.deck-present-link")) update();
+  }, true);
+  // Material's instant navigation (if enabled) swaps pages without a reload: document$ tells us.
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(update);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", update);
+  else update();
+})();

@@ -1,0 +1,340 @@
+// Live demos: wake up the static `demo` widgets with Python running in a Web Worker.
+//
+// Every widget (<div class="demo" data-demo="NAME" data-state="static">) arrives with a static
+// render made at build time. Nothing is fetched until a reader touches a widget (or a present-mode
+// slide with one is shown); then ONE module worker per page loads Pyodide and the demos package,
+// every widget shares it, and data-state goes loading -> ready (or error: the static render stays).
+// Model and reader strings are only ever set with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  const SCRIPT = document.currentScript;
+  const BASE = new URL(".", SCRIPT ? SCRIPT.src : location.href);   // assets/deck/, at any page depth
+  const CODE_TIME_LIMIT = 5000;       // ms before a runaway edit is stopped (worker restarted)
+  const CALL_TIME_LIMIT = 120000;     // ms for anything else (a 5 MB corpus trains in seconds)
+  const INF_STOP = 5.05;              // the temperature slider's last stop means infinity
+
+  // ------------------------------------------------------------------ the shared worker
+
+  const bridge = {
+    worker: null, ready: null, state: "idle", nextId: 1, pending: new Map(), boots: 0,
+
+    start() {
+      if (this.ready) return this.ready;
+      this.setState("loading", "Loading Python (Pyodide, about 6 MB)…");
+      this.ready = this.spawn().then(
+        (info) => { this.setState("ready", `Live: Python ${info.version} in your browser.`); return true; },
+        (err) => {
+          this.setState("error", `Live demo unavailable (${err.message}). The figures show the static preview.`);
+          throw err;
+        });
+      this.ready.catch(() => {});
+      return this.ready;
+    },
+
+    spawn() {
+      this.boots += 1;
+      try {
+        this.worker = new Worker(new URL("deck-worker.mjs", BASE), { type: "module" });
+      } catch (err) {
+        return Promise.reject(new Error("this browser can't start a module worker"));
+      }
+      this.worker.onmessage = (event) => this.receive(event.data);
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        this.failAll(new Error(event.message || "the Python worker failed to start"));
+      };
+      return this.send("init", {}, { timeout: CALL_TIME_LIMIT });
+    },
+
+    receive({ id, result, error, progress }) {
+      const job = this.pending.get(id);
+      if (!job) return;
+      if (progress !== undefined) { if (job.onProgress) job.onProgress(progress); return; }
+      this.pending.delete(id);
+      clearTimeout(job.timer);
+      if (error !== undefined) job.reject(new Error(error)); else job.resolve(result);
+    },
+
+    failAll(err) {
+      for (const job of this.pending.values()) { clearTimeout(job.timer); job.reject(err); }
+      this.pending.clear();
+    },
+
+    send(type, payload, { timeout = CALL_TIME_LIMIT, onProgress = null } = {}) {
+      const id = this.nextId++;
+      const promise = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => this.restart(id, timeout), timeout);
+        this.pending.set(id, { resolve, reject, timer, onProgress });
+      });
+      promise.id = id;
+      this.worker.postMessage({ id, type, payload });
+      return promise;
+    },
+
+    async call(type, payload, options) {
+      await this.start();
+      return this.send(type, payload, options);
+    },
+
+    cancel(target) {
+      if (this.worker) this.worker.postMessage({ id: this.nextId++, type: "cancel", payload: { target } });
+    },
+
+    // A request ran past its time limit (an endless loop in edited code): end the worker and
+    // start a fresh one. Every pending request fails with a message saying so.
+    restart(id, timeout) {
+      const job = this.pending.get(id);
+      if (!job) return;
+      this.worker.terminate();
+      this.failAll(new Error(`stopped after ${timeout / 1000} s (an endless loop?); Python restarted`));
+      this.ready = null;
+      this.start();
+    },
+
+    setState(state, message) {
+      this.state = state;
+      for (const widget of widgets) widget.setState(state, message);
+    },
+  };
+
+  // ------------------------------------------------------------------ DOM helpers (text only)
+
+  function el(tag, attrs = {}, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  const percent = (p) => `${(p * 100).toFixed(1)}%`;
+  const hue = (p) => Math.round(120 * Math.max(0, Math.min(1, p)));
+
+  function drawBars(list, rows) {
+    const items = rows.map((r) => {
+      const li = el("li", { class: "demo-bar", "data-kept": String(r.kept !== false), "data-id": String(r.id) });
+      li.style.setProperty("--p", r.prob.toFixed(4));
+      li.style.setProperty("--hue", String(hue(r.prob)));
+      li.append(el("span", { class: "demo-label" }, r.label));
+      const track = el("span", { class: "demo-track" });
+      track.append(el("span", { class: "demo-fill" }));
+      li.append(track);
+      const shown = r.kept === false ? `cut (${percent(r.tempered)})` : percent(r.prob);
+      li.append(el("span", { class: "demo-num" }, shown));
+      return li;
+    });
+    list.replaceChildren(...items);
+  }
+
+  // ------------------------------------------------------------------ one widget
+
+  class Widget {
+    constructor(root) {
+      this.root = root;
+      this.kind = root.dataset.demo;
+      const data = root.querySelector("script.demo-data");
+      this.data = data ? JSON.parse(data.textContent) : {};
+      this.status = root.querySelector(".demo-status");
+      this.busy = false;
+      this.again = false;
+      this.bindOutputs();
+      const wake = () => bridge.start();
+      for (const type of ["pointerdown", "keydown", "input", "change", "click"]) {
+        root.addEventListener(type, wake, { passive: true });
+      }
+      root.addEventListener("input", (event) => this.onInput(event));
+      root.addEventListener("change", (event) => this.onInput(event));
+      root.addEventListener("click", (event) => this.onClick(event));
+    }
+
+    control(name) { return this.root.querySelector(`[name="${name}"]`); }
+    value(name) { const c = this.control(name); return c ? c.value : undefined; }
+    number(name) { return Number(this.value(name)); }
+
+    temperature() {
+      const t = this.number("temperature");
+      return t >= INF_STOP ? "inf" : t;
+    }
+
+    // Each range input's <output> shows its value (∞ at the temperature slider's last stop).
+    bindOutputs() {
+      for (const input of this.root.querySelectorAll('input[type="range"]')) {
+        const out = input.parentElement.querySelector("output");
+        if (!out) continue;
+        const show = () => {
+          const v = Number(input.value);
+          out.textContent = input.name === "temperature" && v >= INF_STOP ? "∞"
+            : input.name === "top_k" && v === 0 ? "off" : String(v);
+        };
+        input.addEventListener("input", show);
+        show();
+      }
+    }
+
+    setState(state, message) {
+      this.root.dataset.state = state;
+      if (this.status) this.status.textContent = message;
+      // The first time Python is ready, redraw with the current settings. Not after a restart:
+      // that would run a runaway edit again.
+      if (state === "ready" && bridge.boots === 1) this.schedule();
+    }
+
+    setStatus(message) { if (this.status) this.status.textContent = message; }
+
+    onInput(event) {
+      const name = event.target.name;
+      if (!name || event.target.tagName === "TEXTAREA") return;   // big text: wait for the button
+      if (!(this.kind === "sampling" && name === "seed")) this.schedule();   // the seed only affects "sample"
+    }
+
+    onClick(event) {
+      const name = event.target.name;
+      if (event.target.tagName !== "BUTTON") return;
+      if (name === "cancel" && this.job) { bridge.cancel(this.job); return; }
+      if (name === "sample") this.run(() => this.sample());
+      else this.schedule();
+    }
+
+    // Coalesce: one request in flight per widget; the latest settings run when it returns.
+    schedule() {
+      if (bridge.state !== "ready") return;     // setState("ready") redraws with current settings
+      if (this.busy) { this.again = true; return; }
+      this.run(() => this.update());
+    }
+
+    async run(task) {
+      this.busy = true;
+      try { await task(); } catch (err) { this.showError(err); }
+      this.busy = false;
+      if (this.again) { this.again = false; this.schedule(); }
+    }
+
+    async update() {
+      const t0 = performance.now();
+      try {
+        await this[`update_${this.kind}`]();
+        this.root.dispatchEvent(new CustomEvent("demo-redraw", { detail: { ms: performance.now() - t0 } }));
+      } catch (err) {
+        this.showError(err);
+      }
+    }
+
+    showError(err) {
+      const box = this.root.querySelector(".demo-error");
+      if (box) { box.hidden = false; box.textContent = err.message; }
+      else this.setStatus(`Error: ${err.message}`);
+    }
+
+    samplingArgs() {
+      return { candidates: this.data.candidates, temperature: this.temperature(),
+               top_k: this.number("top_k"), top_p: this.number("top_p") };
+    }
+
+    async update_sampling() {
+      const rows = await bridge.call("call", { fn: "sampling_rows", kwargs: this.samplingArgs() });
+      drawBars(this.root.querySelector(".demo-bars"), rows);
+    }
+
+    async sample() {
+      await bridge.start();
+      const kwargs = { ...this.samplingArgs(), n: 8, seed: this.number("seed") || 0 };
+      const draws = await bridge.call("call", { fn: "sampling_draws", kwargs });
+      const list = this.root.querySelector(".demo-draws");
+      list.replaceChildren(...draws.map((d, k) =>
+        el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));
+    }
+
+    async update_code() {
+      const kwargs = { ...this.samplingArgs(), code: this.value("code") };
+      const box = this.root.querySelector(".demo-error");
+      let result;
+      try {
+        result = await bridge.call("call", { fn: "run_code", kwargs }, { timeout: CODE_TIME_LIMIT });
+      } catch (err) {
+        result = { error: err.message };
+      }
+      box.hidden = !result.error;
+      box.textContent = result.error || "";
+      if (result.rows) drawBars(this.root.querySelector(".demo-bars"), result.rows);
+    }
+
+    async update_ngram() {
+      const payload = {
+        corpus: this.value("corpus"), n: this.number("n"), level: this.value("level"),
+        prompt: this.value("prompt") || "", length: this.number("length") || 60,
+        temperature: this.temperature(), seed: this.number("seed") || 0,
+      };
+      const progress = this.root.querySelector(".demo-progress");
+      const cancel = this.control("cancel");
+      const onProgress = (p) => {
+        progress.hidden = false; cancel.hidden = false; progress.value = p;
+        this.setStatus(`Training on ${payload.corpus.length.toLocaleString()} characters… ${Math.round(p * 100)}%`);
+      };
+      try {
+        await bridge.start();
+        const promise = bridge.send("ngram", payload, { onProgress });
+        this.job = promise.id;
+        const out = await promise;
+        this.root.querySelector(".demo-text").textContent = out.text;
+        this.root.querySelector(".demo-ctx").textContent = out.context;
+        drawBars(this.root.querySelector(".demo-bars"), out.next);
+        this.setStatus(`Live: ${out.size.toLocaleString()} distinct ${payload.n}-grams.`);
+      } catch (err) {
+        this.setStatus(err.message === "cancelled" ? "Training cancelled." : `Error: ${err.message}`);
+      } finally {
+        progress.hidden = true; cancel.hidden = true; this.job = null;
+      }
+    }
+
+    async update_tokenizer() {
+      const tokens = await bridge.call("tokenize", { text: this.value("text") });
+      const box = this.root.querySelector(".demo-tokens");
+      box.dataset.tokenIds = JSON.stringify(tokens.map((t) => t.id));
+      box.replaceChildren(...tokens.map((t, k) => {
+        const span = el("span", { class: "demo-token", "data-c": String(k % 6) });
+        span.append(el("span", { class: "demo-piece" }, t.label), el("span", { class: "demo-id" }, String(t.id)));
+        return span;
+      }));
+      const count = this.root.querySelector(".demo-count");
+      if (count) count.textContent = `${tokens.length} tokens`;
+    }
+
+    async update_beam() {
+      const kwargs = { snapshot: this.data.snapshot, width: this.number("width"),
+                       depth: this.number("depth"), seed: this.number("seed") || 0 };
+      const result = await bridge.call("call", { fn: "beam_rows", kwargs });
+      const rows = [...result.beams.map((b) => ["beam", b]), ["greedy", result.greedy], ["sampled", result.sampled]];
+      this.root.querySelector(".demo-beams tbody").replaceChildren(...rows.map(([kind, r]) => {
+        const tr = el("tr", { "data-kind": kind });
+        const shown = r.text.replace(/ /g, "␣").replace(/\n/g, "↵");
+        tr.append(el("th", { scope: "row" }, kind), el("td", { class: "demo-beam-text" }, shown),
+          el("td", { class: "demo-num" }, r.logprob.toFixed(2)), el("td", { class: "demo-num" }, percent(r.prob)));
+        return tr;
+      }));
+    }
+  }
+
+  // ------------------------------------------------------------------ start
+
+  const widgets = [];
+
+  function init() {
+    for (const root of document.querySelectorAll(".demo[data-demo]")) {
+      if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root)); }
+    }
+    // Present mode: showing a slide that holds a widget starts Python, so it is ready when touched.
+    const reveal = window.Reveal;
+    if (widgets.length && reveal && typeof reveal.on === "function") {
+      const check = (event) => {
+        const slide = (event && event.currentSlide) || (reveal.getCurrentSlide && reveal.getCurrentSlide());
+        if (slide && slide.querySelector(".demo[data-demo]")) bridge.start();
+      };
+      reveal.on("slidechanged", check);
+      reveal.on("ready", check);
+      if (reveal.isReady && reveal.isReady()) check();
+    }
+  }
+
+  window.deckDemos = { bridge, widgets };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,223 @@
+"""What the browser widgets call: the demos, shaped into rows a page can draw.
+
+The build calls these same functions to make each widget's static render, and the
+Web Worker calls them under Pyodide when a reader moves a control. One code path:
+the numbers before and after Python starts in the browser come from the same lines.
+Every function takes and returns plain JSON-able values.
+"""
+
+import json
+import math
+import random
+import traceback
+
+from demos import beam, ngram, sampling
+from demos.tokenizer import Tokenizer
+
+STATE = {}   # per-worker memory: the trained n-gram model, the tokenizer
+
+
+def show(text):
+    """A token as readers should see it: spaces and newlines made visible.
+
+    Example:
+    >>> show(" cat"), show("\\n")
+    ('␣cat', '↵')
+    """
+    return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") or "∅"
+
+
+# --- sampling ------------------------------------------------------------------------------
+
+def parse_temperature(value):
+    """'inf' (the last stop of the slider) or a number >= 0."""
+    if value in ("inf", "∞", None) or (isinstance(value, float) and math.isinf(value)):
+        return sampling.INF
+    return max(0.0, float(value))
+
+
+def sampling_rows(candidates, temperature=1.0, top_k=0, top_p=1.0):
+    """Bars for every candidate: kept ones with their renormalized probability.
+
+    candidates: the snapshot's top list [{"id", "text", "logprob"}, ...].
+
+    Example:
+    >>> rows = sampling_rows([{"id": 5, "text": " a", "logprob": -0.1},
+    ...                       {"id": 9, "text": " b", "logprob": -2.5}], top_k=1)
+    >>> [(r["label"], r["kept"], r["prob"]) for r in rows]
+    [('␣a', True, 1.0), ('␣b', False, 0.0)]
+    """
+    scores = [c["logprob"] for c in candidates]
+    t = parse_temperature(temperature)
+    kept = dict(sampling.distribution(scores, t, int(top_k or 0), float(top_p)))
+    before = sampling.softmax(scores, t)     # what the cut tokens would have had
+    return [{"id": c["id"], "label": show(c["text"]), "kept": i in kept,
+             "prob": kept.get(i, 0.0), "tempered": before[i]} for i, c in enumerate(candidates)]
+
+
+def sampling_draws(candidates, temperature=1.0, top_k=0, top_p=1.0, n=8, seed=0):
+    """n seeded draws: [{"label", "u"}], where u is the uniform number each draw used."""
+    scores = [c["logprob"] for c in candidates]
+    draws = sampling.sample(scores, int(n), parse_temperature(temperature), int(top_k or 0), float(top_p), int(seed))
+    return [{"label": show(candidates[i]["text"]), "u": u} for i, u in draws]
+
+
+def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0):
+    """Run a reader's edited `distribution` and return its kept rows, or the error as text.
+
+    Example:
+    >>> run_code("def distribution(*a): return [(0, 1.0)]", [{"id": 1, "text": "x", "logprob": 0.0}])
+    {'rows': [{'label': 'x', 'prob': 1.0}]}
+    >>> run_code("def distribution(*a): return 1/0", [])["error"].splitlines()[-1]
+    'ZeroDivisionError: division by zero'
+    """
+    namespace = {name: getattr(sampling, name) for name in dir(sampling) if not name.startswith("__")}
+    try:
+        exec(compile(code, "<your code>", "exec"), namespace)
+        fn = namespace.get("distribution")
+        if not callable(fn):
+            return {"error": "Define a function named distribution(scores, temperature, top_k, top_p)."}
+        scores = [c["logprob"] for c in candidates]
+        kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p))
+        return {"rows": [{"label": show(candidates[i]["text"]), "prob": float(p)} for i, p in kept]}
+    except Exception:
+        lines = traceback.format_exc().splitlines()
+        keep = [ln for ln in lines if "demos/web.py" not in ln and "run_code" not in ln]
+        return {"error": "\n".join(keep[-6:])}
+
+
+# --- n-grams -------------------------------------------------------------------------------
+
+class Training:
+    """Train an n-gram model in slices so the worker can report progress and be cancelled.
+
+    Example:
+    >>> job = Training("abcabd" * 10, n=3, level="char", slice_chars=16)
+    >>> while job.step() < 1: pass
+    >>> job.model.next_counts("ab")
+    {'c': 10, 'd': 10}
+    """
+
+    def __init__(self, text, n=3, level="char", slice_chars=200_000):
+        self.text, self.pos, self.slice = text, 0, slice_chars
+        self.model = ngram.NGram(int(n), level)
+
+    def step(self):
+        end = min(len(self.text), self.pos + self.slice)
+        if self.model.level == "word" and end < len(self.text):
+            # never cut a word in two: move the slice end to the next whitespace
+            while end < len(self.text) and not self.text[end].isspace():
+                end += 1
+        self.model.train(self.text[self.pos:end])
+        self.pos = end
+        return 1.0 if self.pos >= len(self.text) else self.pos / len(self.text)
+
+
+def ngram_start(text, n=3, level="char"):
+    """Begin training on a corpus; the worker then calls ngram_step() until it returns 1.0."""
+    STATE["training"] = Training(text, n, level)
+    return 0.0
+
+
+def ngram_step():
+    job = STATE["training"]
+    done = job.step()
+    if done >= 1.0:
+        STATE["ngram"] = job.model
+    return done
+
+
+def ngram_output(prompt="", length=60, temperature=1.0, seed=0, top=8, model=None):
+    """A generated sample and the next-token distribution after it."""
+    model = model or STATE["ngram"]
+    text = model.generate(int(length), prompt, parse_temperature(temperature), int(seed))
+    context = ngram.tokenize(text, model.level)
+    nxt = model.next_tokens(context, parse_temperature(temperature), top=int(top))
+    return {"text": text, "next": [{"label": show(t), "prob": p} for t, p in nxt],
+            "context": show(ngram.detokenize(context[-(model.n - 1):], model.level)) if model.n > 1 else "",
+            "size": model.size()}
+
+
+# --- tokenizer -----------------------------------------------------------------------------
+
+def tokenizer_load(vocab_json):
+    """Build the tokenizer from the vocabulary JSON the worker fetched; returns its size."""
+    STATE["tokenizer"] = Tokenizer.from_vocab(json.loads(vocab_json))
+    return len(STATE["tokenizer"].tokens)
+
+
+def tokenize(text, tokenizer=None):
+    """[{"id", "label"}] for each token of text. A token holding part of a character (an emoji
+    is 4 bytes, often 2 tokens) is labelled with its bytes in hex.
+
+    Example:
+    >>> tokenize("ab", Tokenizer(["a", "b", "ab"], ["a b"]))
+    [{'id': 2, 'label': 'ab'}]
+    """
+    tok = tokenizer or STATE["tokenizer"]
+    return [{"id": i, "label": label(tok.piece_bytes(i))} for i in tok.encode(text)]
+
+
+def label(piece):
+    """A token's bytes as text, or as hex bytes when they are not whole UTF-8 characters.
+
+    Example:
+    >>> label(b" cat"), label("😀".encode()[:2])
+    ('␣cat', '⟨F0 9F⟩')
+    """
+    try:
+        return show(piece.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "⟨" + " ".join(f"{b:02X}" for b in piece) + "⟩"
+
+
+# --- beam search ---------------------------------------------------------------------------
+
+def beam_rows(snapshot, width=3, depth=5, seed=0):
+    """Beams of the given width and depth over a recorded `beam` snapshot, plus greedy and a sample.
+
+    Example:
+    >>> snap = {"expansions": {"": [{"id": 1, "text": "a", "logprob": -0.5}, {"id": 2, "text": "b", "logprob": -0.75}],
+    ...         "1": [{"id": 3, "text": "c", "logprob": -2.0}], "2": [{"id": 5, "text": "d", "logprob": -0.25}]}}
+    >>> [b["text"] for b in beam_rows(snap, 2, 2)["beams"]]
+    ['bd', 'ac']
+    """
+    expansions = snapshot["expansions"]
+    texts = {c["id"]: c["text"] for kids in expansions.values() for c in kids}
+    expand = beam.tree_expand(expansions)
+
+    def row(prefix, score):
+        return {"text": "".join(texts[i] for i in prefix), "ids": list(prefix), "logprob": score,
+                "prob": math.exp(score)}
+
+    beams = [row(p, s) for p, s in beam.beam_search(expand, int(width), int(depth))]
+    greedy = row(*beam.greedy(expand, int(depth)))
+    # a sampled path: draw each step among the recorded children (renormalized)
+    rng, prefix, score = random.Random(int(seed)), (), 0.0
+    for _ in range(int(depth)):
+        kids = expand(prefix)
+        if not kids:
+            break
+        kept = sampling.distribution([lp for _, lp in kids])
+        i, _ = sampling.draw(kept, rng)
+        prefix, score = prefix + (kids[i][0],), score + kids[i][1]
+    return {"beams": beams, "greedy": greedy, "sampled": row(prefix, score)}
+
+
+# --- the worker's single entry point -------------------------------------------------------
+
+API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, ngram_start, ngram_step, ngram_output,
+                                tokenizer_load, tokenize, beam_rows)}
+
+
+def call(name, kwargs_json):
+    """Call one API function with JSON arguments and return JSON: plain strings cross the
+    JavaScript/Python boundary, so no proxy objects leak (or need freeing) in the worker.
+
+    Example:
+    >>> call("sampling_rows", '{"candidates": [{"id": 1, "text": "a", "logprob": 0.0}]}')
+    '[{"id": 1, "label": "a", "kept": true, "prob": 1.0, "tempered": 1.0}]'
+    """
+    if name not in API:
+        raise ValueError(f"unknown demo function {name!r}")
+    return json.dumps(API[name](**json.loads(kwargs_json)))

@@ -1,0 +1,111 @@
+"""Shared fixtures: a real strict MkDocs build served under a subpath, and a real headless Chromium.
+
+- `built_site`: `mkdocs build --strict` of this repository into <tmp>/deck (once per session).
+- `site_url`: http://127.0.0.1:PORT/deck/ serving that build (GitHub Pages-like project subpath).
+- `browser`: Debian's Chromium driven by Playwright (never `playwright install`).
+- `page`: a fresh page that records console errors, page errors and any request leaving 127.0.0.1;
+  the test fails at teardown if a request left the machine or a page error happened.
+"""
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
+    """Run a real strict MkDocs build of this repo (or `config`) into `dest`."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)]
+    if config:
+        cmd += ["-f", str(config)]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+        ".json": "application/json", ".whl": "application/zip",
+    }
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_port) -> Path:
+    root = tmp_path_factory.mktemp("served")
+    dest = root / "deck"
+    result = mkdocs_build(dest, env={"SITE_URL": f"http://127.0.0.1:{site_port}/deck/"})
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site, site_port) -> str:
+    handler = functools.partial(QuietHandler, directory=str(built_site.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{site_port}/deck/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.offsite_requests = []
+    pg.page_errors = []
+    pg.console_errors = []
+
+    def on_request(req):
+        host = urlparse(req.url).hostname
+        if req.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host not in ("127.0.0.1",):
+            pg.offsite_requests.append(req.url)
+
+    pg.on("request", on_request)
+    pg.on("pageerror", lambda err: pg.page_errors.append(str(err)))
+    pg.on("console", lambda msg: msg.type == "error" and pg.console_errors.append(msg.text))
+    yield pg
+    context.close()
+    assert not pg.offsite_requests, f"requests left 127.0.0.1: {pg.offsite_requests}"
+    assert not pg.page_errors, f"page errors: {pg.page_errors}"

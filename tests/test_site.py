@@ -1,0 +1,156 @@
+"""Real strict MkDocs builds: the repo's site, and small variants built in tmp_path with `-f`."""
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+
+FRONT = "---\ntitle: {title}\nminutes: {minutes}\norder: {order}\n---\n"
+
+
+def deck_files(built: Path) -> list[str]:
+    """Deck stems of the repo (every Markdown file in slides/)."""
+    return sorted(p.stem for p in (ROOT / "slides").glob("*.md"))
+
+
+def variant(tmp_path: Path, decks: dict[str, str]) -> Path:
+    """A copy of mkdocs.yml that runs only deck_hooks, over the given decks; returns its path."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    text = re.sub(r"^  - build_hooks/(snapshot|demo)_hooks\.py.*\n", "", text, flags=re.M)
+    assert "deck_hooks.py" in text and "snapshot_hooks.py" not in text
+    (tmp_path / "mkdocs.yml").write_text(text)
+    (tmp_path / "build_hooks").symlink_to(ROOT / "build_hooks")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    for name, body in decks.items():
+        (slides / name).write_text(body)
+    return tmp_path / "mkdocs.yml"
+
+
+GOOD = {
+    "index.md": FRONT.format(title="Title deck", minutes=1, order=0) + "# The talk\n\nHello.\n",
+    # named so that alphabetical order (a-, b-) differs from front-matter order
+    "a-second.md": FRONT.format(title="Second", minutes=2, order=2) + "## Only slide\n\nText.\n",
+    "b-first.md": FRONT.format(title="First", minutes=3.5, order=1) + textwrap.dedent("""\
+        ## Intro
+
+        Some text.
+
+        Note:
+        Say hello *warmly*.
+
+        ---
+
+        ## Code with dashes
+
+        ```yaml
+        ---
+        a: 1
+        ```
+
+        | col | other |
+        |-----|-------|
+        | 1   | 2     |
+        ---
+
+        !!! tip "Admonition"
+            Inside.
+
+        ---
+
+        ## Intro
+
+        Same heading again.
+        """),
+}
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("variant")
+    config = variant(tmp, GOOD)
+    result = mkdocs_build(tmp / "site", config=config)
+    assert result.returncode == 0, result.stderr
+    return tmp / "site"
+
+
+def test_sections_anchors_notes_and_present_link(good_site):
+    html = (good_site / "b-first" / "index.html").read_text()
+    ids = re.findall(r'<section class="slide" id="([^"]+)"', html)
+    assert ids == ["slide-intro", "slide-code-with-dashes", "slide-intro_1"]
+    assert '<details class="note deck-notes">' in html and "<details open" not in html  # notes collapsed
+    assert "Say hello <em>warmly</em>" in html
+    assert 'class="admonition tip"' in html and "<table>" in html
+    assert re.search(r'<a class="[^"]*deck-present-link" href="\.\./present/b-first/"', html)
+    root = (good_site / "index.html").read_text()
+    assert re.search(r'<a class="[^"]*deck-present-link" href="present/index/"', root)
+
+
+def test_decks_follow_front_matter_order(good_site):
+    nav = (good_site / "index.html").read_text()
+    titles = [t for t in re.findall(r'md-nav__link[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', nav)]
+    assert titles.index("First") < titles.index("Second"), titles
+    talk = (good_site / "present" / "index.html").read_text()
+    decks = re.findall(r'data-deck="([^"]+)"', talk)
+    assert decks == ["index", "b-first", "b-first", "b-first", "a-second"]
+    # the footer's next link follows the same order
+    first = (good_site / "b-first" / "index.html").read_text()
+    assert re.search(r'<a href="\.\./a-second/" class="md-footer__link md-footer__link--next"', first)
+
+
+def test_present_pages_and_generated_files(good_site):
+    for rel in ["present/index.html", "present/b-first/index.html", "present/a-second/index.html",
+                "assets/vendor/reveal/reveal.js", "assets/vendor/reveal/reveal.css",
+                "assets/vendor/reveal/theme/white.css", "assets/vendor/reveal/plugin/notes.js",
+                "assets/deck/deck.css", "assets/deck/reading.js", "assets/deck/present.css",
+                "assets/deck/present.js"]:
+        assert (good_site / rel).is_file(), rel
+    page = (good_site / "present" / "b-first" / "index.html").read_text()
+    assert page.count('<section class="slide"') == 3
+    assert '<aside class="notes">' in page and "Say hello <em>warmly</em>" in page
+    assert 'href="../../assets/vendor/reveal/theme/white.css"' in page
+    assert "reading.js" not in page and 'href="../../assets/deck/deck.css"' in page
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing from another origin
+
+
+@pytest.mark.parametrize("bad, where, words", [
+    ("## A\n\n```python\nx = 1\n", "slides/bad.md:8:", "never closed"),
+    ("## A\n\n---\n\n---\n\n## C\n", "slides/bad.md:8:", "empty slide"),
+    (None, "slides/bad.md:3:", "did you mean `minutes`"),
+])
+def test_a_bad_deck_fails_the_strict_build_with_file_and_line(tmp_path, bad, where, words):
+    text = FRONT.format(title="Bad", minutes=1, order=5) + (bad or "# B\n")
+    if bad is None:
+        text = text.replace("minutes:", "minuts:")
+    config = variant(tmp_path, {**GOOD, "bad.md": text})
+    result = mkdocs_build(tmp_path / "site", config=config)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert where in out and words in out, out
+    assert not (tmp_path / "site" / "present").exists()  # nothing written half-way
+
+
+def test_missing_node_modules_says_what_to_run(tmp_path, monkeypatch):
+    config = variant(tmp_path, GOOD)
+    (tmp_path / "node_modules").unlink()
+    (tmp_path / "build_hooks").unlink()
+    # a real copy of the hooks, so the repo's node_modules is not found next to them either
+    import shutil
+    shutil.copytree(ROOT / "build_hooks", tmp_path / "build_hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    result = mkdocs_build(tmp_path / "site", config=config)
+    assert result.returncode != 0 and "npm ci" in result.stderr + result.stdout
+
+
+def test_the_repo_builds_strict_with_a_section_per_slide(built_site):
+    for stem in deck_files(built_site):
+        page = built_site / ("index.html" if stem == "index" else f"{stem}/index.html")
+        html = page.read_text()
+        sections = re.findall(r'<section class="slide" id="([^"]+)"', html)
+        assert sections and len(sections) == len(set(sections)), stem
+        assert "deck-present-link" in html, stem
+        present = (built_site / "present" / stem / "index.html").read_text()
+        assert re.findall(r'<section class="slide" id="([^"]+)"', present) == sections, stem
