@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
-from build_hooks import present, slides
+from build_hooks import present, sections, slides
 
 # Hooks ---------------------------------------------------------------------------------------
 
@@ -31,6 +31,9 @@ from build_hooks import present, slides
 def on_config(config):
     _DECKS.clear()
     _ORDER.clear()
+    if _theme(config) not in present.THEMES:  # fail before building anything
+        raise PluginError(f"mkdocs.yml: extra.deck.theme must be one of {', '.join(present.THEMES)} "
+                          f"(reveal.js themes whose fonts are embedded), got {_theme(config)!r}")
 
 
 def on_files(files, config):
@@ -48,6 +51,8 @@ def on_files(files, config):
 
 
 def on_nav(nav, config, files):
+    if config["nav"]:  # an explicit `nav:` in mkdocs.yml wins over front-matter order
+        return nav
     nav.items.sort(key=_nav_key)  # stable: non-deck pages keep their relative order, after the decks
     nav.pages = [p for p in _walk(nav.items) if isinstance(p, Page)]
     for i, page in enumerate(nav.pages):  # the footer's previous/next links follow the new order
@@ -63,7 +68,7 @@ def on_page_markdown(markdown, page, config, files):
         deck = slides.split_slides(page.file.content_string, _where(page.file, config))
     except slides.SlideError as err:
         raise PluginError(str(err)) from None
-    page.meta["deck_slides"] = len(deck.slides)
+    page.meta["deck_slides"] = [s.line for s in deck.slides]
     return slides.to_markdown(deck)
 
 
@@ -72,16 +77,13 @@ def on_page_content(html, page, config, files):
         return html
     where = _where(page.file, config)
     try:
-        rendered = slides.split_rendered(html, page.meta["deck_slides"], where)
+        rendered = sections.split_rendered(html, page.meta["deck_slides"], where)
     except slides.SlideError as err:
         raise PluginError(str(err)) from None
     stem = _stem(page.file)
     _DECKS[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
                                                  url=page.url, slides=rendered)
-    href = _present_url(stem, page.url, config)
-    link = (f'<a class="md-button md-button--primary deck-present-link" href="{href}" '
-            f'title="Open this deck in present mode at the slide you are reading">Present</a>\n')
-    return link + slides.wrap_sections(rendered)
+    return _present_links(stem, page, config) + sections.wrap_sections(rendered)
 
 
 def on_post_build(config):
@@ -90,12 +92,8 @@ def on_post_build(config):
         return
     css = [str(u) for u in config["extra_css"] if not _is_reading_only(str(u))]
     js = [_script(s) for s in config["extra_javascript"] if not _is_reading_only(str(s))]
-    theme = ((config["extra"] or {}).get("deck") or {}).get("theme", "white")
-    try:
-        present.write_present(config["site_dir"], decks, site_name=config["site_name"], css=css, js=js,
-                              theme=theme, favicon=str(config["theme"].get("favicon") or ""))
-    except ValueError as err:
-        raise PluginError(f"mkdocs.yml: {err}") from None
+    present.write_present(config["site_dir"], decks, site_name=config["site_name"], css=css, js=js,
+                          theme=_theme(config), favicon=str(config["theme"].get("favicon") or ""))
 
 
 # Helpers -------------------------------------------------------------------------------------
@@ -116,8 +114,24 @@ def _where(file, config) -> str:
     return os.path.relpath(file.abs_src_path, root) if file.abs_src_path else file.src_uri
 
 
+def _theme(config) -> str:
+    return ((config["extra"] or {}).get("deck") or {}).get("theme", "white")
+
+
+def _present_links(stem: str, page, config) -> str:
+    """The floating "Present" button (and "Present the talk" on the title deck); reading.js adds #/slide."""
+    links = (f'<a class="md-button md-button--primary deck-present-link" href="{_present_url(stem, page.url, config)}" '
+             f'title="Open this deck in present mode at the slide you are reading">Present</a>')
+    if page.is_homepage:  # the whole talk: there slide ids carry the deck's stem as a prefix
+        links = (f'<a class="md-button deck-present-link" href="{_present_url("", page.url, config)}" '
+                 f'data-slide-prefix="{stem}--" title="Present the whole talk, every deck in order">'
+                 f'Present the talk</a>\n' + links)
+    return f'<div class="deck-present-links">\n{links}\n</div>\n'
+
+
 def _present_url(stem: str, page_url: str, config) -> str:
-    target = f"present/{stem}/" if config["use_directory_urls"] else f"present/{stem}/index.html"
+    folder = f"present/{stem}/" if stem else "present/"
+    target = folder if config["use_directory_urls"] else folder + "index.html"
     depth = len([p for p in present.page_dir(page_url).split("/") if p])
     return "../" * depth + target
 

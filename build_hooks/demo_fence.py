@@ -147,10 +147,11 @@ e = html.escape
 
 
 def data_script(data) -> str:
-    """JSON for the browser inside <script type="application/json">; `</` can't close the tag."""
+    """JSON for the browser inside <script type="application/json">: every `<` is written as the
+    JSON escape \\u003c, so neither `</script>` nor `<!--` in a model or corpus string can end the tag."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return ('<script type="application/json" class="demo-data">'
-            + text.replace("</", "<\\/").replace("<!--", "<\\!--") + "</script>")
+            + text.replace("<", "\\u003c") + "</script>")
 
 
 def slider(name, label, lo, hi, step, value, shown=None) -> str:
@@ -170,8 +171,9 @@ def percent(p: float) -> str:
 
 
 def hue(p: float) -> int:
-    """Red (0) for an unsure, low probability to green (120) for a sure one."""
-    return round(120 * max(0.0, min(1.0, p)))
+    """Red (0) for an unsure, low probability to green (120) for a sure one (square root: the
+    usual next-token probabilities, 1 to 20 %, still get distinct colours)."""
+    return round(120 * max(0.0, min(1.0, p)) ** 0.5)
 
 
 def bars(rows) -> str:
@@ -186,7 +188,7 @@ def bars(rows) -> str:
 
 
 def token_spans(tokens) -> str:
-    ids = json.dumps([t["id"] for t in tokens])
+    ids = json.dumps([t["id"] for t in tokens], separators=(",", ":"))   # as JSON.stringify writes it
     spans = "".join(f'<span class="demo-token" data-c="{k % 6}"><span class="demo-piece">{e(t["label"])}</span>'
                     f'<span class="demo-id">{t["id"]}</span></span>' for k, t in enumerate(tokens))
     return f'<div class="demo-tokens" data-token-ids="{e(ids)}">{spans}</div>'

@@ -152,6 +152,7 @@ def render(kind: str, options: dict) -> str:
             return demo_fence.render_ngram(options)
     except PluginError:
         raise
-    except Exception as err:
-        raise PluginError(f"{where}: demo {kind}: {err}") from None
+    except Exception as err:       # a snapshot error already starts with `where`
+        message = str(err) if str(err).startswith(where.split(":")[0]) else f"{where}: demo {kind}: {err}"
+        raise PluginError(message) from None
     raise PluginError(f"{where}: unknown demo `{kind}`")

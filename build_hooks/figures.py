@@ -16,7 +16,6 @@ Example:
 import hashlib
 import importlib.metadata
 import json
-import math
 from pathlib import Path
 
 PROMPT = "The cat sat on the"
@@ -269,14 +268,14 @@ def draw_sora_patches(plt):
                 arrowprops={"arrowstyle": "->", "color": FG})
     ax.text(0.6, 0.15, "time: frames of the (compressed) video", fontsize=10, color=FG)
     ax.annotate("one spacetime patch\n= a few pixels × a few frames", xy=(x0 + c / 2, y0 + c / 2),
-                xytext=(4.9, 3.6), fontsize=10, color=FG, arrowprops={"arrowstyle": "->", "color": FG})
+                xytext=(5.0, 3.5), fontsize=10, color=FG, arrowprops={"arrowstyle": "->", "color": FG})
     ax.add_patch(FancyArrowPatch((5.4, 2.2), (6.7, 2.2), arrowstyle="-|>", mutation_scale=20, color=FG))
     ax.text(6.05, 2.45, "flatten", ha="center", fontsize=10, color=FG)
     for i in range(10):                                       # the token sequence
         ax.add_patch(Rectangle((7.0 + i * 0.52, 1.95), 0.44, 0.5, facecolor=ORANGE if i == 0 else BLUE,
                                alpha=0.85, edgecolor=FG))
     ax.text(7.0, 1.5, "a sequence of patch tokens → a diffusion transformer", fontsize=10, color=FG)
-    ax.text(7.0, 3.2, "like words in a sentence, but each token\nis a small cube of space and time", fontsize=10,
+    ax.text(7.0, 0.75, "like words in a sentence, but each token\nis a small cube of space and time", fontsize=10,
             color=FG)
     ax.text(0.0, 4.45, "Illustration after OpenAI, “Video generation models as world simulators” (15 Feb 2024): "
             "“spacetime patches of video and image latent codes”", fontsize=8.5, color=FG)

@@ -188,27 +188,54 @@ def hf_path(name: str, environ=os.environ) -> Path:
     raise ModelUnavailable(f"hf:{name} is not in the Hugging Face cache {cache}. {fix}")
 
 
+SHA_CACHE = Path(".cache") / "model-sha256.json"   # realpath|size|mtime -> digest, for big local models
+
+
 @functools.cache
 def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    stamp = f"{path}|{size}|{mtime_ns}"
+    try:
+        known = json.loads(SHA_CACHE.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if stamp in known:
+        return known[stamp]
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
-    return h.hexdigest()
+    known[stamp] = h.hexdigest()
+    try:
+        SHA_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        tmp = SHA_CACHE.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, indent=1, sort_keys=True))
+        os.replace(tmp, SHA_CACHE)
+    except OSError:
+        pass                                    # a read-only checkout: just hash again next time
+    return known[stamp]
 
 
 def sha256(path) -> str:
-    """The file's SHA-256 (memoized per path, size and mtime). Ollama blobs are named by it already.
+    """The file's SHA-256. Ollama and Hugging Face name their blobs by it: no hashing needed then.
+    Otherwise hashed once per (path, size, mtime) and remembered in .cache/model-sha256.json
+    (a 4 GB model takes seconds to hash: not on every `mkdocs serve` rebuild).
 
     Example:
     >>> sha256("/root/.ollama/models/blobs/sha256-f535f8...")[:6]   # doctest: +SKIP
     'f535f8'
     """
     path = Path(path)
-    if path.name.startswith("sha256-") and len(path.name) == 71:
-        return path.name[7:]
-    st = path.stat()
-    return _sha256(str(path.resolve()), st.st_size, st.st_mtime_ns)
+    real = path.resolve()
+    if real.name.startswith("sha256-") and _is_hex(real.name[7:]):          # ollama blobs/sha256-<hex>
+        return real.name[7:]
+    if real.parent.name == "blobs" and _is_hex(real.name):                   # HF cache blobs/<hex>
+        return real.name
+    st = real.stat()
+    return _sha256(str(real), st.st_size, st.st_mtime_ns)
+
+
+def _is_hex(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 def describe(path) -> dict:

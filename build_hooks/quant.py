@@ -92,7 +92,7 @@ def requantize(src: Path, dst: Path, qtype: str) -> None:
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = ftype
     params.allow_requantize = True          # the source is already quantized
-    params.nthread = 2
+    params.nthread = 1
     with quiet_stderr():            # llama.cpp prints a line per tensor it falls back on
         status = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), ctypes.byref(params))
     if status != 0:

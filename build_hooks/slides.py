@@ -30,7 +30,6 @@ Line numbers are always those of the raw file (1-based, front matter included), 
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass, field
 
@@ -200,13 +199,12 @@ def split_slides(text: str, path: str = "deck.md") -> Deck:
     """
     meta, first = parse_front_matter(text, path)
     lines = text.splitlines()
-    in_fence = {}  # raw line index -> True for every line inside (or on) a fence
+    in_fence = set()  # raw line indexes inside (or on) a fence
     for fence in find_fences(text):
         if fence.end_line is None:
             raise SlideError(path, fence.line, f"code fence {fence.marker}{fence.lang} is never closed; "
                              f"add a closing {fence.marker} line where its code ends")
-        for k in range(fence.line - 1, fence.end_line):
-            in_fence[k] = True
+        in_fence.update(range(fence.line - 1, fence.end_line))
 
     # Cut at every `---` line that is not in a fence and does not follow a table row.
     cuts = [first - 1]  # the closing front-matter line acts as the first cut
@@ -265,80 +263,3 @@ def to_markdown(deck: Deck) -> str:
             indented = "\n".join("    " + ln if ln.strip() else "" for ln in slide.notes.splitlines())
             out.append(f'??? note {NOTES_CLASS} "{NOTES_TITLE}"\n\n{indented}\n')
     return "\n".join(out)
-
-
-# ---------------------------------------------------------------- the rendered HTML
-
-MARKER_RE = re.compile(rf'<div class="{MARKER_CLASS}" data-slide="(\d+)" data-line="(\d+)"></div>\n?')
-NOTES_OPEN = f'<details class="note {NOTES_CLASS}">'
-DETAILS_TAG_RE = re.compile(r"<(/?)details\b")
-HEADING_ID_RE = re.compile(r'<h([1-6])[^>]*\bid="([^"]+)"')
-
-
-@dataclass
-class RenderedSlide:
-    id: str           # stable anchor: "slide-" + the first heading's id, or "slide-N"
-    html: str         # the slide's HTML, notes excluded
-    notes_html: str   # the notes' inner HTML ("" when none)
-    line: int         # first line in the raw file
-
-
-def split_rendered(page_html: str, expected: int | None = None, path: str = "deck.md") -> list[RenderedSlide]:
-    """Cut a rendered deck page at the slide markers; pull each slide's notes out of its details block.
-
-    Example: [s.id for s in split_rendered(markdown(to_markdown(deck)))] == ["slide-t", "slide-two"]
-    """
-    parts = MARKER_RE.split(page_html)  # [before, n1, line1, html1, n2, line2, html2, ...]
-    found = (len(parts) - 1) // 3
-    if expected is not None and found != expected:
-        raise SlideError(path, 1, f"{expected} slides written but {found} found after rendering; "
-                         "look for an unclosed HTML tag (such as `<div markdown>`) that swallows a `---`")
-    slides, seen = [], set()
-    for k in range(found):
-        n, line, chunk = int(parts[1 + 3 * k]), int(parts[2 + 3 * k]), parts[3 + 3 * k]
-        if k == 0:
-            chunk = parts[0] + chunk  # anything before the first marker belongs to slide 1
-        chunk, notes = _take_notes(chunk)
-        h = HEADING_ID_RE.search(chunk)
-        anchor = f"slide-{h[2]}" if h else f"slide-{n}"
-        while anchor in seen:
-            anchor = f"{anchor}-{n}"
-        seen.add(anchor)
-        slides.append(RenderedSlide(id=anchor, html=chunk.strip() + "\n", notes_html=notes, line=line))
-    return slides
-
-
-def _take_notes(chunk: str) -> tuple[str, str]:
-    """Remove the notes' details block from a slide's HTML; return (rest, notes inner HTML).
-
-    Example: _take_notes('<p>a</p><details class="note deck-notes"><summary>S</summary><p>n</p></details>')
-             == ("<p>a</p>", "<p>n</p>")
-    """
-    start = chunk.find(NOTES_OPEN)
-    if start < 0:
-        return chunk, ""
-    depth = 0
-    for m in DETAILS_TAG_RE.finditer(chunk, start):  # find the matching </details>, nesting allowed
-        depth += -1 if m[1] else 1
-        if depth == 0:
-            inner = chunk[start + len(NOTES_OPEN):m.start()]
-            inner = re.sub(r"^\s*<summary>.*?</summary>", "", inner, count=1, flags=re.S)
-            rest = chunk[:start] + chunk[m.end() + len(">"):]
-            return rest, inner.strip()
-    return chunk, ""
-
-
-def wrap_sections(slides: list[RenderedSlide]) -> str:
-    """The reading view: each slide a `<section class="slide" id=...>`, notes back as a collapsed block.
-
-    Example: wrap_sections([RenderedSlide("slide-a", "<h2>A</h2>", "", 6)])
-             == '<section class="slide" id="slide-a" data-line="6">\\n<h2>A</h2>\\n</section>\\n'
-    """
-    out = []
-    for s in slides:
-        notes = ""
-        if s.notes_html:
-            notes = (f'<details class="note {NOTES_CLASS}">\n<summary>{html.escape(NOTES_TITLE)}</summary>\n'
-                     f'{s.notes_html}\n</details>\n')
-        out.append(f'<section class="slide" id="{s.id}" data-line="{s.line}">\n{s.html}{notes}</section>\n')
-    return "".join(out)

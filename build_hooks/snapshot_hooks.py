@@ -65,10 +65,6 @@ def on_page_markdown(markdown, page, config, files):
 
 # Helpers --------------------------------------------------------------------------------------
 
-STATE: dict = {"root": Path.cwd(), "figures": {}}
-FIGURE_REF = re.compile(r"figures/([a-z_]+)\.svg")
-
-
 def display_path(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
@@ -111,3 +107,9 @@ def fetch(kind: str, params: dict, where: str) -> dict:
         return snapshots.get(kind, params, where)
     except snapshots.SnapshotError as e:
         raise PluginError(str(e)) from None
+
+
+# Data -----------------------------------------------------------------------------------------
+
+STATE: dict = {"root": Path.cwd(), "figures": {}}    # set in on_config: repo root, figure name -> SVG path
+FIGURE_REF = re.compile(r"figures/([a-z_]+)\.svg")

@@ -256,9 +256,15 @@ class Store:
         raw = dumps(doc)
         name = f"{kind}-{key[:16]}.json"
         atomic_write(self.dir / name, raw)
-        self.manifest["entries"][key] = {"file": name, "kind": kind, "params": canonical(params),
-                                         "model": self.model_info["sha256"], "sha256": sha256_bytes(raw)}
-        self.manifest["models"][self.choice.spec] = {"model": self.model_info, "llama_cpp_python": version}
+        entry = {"file": name, "kind": kind, "params": canonical(params),
+                 "model": self.model_info["sha256"], "sha256": sha256_bytes(raw)}
+        # Merge with what is on disk now: another build may have added entries meanwhile.
+        on_disk = self._load_manifest()
+        for manifest in (self.manifest, on_disk):
+            manifest["entries"][key] = entry
+            manifest["models"][self.choice.spec] = {"model": self.model_info, "llama_cpp_python": version}
+        self.manifest["entries"] = {**on_disk["entries"], **self.manifest["entries"]}
+        self.manifest["models"] = {**on_disk["models"], **self.manifest["models"]}
         self._save_manifest()
         return json.loads(raw)["data"]
 

@@ -71,7 +71,9 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0):
     >>> run_code("def distribution(*a): return 1/0", [])["error"].splitlines()[-1]
     'ZeroDivisionError: division by zero'
     """
-    namespace = {name: getattr(sampling, name) for name in dir(sampling) if not name.startswith("__")}
+    # the helpers of demos/sampling.py are there; distribution() itself must be the reader's
+    namespace = {name: getattr(sampling, name) for name in dir(sampling)
+                 if not name.startswith("__") and name != "distribution"}
     try:
         exec(compile(code, "<your code>", "exec"), namespace)
         fn = namespace.get("distribution")

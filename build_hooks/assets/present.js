@@ -33,6 +33,19 @@
     else document.documentElement.requestFullscreen().catch(function () {});
   });
 
+  // A slide taller than the stage (a long table, a big widget) shrinks to fit instead of being cut.
+  function fit(slide) {
+    if (!slide || !slide.classList.contains("slide")) return;
+    slide.style.zoom = "";
+    const over = slide.scrollHeight / Math.max(1, slide.clientHeight);
+    if (over > 1.01) slide.style.zoom = String(Math.max(0.5, 1 / over));
+  }
+  window.Reveal.on("ready", function () {
+    if (window.Reveal.isPrintView()) document.querySelectorAll(".slides section.slide").forEach(fit);
+    else fit(window.Reveal.getCurrentSlide());
+  });
+  window.Reveal.on("slidechanged", function (event) { fit(event.currentSlide); });
+
   // "Reading view" follows the current slide: back to the same slide's section in the reading page.
   const back = document.querySelector("a.deck-back");
   function follow() {

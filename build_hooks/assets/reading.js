@@ -20,7 +20,9 @@
     const section = currentSection();
     for (const link of document.querySelectorAll("a.deck-present-link")) {
       const base = link.getAttribute("href").split("#")[0];
-      link.setAttribute("href", section ? base + "#/" + section.id : base);
+      // On the title deck, "Present the talk" opens the whole talk, where ids carry the deck's prefix.
+      const prefix = link.getAttribute("data-slide-prefix") || "";
+      link.setAttribute("href", section ? base + "#/" + prefix + section.id : base);
     }
   }
 

