@@ -116,6 +116,8 @@ def custom_lock(wheel: Path, base_lock: Path) -> bytes:
     tmp_cached = cached.with_suffix(".tmp")
     tmp_cached.write_bytes(data)
     os.replace(tmp_cached, cached)
+    for old in sorted(CACHE.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-8]:   # keep the 8 newest
+        old.unlink(missing_ok=True)
     return data
 
 

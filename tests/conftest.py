@@ -53,6 +53,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the browser dropping a connection mid-response is not a test failure
+
+
 @pytest.fixture(scope="session")
 def site_port() -> int:
     return free_port()
@@ -70,7 +77,7 @@ def built_site(tmp_path_factory, site_port) -> Path:
 @pytest.fixture(scope="session")
 def site_url(built_site, site_port) -> str:
     handler = functools.partial(QuietHandler, directory=str(built_site.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
+    server = QuietServer(("127.0.0.1", site_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{site_port}/deck/"

@@ -97,17 +97,23 @@ def test_static_render_and_no_pyodide_before_interaction(page, built_site, site_
         assert widget.locator(".demo-beams tbody tr").count() >= 3
 
 
-def test_every_control_has_a_visible_label_and_is_keyboard_reachable(page, built_site, site_url):
-    urls, widget = open_demo(page, built_site, site_url, "sampling")
-    for kind in ("sampling", "code", "beam"):
-        w = page.locator(f'.demo[data-demo="{kind}"]').first
-        problems = w.evaluate("""root => [...root.querySelectorAll('input, select, textarea, button')].filter(c => {
+@pytest.mark.parametrize("kind", ["sampling", "ngram", "tokenizer", "beam", "code"])
+def test_every_control_has_a_visible_label_and_is_keyboard_reachable(page, built_site, site_url, kind):
+    urls, widget = open_demo(page, built_site, site_url, kind)
+    problems = widget.evaluate("""root => [...root.querySelectorAll('input, select, textarea, button')]
+        .filter(c => !c.hidden).filter(c => {
             const label = c.tagName === 'BUTTON' ? c.textContent : (c.labels && c.labels[0] && c.labels[0].textContent);
-            return !label || !label.trim() || c.tabIndex < 0 || c.disabled; }).map(c => c.name)""")
-        assert problems == [], f"{kind}: unlabelled or unreachable controls {problems}"
-    page.locator('.demo[data-demo="sampling"] input[name="temperature"]').focus()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "top_k"
+            const box = c.getBoundingClientRect();
+            return !label || !label.trim() || c.tabIndex < 0 || c.disabled || box.width === 0;
+        }).map(c => c.name)""")
+    assert problems == [], f"{kind}: unlabelled or unreachable controls {problems}"
+    # Tab walks through the widget's controls in order
+    controls = widget.evaluate("root => [...root.querySelectorAll('input, select, textarea, button')]"
+                               ".filter(c => !c.hidden).map(c => c.name)")
+    widget.locator(f'[name="{controls[0]}"]').focus()
+    for name in controls[1:]:
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == name
 
 
 # ------------------------------------------------------------------ live: sampling, code, beam
@@ -338,6 +344,8 @@ def test_phone_width_touch(browser, built_site, site_url):
         slider.tap()
         widget = page.locator('.demo[data-demo="sampling"]')
         page.wait_for_function("el => el.dataset.state !== 'static'", arg=widget.element_handle())
+        assert re.search(r"Loading Python|Live", widget.locator(".demo-status").text_content())
+        page.wait_for_function("el => el.dataset.state === 'ready'", arg=widget.element_handle(), timeout=READY)
         assert not offsite
     finally:
         context.close()

@@ -1,7 +1,8 @@
 // The live demos' Python: ONE module Web Worker per page runs Pyodide and the `demos` package.
 //
 // Protocol (quarto-live style): the page posts {id, type, payload}; the worker answers
-// {id, result} or {id, error}, and may send {id, progress} (0..1) before a long answer.
+// {id, result} or {id, error}, and may send {id, progress, stage} (progress 0..1) before a long
+// answer (booting Pyodide, training on a big corpus).
 //   init                         load Pyodide and the demos wheel (by name, from our own lock file)
 //   call      {fn, kwargs}       demos.web.<fn>(**kwargs), JSON in and out
 //   ngram     {corpus, n, level, prompt, length, temperature, seed}
@@ -23,8 +24,11 @@ function call(fn, kwargs) {
   return JSON.parse(web.call(fn, JSON.stringify(kwargs)));
 }
 
-async function boot() {
+// Boot in three visible steps; `report(fraction, stage)` tells the page where we are.
+async function boot(report) {
+  report(0.05, "the Pyodide loader");
   const { loadPyodide } = await import(new URL("pyodide.mjs", PYODIDE).href);
+  report(0.15, "the Python runtime (about 6 MB)");
   const pyodide = await loadPyodide({
     indexURL: PYODIDE.href,
     lockFileURL: new URL("pyodide-lock.json", PYODIDE).href,
@@ -32,6 +36,7 @@ async function boot() {
     stderr: () => {},
   });
   const problems = [];
+  report(0.9, "the demos package");
   await pyodide.loadPackage("deck-demos", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
   try {
     web = pyodide.pyimport("demos.web");
@@ -78,11 +83,12 @@ async function handle({ id, type, payload }) {
     cancelled.add(payload.target);
     return true;
   }
+  const report = (progress, stage) => postMessage({ id, progress, stage });
   if (type === "init") {
-    booting = booting || boot();
+    booting = booting || boot(report);
     return { version: await booting };
   }
-  if (!web) await (booting = booting || boot());
+  if (!web) await (booting = booting || boot(() => {}));
   if (type === "call") return call(payload.fn, payload.kwargs);
   if (type === "ngram") return ngram(id, payload);
   if (type === "tokenize") return tokenize(payload);

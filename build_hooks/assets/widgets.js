@@ -44,13 +44,14 @@
         event.preventDefault();
         this.failAll(new Error(event.message || "the Python worker failed to start"));
       };
-      return this.send("init", {}, { timeout: CALL_TIME_LIMIT });
+      const onProgress = (p, stage) => this.setState("loading", `Loading Python: ${stage}… ${Math.round(p * 100)}%`);
+      return this.send("init", {}, { timeout: CALL_TIME_LIMIT, onProgress });
     },
 
-    receive({ id, result, error, progress }) {
+    receive({ id, result, error, progress, stage }) {
       const job = this.pending.get(id);
       if (!job) return;
-      if (progress !== undefined) { if (job.onProgress) job.onProgress(progress); return; }
+      if (progress !== undefined) { if (job.onProgress) job.onProgress(progress, stage); return; }
       this.pending.delete(id);
       clearTimeout(job.timer);
       if (error !== undefined) job.reject(new Error(error)); else job.resolve(result);
@@ -149,8 +150,7 @@
       for (const type of ["pointerdown", "keydown", "input", "change", "click"]) {
         root.addEventListener(type, wake, { passive: true });
       }
-      root.addEventListener("input", (event) => this.onInput(event));
-      root.addEventListener("change", (event) => this.onInput(event));
+      root.addEventListener("input", (event) => this.onInput(event));   // sliders, fields, select
       root.addEventListener("click", (event) => this.onClick(event));
     }
 
@@ -199,7 +199,7 @@
       const name = event.target.name;
       if (event.target.tagName !== "BUTTON") return;
       if (name === "cancel" && this.job) { bridge.cancel(this.job); return; }
-      if (name === "sample") this.run(() => this.sample());
+      if (name === "sample") { if (!this.busy) this.run(() => this.sample()); }
       else this.schedule();
     }
 
