@@ -21,12 +21,14 @@ in the browser: never HTML.
 from __future__ import annotations
 
 import html
+import inspect
 import json
+import re
 from pathlib import Path
 
 import yaml
 
-from demos import web
+from demos import sampling, web
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "slides"
@@ -72,23 +74,10 @@ OPTIONS = {
     },
 }
 
-# The editable function of the `code` demo: the slide's version of sampling.distribution.
-CODE = '''def distribution(scores, temperature, top_k, top_p):
-    """Kept (index, probability) pairs, most probable first. Edit me and press Run."""
-    probs = softmax(scores, temperature)          # 1. temperature
-    ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
-    if top_k:
-        ranked = ranked[:top_k]                   # 2. top-k
-    kept, mass = [], 0.0
-    total = sum(probs[i] for i in ranked)
-    for i in ranked:                              # 3. top-p: smallest set reaching p
-        kept.append(i)
-        mass += probs[i] / total
-        if mass >= top_p:
-            break
-    total = sum(probs[i] for i in kept)           # 4. renormalize
-    return [(i, probs[i] / total) for i in kept]
-'''
+# The editable function of the `code` demo: the real demos.sampling.distribution, the very
+# function the sampling widget calls (its helpers softmax, top_k_filter, ... stay importable).
+# The docstring's doctest examples are left out of the editor.
+CODE = re.sub(r'\n\n    Example:.*?(\n    """)', r"\1", inspect.getsource(sampling.distribution), flags=re.S)
 
 
 class DemoError(ValueError):

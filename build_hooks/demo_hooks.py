@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from build_hooks import demo_fence, wheel
-
-log = logging.getLogger("mkdocs.build_hooks.demo_hooks")
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".cache" / "demos"

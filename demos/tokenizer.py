@@ -103,30 +103,27 @@ def split_gpt2(piece):
     words, i, n = [], 0, len(piece)
     kinds = [kind(c) for c in piece]
     while i < n:
-        start, ch = i, piece[i]
-        # 's 't 're 've 'm 'll 'd (lowercase only, like GPT-2)
-        if ch == "'" and i + 1 < n:
-            if piece[i + 1] in "stmd":
-                words.append(piece[i:i + 2]); i += 2; continue
-            if piece[i + 1:i + 3] in ("re", "ve", "ll"):
-                words.append(piece[i:i + 3]); i += 3; continue
-        # an optional single ' ' joins the run of letters / numbers / other that follows it
-        k = kinds[i + 1] if ch == " " and i + 1 < n else kinds[i]
-        if ch == " " and i + 1 == n:
-            k = "s"
-        if k != "s":
-            if ch == " ":
-                i += 1
-            while i < n and kinds[i] == k:
-                i += 1
-            words.append(piece[start:i]); continue
-        # whitespace: take the run, but leave its last space for the next word (\s+(?!\S))
-        j = i
-        while j < n and kinds[j] == "s":
-            j += 1
-        if j - i > 1 and j < n:
-            j -= 1
-        words.append(piece[i:j]); i = j
+        start = i
+        # 's 't 'm 'd 're 've 'll (lowercase only, like GPT-2)
+        if piece[i] == "'" and piece[i + 1:i + 2] in ("s", "t", "m", "d"):
+            i += 2
+        elif piece[i] == "'" and piece[i + 1:i + 3] in ("re", "ve", "ll"):
+            i += 3
+        else:
+            # one optional ' ' joins the run of letters, numbers or other symbols after it
+            lead = 1 if piece[i] == " " and i + 1 < n and kinds[i + 1] != "s" else 0
+            k = kinds[i + lead]
+            if k != "s":
+                i += lead
+                while i < n and kinds[i] == k:
+                    i += 1
+            else:
+                # whitespace: the whole run, minus its last character if a word follows (\s+(?!\S))
+                while i < n and kinds[i] == "s":
+                    i += 1
+                if i - start > 1 and i < n:
+                    i -= 1
+        words.append(piece[start:i])
     return words
 
 
@@ -221,8 +218,23 @@ class Tokenizer:
                 continue
             for word in pre_tokenize(piece):
                 for symbol in self.bpe(word):
-                    ids.append(self.ids[symbol])
+                    if symbol in self.ids:
+                        ids.append(self.ids[symbol])
+                    else:
+                        ids.extend(self.missing(symbol))
         return ids
+
+    def missing(self, symbol):
+        """A byte the vocabulary lacks (SmolLM2 has no token for some control bytes, e.g. 0x1D).
+
+        llama.cpp then looks up each byte of the symbol's UTF-8 text as a one-character token
+        and silently drops the ones it can't find: we do the same, so the ids still match.
+
+        Example:
+        >>> Tokenizer(["a"], []).encode("a\x1d")
+        [0]
+        """
+        return [self.ids[chr(b)] for b in symbol.encode("utf-8") if b < 0x80 and chr(b) in self.ids]
 
     def piece_bytes(self, token_id):
         """The raw bytes one token stands for (a token may hold half of a UTF-8 character)."""

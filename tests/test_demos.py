@@ -349,6 +349,12 @@ def test_tokenizer_matches_on_a_whole_slide_deck(ours, llama):
     assert ours.encode(text) == reference(llama, text)
 
 
+def test_bytes_missing_from_the_vocabulary_are_dropped_like_llama_cpp(ours, llama):
+    # SmolLM2 has no token for bytes 0x04, 0x06, 0x13, 0x14, 0x16, 0x1D (nor 0xF1, 0xF2 ...)
+    for text in ["ctrl \x04\x06\x13 mid\x14\x16\x1d end", "\U00040000 plane 4", "x\x1dy"]:
+        assert ours.encode(text) == reference(llama, text)
+
+
 def test_pre_tokenizer_rules():
     assert tokenizer.pre_tokenize("a  b") == ["a", " ", " b"]
     assert tokenizer.pre_tokenize("x 2024") == ["x", " ", "2", "0", "2", "4"]     # digits one by one

@@ -331,13 +331,14 @@ def test_phone_width_touch(browser, built_site, site_url):
     offsite = []
     page.on("request", lambda r: "127.0.0.1" not in r.url and not r.url.startswith("data:") and offsite.append(r.url))
     try:
-        page.goto(site_url + page_with(built_site, "sampling"))
-        for widget in page.locator(".demo").all():
-            widget.scroll_into_view_if_needed()
-            overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
-            assert overflow <= 1, f"{widget.get_attribute('data-demo')} overflows a 375 px screen by {overflow}px"
-            box = widget.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 376
+        for kind in ["ngram", "tokenizer", "sampling"]:          # the sampling page also has code and beam
+            page.goto(site_url + page_with(built_site, kind))
+            for widget in page.locator(".demo").all():
+                widget.scroll_into_view_if_needed()
+                overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
+                assert overflow <= 1, f"{widget.get_attribute('data-demo')} overflows a 375 px screen by {overflow}px"
+                box = widget.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 376
         slider = page.locator('.demo[data-demo="sampling"] input[name="top_k"]')
         slider.scroll_into_view_if_needed()
         assert slider.bounding_box()["height"] >= 24            # a thumb-sized target
