@@ -41,7 +41,7 @@ $(VENV)/.deps-model: $(VENV)/.deps
 	@CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install -v -e '.[model,test]' > $(VENV)/install-model.log 2>&1 & pid=$$!; \
 	  while kill -0 $$pid 2>/dev/null; do \
 	    step=$$(grep -oE '^ *\[[0-9]+/[0-9]+\]' $(VENV)/install-model.log | tail -1 | tr -d ' '); \
-	    printf '\r    llama.cpp build step %s, %s   ' "$${step:-(resolving)}" "$$(date +%T)"; sleep 5; done; \
+	    printf '\r    %s  %s   ' "$$(date +%T)" "$${step:+compiling llama.cpp $$step}$${step:-installing}"; sleep 5; done; \
 	  wait $$pid; status=$$?; echo; \
 	  if [ $$status -ne 0 ]; then tail -30 $(VENV)/install-model.log; echo "error: installing the model extra failed; full log: $(VENV)/install-model.log" >&2; exit $$status; fi
 	@touch $@

@@ -2,16 +2,16 @@
 
 The model gives a score (a logit, or a log-probability) to every token. We then:
 
-1. temperature T: divide the scores by T and softmax. T = 1 keeps the model's own
-   distribution; T < 1 sharpens it; T = 0 is the argmax (always the top token);
-   T -> infinity flattens it to uniform.
-2. top-k: keep only the k most probable tokens.
-3. top-p: keep the smallest set of most probable tokens whose mass reaches p
+1. top-k: keep only the k most probable tokens.
+2. top-p: keep the smallest set of most probable tokens whose mass reaches p
    ("order tokens from most to least probable and take enough of them to sum to p").
+3. temperature T, over the kept tokens only: divide their scores by T and softmax.
+   T = 1 keeps the model's own distribution; T < 1 sharpens it; T = 0 is the argmax
+   (always the top token); T -> infinity is uniform over the kept set.
 
-applied in that order, then renormalize what is kept so it sums to 1 and draw from
-it. Renormalizing the tempered probabilities over the kept set is the same as
-"temperature applies only to the kept tokens", as the talk puts it.
+That is the talk's definition ("these tokens will be sampled from, temperature applies
+only to them") and the order of llama.cpp's default sampler chain: the cuts look at the
+model's own probabilities, so which tokens survive never depends on T.
 """
 
 import math
@@ -77,7 +77,8 @@ def top_p_filter(ranked, probs, p):
 def distribution(scores, temperature=1.0, top_k=0, top_p=1.0):
     """The kept tokens as (index, probability) pairs, most probable first, summing to 1.
 
-    Order: temperature, then top-k, then top-p, then renormalize.
+    Order: top-k, then top-p (both on the model's own probabilities, T = 1), then the
+    temperature reshapes what is left.
 
     Example:
     >>> scores = [math.log(p) for p in (0.5, 0.3, 0.15, 0.05)]
@@ -85,18 +86,20 @@ def distribution(scores, temperature=1.0, top_k=0, top_p=1.0):
     [(0, 0.526), (1, 0.316), (2, 0.158)]
     >>> [(i, round(q, 3)) for i, q in distribution(scores, top_p=0.75)]
     [(0, 0.625), (1, 0.375)]
+    >>> [(i, round(q, 3)) for i, q in distribution(scores, temperature=INF, top_p=0.75)]
+    [(0, 0.5), (1, 0.5)]
     >>> distribution(scores, temperature=0)
     [(0, 1.0)]
     """
-    probs = softmax(scores, temperature)
-    # Rank by score (not by tempered probability, which ties at huge T); ties by index.
+    # Most probable first; equal scores in index order, so every run cuts the same way.
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    if temperature == 0:
-        ranked = ranked[:1]
     ranked = top_k_filter(ranked, top_k)
-    ranked = top_p_filter(ranked, probs, top_p)
-    total = sum(probs[i] for i in ranked)
-    return [(i, probs[i] / total) for i in ranked]
+    ranked = top_p_filter(ranked, softmax(scores), top_p)
+    # Temperature last, over the survivors only: at T = inf they become equally likely.
+    tempered = softmax([scores[i] for i in ranked], temperature)
+    if temperature == 0:                     # the argmax alone: drop the zero-probability rest
+        return [(ranked[0], 1.0)]
+    return list(zip(ranked, tempered))
 
 
 def draw(kept, rng):

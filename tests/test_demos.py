@@ -172,12 +172,14 @@ def test_tiny_top_p_keeps_only_the_top_token():
     assert sampling.distribution(SCORES, 50.0, top_p=0.01) == [(0, 1.0)]
 
 
-def test_order_is_temperature_then_top_k_then_top_p():
-    # top-p measures mass AFTER temperature and top-k: at T = inf over top-4, each has 0.25,
-    # so p = 0.5 keeps exactly two tokens.
-    kept = sampling.distribution(SCORES, sampling.INF, top_k=4, top_p=0.5)
-    assert kept == [(0, pytest.approx(0.5)), (1, pytest.approx(0.5))]
-    # at T = 1, top-k 3 renormalizes to (0.5, 0.3125, 0.1875): p = 0.8 needs all three
+def test_cuts_use_the_models_probabilities_and_temperature_comes_last():
+    # The talk's definition: top-k and top-p choose the tokens on the model's own (T = 1)
+    # probabilities; temperature then applies only to them. So the kept set never depends on T,
+    # and T = inf is uniform over exactly that set.
+    for t in (0.2, 1.0, 5.0, sampling.INF):
+        assert [i for i, _ in sampling.distribution(SCORES, t, top_p=0.65)] == [0, 1]
+    assert sampling.distribution(SCORES, sampling.INF, top_p=0.65) == [(0, 0.5), (1, 0.5)]
+    # top-p is measured after top-k: top-3 renormalizes to (0.5, 0.3125, 0.1875)
     assert len(sampling.distribution(SCORES, 1.0, top_k=3, top_p=0.8)) == 2
     assert len(sampling.distribution(SCORES, 1.0, top_k=3, top_p=0.82)) == 3
 
