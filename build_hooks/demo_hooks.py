@@ -105,17 +105,46 @@ def snapshot(kind: str, params: dict, where: str) -> dict:
 
 
 def _vocab_file() -> Path:
-    """The GGUF's vocabulary as JSON (written only when it changed, atomically)."""
-    data = snapshot("vocab", {}, "the tokenizer demo's vocabulary (build_hooks/demo_hooks.py)")
+    """The GGUF's vocabulary as JSON, rewritten only when its `vocab` snapshot changed (atomically).
+
+    vocab.json.sha256 records "<snapshot file sha256> <vocab.json sha256>": when both still
+    match, the 1.8 MB snapshot is neither parsed nor re-serialized.
+    """
+    where = "the tokenizer demo's vocabulary (build_hooks/demo_hooks.py)"
+    target, stamp = BUILD / "vocab.json", BUILD / "vocab.json.sha256"
+    source = _checksum("vocab", {}, where)
+    if source and target.exists() and stamp.exists() and stamp.read_text() == f"{source} {_sha(target.read_bytes())}":
+        return target
+    data = snapshot("vocab", {}, where)
     text = json.dumps({k: data[k] for k in ("tokens", "merges", "token_type", "pre")},
                       ensure_ascii=False, separators=(",", ":")).encode()
-    target = BUILD / "vocab.json"
-    if not target.exists() or hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(text).digest():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(text)
-        os.replace(tmp, target)
+    if not target.exists() or _sha(target.read_bytes()) != _sha(text):
+        _write(target, text)
+    if source:
+        _write(stamp, f"{source} {_sha(text)}".encode())
     return target
+
+
+def _checksum(kind: str, params: dict, where: str) -> str | None:
+    """The snapshot file's SHA-256 (None in a build without the snapshot hook)."""
+    from build_hooks import snapshots
+
+    try:
+        snapshots.current()
+    except snapshots.SnapshotError:
+        return None
+    return snapshots.checksum(kind, params, where)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _tokenizer():
@@ -127,10 +156,22 @@ def _tokenizer():
     return _STATE["tokenizer"]
 
 
-def render(kind: str, options: dict) -> str:
-    """The static HTML of one widget (the fence's format() calls this)."""
+def _tokens(text: str, where: str) -> list[dict]:
+    """The static token chips [{"id", "label"}]: llama.cpp's own ids from a `tokens` snapshot.
+    Where that can't be served (no snapshot hook, no model to compute it) our BPE gives the same
+    ids (tests/test_demos.py checks it against llama.cpp), at the cost of loading the vocabulary."""
+    from build_hooks import snapshots
     from demos import web
 
+    try:
+        data = snapshots.get("tokens", {"text": text}, where)
+    except snapshots.SnapshotError:
+        return web.tokenize(text, _tokenizer())
+    return [{"id": i, "label": web.label(bytes.fromhex(b))} for i, b in zip(data["ids"], data["bytes"])]
+
+
+def render(kind: str, options: dict) -> str:
+    """The static HTML of one widget (the fence's format() calls this)."""
     where = _where()
     try:
         if kind == "sampling":
@@ -144,7 +185,7 @@ def render(kind: str, options: dict) -> str:
                                                                      "width": options["width"],
                                                                      "depth": options["depth"]}, where))
         if kind == "tokenizer":
-            return demo_fence.render_tokenizer(options, web.tokenize(options["text"], _tokenizer()))
+            return demo_fence.render_tokenizer(options, _tokens(options["text"], where))
         if kind == "ngram":
             return demo_fence.render_ngram(options)
     except PluginError:

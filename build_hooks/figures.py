@@ -13,6 +13,7 @@ Example:
 [('distribution', {'prompt': 'The cat sat on the', 'top': 12, ...})]
 """
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -68,9 +69,15 @@ def needs(name: str) -> list[tuple[str, dict]]:
 def digest(name: str, data: list) -> str:
     h = hashlib.sha256()
     h.update(json.dumps([name, data], sort_keys=True).encode())
-    h.update(Path(__file__).read_bytes())
-    h.update(importlib.metadata.version("matplotlib").encode())
+    h.update(_drawing_code())
     return h.hexdigest()[:16]
+
+
+@functools.cache
+def _drawing_code() -> bytes:
+    """This file and matplotlib's version: what draws the figures (looked up once per process:
+    importlib.metadata scans every installed package)."""
+    return Path(__file__).read_bytes() + importlib.metadata.version("matplotlib").encode()
 
 
 def build(name: str, data: list, cache: Path) -> Path:

@@ -91,7 +91,7 @@ def locate(choice: Choice) -> Path:
     except ModelUnavailable as e:
         raise ModelUnavailable(f"model {choice}: {e}") from None
     try:
-        gguf.read(path)
+        describe(path)                  # validates the file (once per file version, see describe)
     except gguf.GGUFError as e:
         raise ModelError(f"model {choice}: {e}") from None
     return path
@@ -194,10 +194,7 @@ SHA_CACHE = Path(".cache") / "model-sha256.json"   # realpath|size|mtime -> dige
 @functools.cache
 def _sha256(path: str, size: int, mtime_ns: int) -> str:
     stamp = f"{path}|{size}|{mtime_ns}"
-    try:
-        known = json.loads(SHA_CACHE.read_text())
-    except (OSError, ValueError):
-        known = {}
+    known = _read_json(SHA_CACHE)
     if stamp in known:
         return known[stamp]
     h = hashlib.sha256()
@@ -205,13 +202,7 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     known[stamp] = h.hexdigest()
-    try:
-        SHA_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = SHA_CACHE.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, indent=1, sort_keys=True))
-        os.replace(tmp, SHA_CACHE)
-    except OSError:
-        pass                                    # a read-only checkout: just hash again next time
+    _write_json(SHA_CACHE, known)
     return known[stamp]
 
 
@@ -239,12 +230,61 @@ def _is_hex(name: str) -> bool:
 
 
 def describe(path) -> dict:
-    """A short identity of a model file for the snapshot manifest and the slides."""
-    info = gguf.read(path)
+    """A short identity of a model file for the snapshot manifest and the slides.
+
+    Validating costs a GGUF read (the walk over the tokenizer's 49k strings); a file that passed
+    is remembered per (path, size, mtime) in .cache/model-info.json, so an unchanged model is
+    not read again. A changed, truncated or replaced file has another size or mtime: read again.
+
+    Example:
+    >>> describe(embedded_path())["quantization"]                  # doctest: +SKIP
+    'Q4_1'
+    """
+    real = Path(path).resolve()
+    st = real.stat()
+    info = _validated(str(real), st.st_size, st.st_mtime_ns)
     return {
         "sha256": sha256(path),
-        "name": info.metadata.get("general.name") or Path(path).name,
-        "architecture": info.architecture,
-        "quantization": gguf.file_type_name(info),
-        "file_size": info.file_size,
+        "name": info["name"] or Path(path).name,
+        "architecture": info["architecture"],
+        "quantization": info["quantization"],
+        "file_size": info["file_size"],
     }
+
+
+INFO_CACHE = SHA_CACHE.with_name("model-info.json")   # realpath|size|mtime -> what a valid GGUF says
+INFO_FIELDS = {"name", "architecture", "quantization", "file_size"}
+
+
+@functools.cache
+def _validated(path: str, size: int, mtime_ns: int) -> dict:
+    """Read and check the GGUF (GGUFError if it is not a complete one), or recall that it passed."""
+    stamp = f"{path}|{size}|{mtime_ns}"
+    known = _read_json(INFO_CACHE)
+    if isinstance(known.get(stamp), dict) and set(known[stamp]) == INFO_FIELDS:
+        return known[stamp]
+    info = gguf.read(path)                      # header, skipped arrays, tensor infos, expected size
+    known = {k: v for k, v in known.items() if os.path.exists(k.rsplit("|", 2)[0])}   # forget gone files
+    known[stamp] = {"name": info.metadata.get("general.name"), "architecture": info.architecture,
+                    "quantization": gguf.file_type_name(info), "file_size": info.file_size}
+    _write_json(INFO_CACHE, known)
+    return known[stamp]
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Atomic write; a read-only checkout just does the work again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError:
+        pass

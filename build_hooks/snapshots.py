@@ -201,6 +201,25 @@ class Store:
             self.progress(f"    done in {self.computed[-1][1]:.2f} s")
         return data
 
+    def checksum(self, kind: str, params: dict, where: str) -> str:
+        """The SHA-256 of a fresh snapshot's file, checked but not parsed (computed first if stale,
+        like get()): a cheap version stamp for outputs derived from a big snapshot (the vocabulary).
+
+        Example:
+        >>> store.checksum("vocab", {}, "demo_hooks")[:8]              # doctest: +SKIP
+        '3f1c9a07'
+        """
+        try:
+            key = self.key(kind, normalize(kind, params))
+        except ValueError as e:
+            raise SnapshotError(f"{where}: {e}") from None
+        forced = self.force and key not in self.used
+        if forced or key not in self.manifest["entries"] or self._raw(key)[0] is None:
+            self.get(kind, params, where)
+            key = self.key(kind, normalize(kind, params))
+        self.used.add(key)
+        return self.manifest["entries"][key]["sha256"]
+
     def key(self, kind: str, params: dict) -> str | None:
         if not self.model_info or not self.version:
             return None
@@ -231,7 +250,8 @@ class Store:
             return self.unavailable
         return "llama-cpp-python is not installed (`make deps-model` installs it)."
 
-    def _read(self, key: str):
+    def _raw(self, key: str):
+        """(the entry's bytes, None) if its file matches the manifest's checksum, else (None, problem)."""
         entry = self.manifest["entries"][key]
         path = self.dir / entry["file"]
         try:
@@ -240,10 +260,16 @@ class Store:
             return None, f"missing (the manifest lists {path}, which is gone)"
         if sha256_bytes(raw) != entry["sha256"]:
             return None, f"corrupted ({path} does not match its checksum in {self.dir / MANIFEST})"
+        return raw, None
+
+    def _read(self, key: str):
+        raw, problem = self._raw(key)
+        if raw is None:
+            return None, problem
         try:
             return json.loads(raw)["data"], None
         except (ValueError, KeyError):
-            return None, f"corrupted ({path} is not valid snapshot JSON)"
+            return None, f"corrupted ({self.dir / self.manifest['entries'][key]['file']} is not valid snapshot JSON)"
 
     def _compute_and_store(self, kind: str, params: dict, key: str | None) -> dict:
         data = compute(kind, params, self.path)
@@ -370,3 +396,8 @@ def current() -> Store:
 def get(kind: str, params: dict, where: str) -> dict:
     """The snapshot API (contract §5): cached data, computed if stale and the model is here."""
     return current().get(kind, params, where)
+
+
+def checksum(kind: str, params: dict, where: str) -> str:
+    """The SHA-256 of a fresh snapshot's file (see Store.checksum): to skip re-deriving from it."""
+    return current().checksum(kind, params, where)

@@ -357,6 +357,22 @@ def test_bytes_missing_from_the_vocabulary_are_dropped_like_llama_cpp(ours, llam
         assert ours.encode(text) == reference(llama, text)
 
 
+def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_path, monkeypatch):
+    """The tokenizer widget's static render reads a `tokens` snapshot; without one it falls back
+    to our BPE: both give the same chips."""
+    from build_hooks import demo_fence, demo_hooks, llm, snapshots
+    text = demo_fence.OPTIONS["tokenizer"]["text"][1]
+    data = llm.get(gguf_path).tokens(text)
+    monkeypatch.setattr(snapshots, "get", lambda kind, params, where: data)
+    assert demo_hooks._tokens(text, "slides/x.md:1") == web.tokenize(text, ours)
+    monkeypatch.setitem(demo_hooks._STATE, "tokenizer", ours)
+
+    def unavailable(kind, params, where):
+        raise snapshots.SnapshotError(f"{where}: no model here")
+    monkeypatch.setattr(snapshots, "get", unavailable)
+    assert demo_hooks._tokens(text, "slides/x.md:1") == web.tokenize(text, ours)
+
+
 def test_pre_tokenizer_rules():
     assert tokenizer.pre_tokenize("a  b") == ["a", " ", " b"]
     assert tokenizer.pre_tokenize("x 2024") == ["x", " ", "2", "0", "2", "4"]     # digits one by one

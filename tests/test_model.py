@@ -85,6 +85,24 @@ def test_truncated_and_non_gguf_are_rejected_with_the_file_named(tmp_path):
         model.locate(Choice(str(tmp_path / "missing.gguf"), "DECK_MODEL"))
 
 
+def test_a_validated_model_is_remembered_per_file_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(model, "INFO_CACHE", tmp_path / "model-info.json")
+    reads = []
+    real_read = gguf.read
+    monkeypatch.setattr(gguf, "read", lambda path, arrays=False: reads.append(path) or real_read(path, arrays))
+    path = tmp_path / "m.gguf"
+    link(EMBEDDED, path)
+    first = model.describe(path)
+    assert first["quantization"] == "Q4_1" and first["file_size"] == EMBEDDED.stat().st_size and len(reads) == 1
+    model._validated.cache_clear()                      # a new build process: the file cache answers
+    assert model.describe(path) == first and len(reads) == 1
+    path.unlink()                                       # same path, now a truncated file: read again
+    path.write_bytes(EMBEDDED.read_bytes()[:4096])
+    with pytest.raises(ModelError, match=r"m\.gguf is truncated"):
+        model.locate(Choice(str(path), "DECK_MODEL"))
+    assert len(reads) == 2 and len(json.loads(model.INFO_CACHE.read_text())) == 1
+
+
 @pytest.mark.parametrize("bad", ["truncated", "text"])
 def test_build_with_a_bad_model_writes_nothing(tmp_path, bad):
     from conftest import mkdocs_build

@@ -57,6 +57,17 @@ def test_corrupted_snapshot_is_detected_and_regenerated(tmp_path):
         offline.get(*REQUESTS[0], "slides/x.md:7")
 
 
+def test_checksum_vouches_for_a_fresh_file_without_parsing_it(tmp_path):
+    store = Store(tmp_path, EMBEDDED)
+    digest = store.checksum("model_card", {}, "tests:1")           # missing: computed like get()
+    entry = next(iter(store.manifest["entries"].values()))
+    assert len(store.computed) == 1 and digest == entry["sha256"]
+    assert Store(tmp_path, EMBEDDED).checksum("model_card", {}, "tests:1") == digest
+    (tmp_path / entry["file"]).write_text("{}")                   # corrupted: computed again
+    again = Store(tmp_path, EMBEDDED)
+    assert again.checksum("model_card", {}, "tests:1") == digest and len(again.computed) == 1
+
+
 def test_without_the_model_the_manifest_identity_serves_fresh_snapshots(tmp_path, monkeypatch):
     fill(tmp_path)
 
