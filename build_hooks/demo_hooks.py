@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from build_hooks import demo_fence, wheel
+from build_hooks.files import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".cache" / "demos"
@@ -119,9 +120,9 @@ def _vocab_file() -> Path:
     text = json.dumps({k: data[k] for k in ("tokens", "merges", "token_type", "pre")},
                       ensure_ascii=False, separators=(",", ":")).encode()
     if not target.exists() or _sha(target.read_bytes()) != _sha(text):
-        _write(target, text)
+        atomic_write(target, text)
     if source:
-        _write(stamp, f"{source} {_sha(text)}".encode())
+        atomic_write(stamp, f"{source} {_sha(text)}".encode())
     return target
 
 
@@ -138,13 +139,6 @@ def _checksum(kind: str, params: dict, where: str) -> str | None:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _tokenizer():

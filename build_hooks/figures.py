@@ -84,7 +84,7 @@ def build(name: str, data: list, cache: Path) -> Path:
     """The figure's SVG in `cache`, drawn only if this exact version is not there yet."""
     path = Path(cache) / f"{name}-{digest(name, data)}.svg"
     if not path.exists():
-        from build_hooks.snapshots import atomic_write
+        from build_hooks.files import atomic_write
         atomic_write(path, render(name, data))
     return path
 
@@ -160,7 +160,7 @@ def draw_topk_topp(plt, dist):
     a.text(k - 0.6, max(probs) * 0.95, f"top-k = {k}: keep these {k}", ha="right", va="top", color=FG)
     a.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
     a.set_ylabel("probability")
-    a.set_title(f"top-k keeps a fixed number of tokens", fontsize=11)
+    a.set_title("top-k keeps a fixed number of tokens", fontsize=11)
     ranks, mass = zip(*dist["cumulative"])
     b.plot(ranks, mass, color=BLUE)
     b.set_xscale("log")

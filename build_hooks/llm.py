@@ -176,7 +176,7 @@ class Model:
         from demos.beam import beam_search
 
         ids = self.tokenize(prompt)
-        expansions, texts = {}, {}
+        expansions = {}
 
         def expand(prefix):
             key = ",".join(map(str, prefix))

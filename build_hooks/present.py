@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import posixpath
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from build_hooks.files import atomic_write
 
 THEMES = ("white", "black")          # the reveal.js themes whose fonts are embedded (no Google Fonts)
 VENDOR = "assets/vendor/reveal"      # where deck_hooks copies reveal.js dist
@@ -143,15 +143,6 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
     ])
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file and os.replace: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def write_present(site_dir: str | Path, decks: list[DeckPage], *, site_name: str, css: list[str],
                   js: list[dict], theme: str = "white", favicon: str = "") -> list[Path]:
     """Write present/<stem>/index.html for each deck and present/index.html for all of them, in order.
@@ -171,10 +162,10 @@ def write_present(site_dir: str | Path, decks: list[DeckPage], *, site_name: str
         text = render_page(title=f"{deck.title} · {site_name}", sections=sections, to_dir=to_dir,
                            css=css, js=js, theme=theme, back_url=deck.url, reading=reading, favicon=favicon)
         written.append(site_dir / to_dir / "index.html")
-        write_atomic(written[-1], text)
+        atomic_write(written[-1], text)
     everything = [section(s, d, "present", id_prefix=f"{d.stem}--") for d in decks for s in d.slides]
     text = render_page(title=site_name, sections=everything, to_dir="present", css=css, js=js, theme=theme,
                        back_url=decks[0].url if decks else "", reading=reading, favicon=favicon)
     written.append(site_dir / "present" / "index.html")
-    write_atomic(written[-1], text)
+    atomic_write(written[-1], text)
     return written

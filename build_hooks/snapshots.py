@@ -23,12 +23,11 @@ import importlib.metadata
 import importlib.util
 import json
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from build_hooks import model as models
+from build_hooks.files import atomic_write
 from build_hooks.model import Choice
 
 SCHEMA = 1
@@ -117,20 +116,6 @@ def dumps(obj) -> bytes:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temp file + os.replace: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def llama_version() -> str | None:

@@ -28,6 +28,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from build_hooks.files import atomic_write
+
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
@@ -112,10 +114,7 @@ def custom_lock(wheel: Path, base_lock: Path) -> bytes:
             raise VendorError(f"`pyodide lockfile add-wheels` failed ({result.returncode}):\n"
                               f"{result.stdout}{result.stderr}\nCheck that pyodide-build is installed (make deps).")
         data = out.read_bytes()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tmp_cached = cached.with_suffix(".tmp")
-    tmp_cached.write_bytes(data)
-    os.replace(tmp_cached, cached)
+    atomic_write(cached, data)
     for old in sorted(CACHE.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-8]:   # keep the 8 newest
         old.unlink(missing_ok=True)
     return data
@@ -134,9 +133,7 @@ def build_vendor(out_dir: Path, pyodide_dir: Path = PYODIDE_DIR) -> Path:
             shutil.copy2(src, dst)
     wheel = build_wheel(out_dir)
     lock = custom_lock(wheel, pyodide_dir / "pyodide-lock.json")
-    tmp = out_dir / "pyodide-lock.json.tmp"
-    tmp.write_bytes(lock)
-    os.replace(tmp, out_dir / "pyodide-lock.json")
+    atomic_write(out_dir / "pyodide-lock.json", lock)
     return out_dir
 
 

@@ -177,3 +177,11 @@ def test_a_theme_that_would_fetch_fonts_is_refused(tmp_path):
     config.write_text(text.replace("theme: white", "theme: league"))
     result = mkdocs_build(tmp_path / "site", config=config)
     assert result.returncode != 0 and "extra.deck.theme must be one of white, black" in result.stderr + result.stdout
+
+
+def test_every_built_file_is_readable_by_a_web_server(built_site):
+    # Files written through temp files (present pages, figures, the demos lock) must not keep
+    # mkstemp's 0600: a web server running as another user, or the Pages artifact, must read them.
+    unreadable = [str(p.relative_to(built_site)) for p in built_site.rglob("*")
+                  if p.is_file() and not p.stat().st_mode & 0o004]
+    assert not unreadable, f"not world-readable: {unreadable[:5]}"
