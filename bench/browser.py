@@ -17,24 +17,19 @@ Figures are noisy on a shared machine: runs alternate widget/bare and the median
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from build_hooks import localhost  # noqa: E402  (after the sys.path line: runs as a plain script)
 
 BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare loadPyodide</title>
 <script>
@@ -54,21 +49,6 @@ BARE_WORKER = """self.onmessage = async () => {
     postMessage({ ok: true });
   } catch (err) { postMessage({ ok: false, error: String(err) }); }
 };"""
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
-                      ".json": "application/json", ".whl": "application/zip"}
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/deck/", server
 
 
 def build_site(dest: Path) -> None:
@@ -144,12 +124,13 @@ def main() -> None:
             build_site(site)
         (site / "bench-bare.html").write_text(BARE_HTML)
         (site / "bare-worker.mjs").write_text(BARE_WORKER)
-        base, server = serve(root)
+        server, base = localhost.serve(root)
+        base += "deck/"
         sampling_url = base + page_with(site, "sampling")
         ngram_url = base + page_with(site, "ngram")
 
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = localhost.launch(pw)
 
             # 4. bytes before the first interaction (fresh context: nothing cached)
             context = browser.new_context()

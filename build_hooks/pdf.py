@@ -11,42 +11,14 @@ speaker notes under each slide (?print-pdf&notes).
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from build_hooks.files import FILE_MODE
-
-CHROMIUM = os.environ.get("DECK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm"}
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` on a free 127.0.0.1 port from a daemon thread; return (server, base URL).
-
-    Example: server, url = serve(Path("site")); ...; server.shutdown()
-    """
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
+from build_hooks.localhost import CHROMIUM, launch, serve
 
 def print_pdf(site: Path, out: Path, notes: bool = False, chromium: str = CHROMIUM) -> int:
     """Print site/present/index.html?print-pdf to `out`; return the number of slides printed."""
@@ -55,7 +27,7 @@ def print_pdf(site: Path, out: Path, notes: bool = False, chromium: str = CHROMI
     server, base = serve(site)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            browser = launch(pw, chromium)
             try:
                 page = browser.new_page()
                 errors: list[str] = []

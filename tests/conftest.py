@@ -7,24 +7,18 @@
   the test fails at teardown if a request left the machine or a page error happened.
 """
 
-import functools
-import http.server
 import os
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from build_hooks.localhost import CHROMIUM, CHROMIUM_ARGS, launch, serve  # noqa: F401 (tests import these)
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def free_port() -> int:
@@ -40,24 +34,6 @@ def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = N
         cmd += ["-f", str(config)]
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
-        ".json": "application/json", ".whl": "application/zip",
-    }
-
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # the browser dropping a connection mid-response is not a test failure
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +52,8 @@ def built_site(tmp_path_factory, site_port) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(built_site, site_port) -> str:
-    handler = functools.partial(QuietHandler, directory=str(built_site.parent))
-    server = QuietServer(("127.0.0.1", site_port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{site_port}/deck/"
+    server, base = serve(built_site.parent, port=site_port)
+    yield base + "deck/"
     server.shutdown()
 
 
@@ -89,7 +62,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(pw)
         yield b
         b.close()
 
