@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # versions by full path (pyenv shims refuse to run unless a version is selected).
 PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3; do \
     p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done; \
-  r=$$(pyenv root 2>/dev/null); for p in $$(ls -d $$r/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  r=$$(pyenv root 2>/dev/null || echo $${PYENV_ROOT:-$$HOME/.pyenv}); for p in $$(ls -d $$r/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
     [ -x "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done)
 
 .PHONY: help serve site test snapshots pdf bench clean deps deps-model
