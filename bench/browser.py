@@ -51,6 +51,18 @@ BARE_WORKER = """self.onmessage = async () => {
 };"""
 
 
+def ready_widget(browser, url: str, demo: str, control: str, settle_ms: int):
+    """A fresh page at `url` whose `demo` widget was woken (pointerdown on `control`) and is ready."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    page.locator(f'.demo[data-demo="{demo}"] {control}').dispatch_event("pointerdown")
+    page.wait_for_function(f"document.querySelector('.demo[data-demo=\"{demo}\"]').dataset.state === 'ready'",
+                           timeout=180_000)
+    page.wait_for_timeout(settle_ms)   # let the widget's own first redraw finish
+    return context, page
+
+
 def build_site(dest: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(dest)],
@@ -156,13 +168,7 @@ def main() -> None:
                 bare_ms.append(bare_ready_ms(browser, base))
 
             # 2. control-to-redraw latency, 3. training in Pyodide (same page, one worker)
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(sampling_url)
-            page.locator('.demo[data-demo="sampling"] input[name="top_k"]').dispatch_event("pointerdown")
-            page.wait_for_function("document.querySelector('.demo[data-demo=\"sampling\"]').dataset.state === 'ready'",
-                                   timeout=180_000)
-            page.wait_for_timeout(300)
+            context, page = ready_widget(browser, sampling_url, "sampling", 'input[name="top_k"]', settle_ms=300)
             latencies = page.evaluate("""async (moves) => {
                 const w = document.querySelector('.demo[data-demo="sampling"]');
                 const input = w.querySelector('input[name="temperature"]');
@@ -182,13 +188,7 @@ def main() -> None:
             context.close()
 
             corpus = one_mb_corpus()
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(ngram_url)
-            page.locator('.demo[data-demo="ngram"] select[name="level"]').dispatch_event("pointerdown")
-            page.wait_for_function("document.querySelector('.demo[data-demo=\"ngram\"]').dataset.state === 'ready'",
-                                   timeout=180_000)
-            page.wait_for_timeout(1000)     # let the widget's own first redraw finish
+            context, page = ready_widget(browser, ngram_url, "ngram", 'select[name="level"]', settle_ms=1000)
             pyodide_train = []
             for _ in range(3):
                 pyodide_train.append(page.evaluate("""async (corpus) => {

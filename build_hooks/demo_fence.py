@@ -65,14 +65,10 @@ OPTIONS = {
         "depth": (int, 5, lambda v: 1 <= v <= 8, "an integer from 1 to 8"),
         "seed": (int, 0, None, "an integer"),
     },
-    "code": {
-        "prompt": (str, PROMPT, None, "a prompt string"),
-        "top": (int, 20, lambda v: 2 <= v <= 100, "an integer from 2 to 100"),
-        "temperature": (NUM, 0.8, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
-        "top_k": (int, 10, lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
-        "top_p": (NUM, 0.9, lambda v: 0 < v <= 1, "a number in (0, 1]"),
-    },
 }
+# The code widget runs the sampling function: the sampling options (no seed), other defaults.
+OPTIONS["code"] = {name: (types, {"temperature": 0.8, "top_k": 10, "top_p": 0.9}.get(name, default), check, hint)
+                   for name, (types, default, check, hint) in OPTIONS["sampling"].items() if name != "seed"}
 
 # The editable function of the `code` demo: the real demos.sampling.distribution, the very
 # function the sampling widget calls (its helpers softmax, top_k_filter, ... stay importable).

@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".cache" / "demos"
 VENDOR_URI = "assets/vendor/pyodide"
 VOCAB_URI = "assets/demos/vocab.json"
-OWN_ASSETS = ("widgets.js", "widgets.css", "deck-worker.mjs")
 
 # Hooks ---------------------------------------------------------------------------------------
 
@@ -43,8 +42,6 @@ def on_files(files, config):
         raise PluginError(f"live demos: {err}") from None
     for path in sorted(vendor.iterdir()):
         _add(files, config, f"{VENDOR_URI}/{path.name}", path)
-    for name in OWN_ASSETS:      # deck_hooks registers build_hooks/assets/; this only backs it up
-        _add(files, config, f"assets/deck/{name}", ROOT / "build_hooks" / "assets" / name)
     try:
         _add(files, config, VOCAB_URI, _vocab_file())
     except Exception as err:     # needed only by a tokenizer widget: fail there, naming the page
