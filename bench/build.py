@@ -4,7 +4,7 @@
 
 Three configs over the same slides/:
   hooks on   the repo's mkdocs.yml (deck, snapshot and demo hooks, custom fences)
-  deck only  only build_hooks/deck_hooks.py (slides, sections, present pages): what the
+  deck only  only build_hooks/mkdocs/deck_hooks.py (slides, sections, present pages): what the
              generator core costs apart from the snapshot and demo hooks (the custom fences stay:
              without them superfences does not read "```snapshot kind" as a fence at all)
   hooks off  a copy without `hooks:` and without the custom fences (those fences render as text)
@@ -66,7 +66,7 @@ def without_notebook(config: str) -> str:
 
 def deck_only(config: str) -> str:
     """mkdocs.yml text with only the deck hooks (snapshot and demo hook lines removed)."""
-    return re.sub(r"^\s*- build_hooks/(snapshot|demo)_hooks\.py.*\n", "", config, flags=re.M)
+    return re.sub(r"^\s*- build_hooks/mkdocs/(snapshot|demo)_hooks\.py.*\n", "", config, flags=re.M)
 
 
 def workspace(tmp: Path) -> tuple[Path, Path, Path]:

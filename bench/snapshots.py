@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_hooks import llm, model, quant  # noqa: E402
+from build_hooks.model import choice as model, llm, quant  # noqa: E402
 
 ROUNDS = 5
 

@@ -19,7 +19,7 @@ from demos import beam, ngram, sampling, tokenizer, web
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.tokenizer", "demos.web",
-                "build_hooks.demo_fence", "build_hooks.wheel"]
+                "build_hooks.fences.demo", "build_hooks.browser.wheel"]
 
 
 # --- doctests: every example on the slides is true -------------------------------------------
@@ -310,7 +310,7 @@ def gguf_path():
 
 @pytest.fixture(scope="module")
 def ours(gguf_path):
-    from build_hooks import gguf
+    from build_hooks.model import gguf
     meta = gguf.read(gguf_path, arrays=True).metadata
     assert meta["tokenizer.ggml.model"] == "gpt2" and meta["tokenizer.ggml.pre"] == "smollm"
     return tokenizer.Tokenizer(meta["tokenizer.ggml.tokens"], meta["tokenizer.ggml.merges"],
@@ -360,7 +360,10 @@ def test_bytes_missing_from_the_vocabulary_are_dropped_like_llama_cpp(ours, llam
 def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_path, monkeypatch):
     """The tokenizer widget's static render reads a `tokens` snapshot; without one it falls back
     to our BPE: both give the same chips."""
-    from build_hooks import demo_fence, demo_hooks, llm, snapshots
+    from build_hooks.fences import demo as demo_fence
+    from build_hooks.mkdocs import demo_hooks
+    from build_hooks.model import llm
+    from build_hooks.snapshots import store as snapshots
     text = demo_fence.OPTIONS["tokenizer"]["text"][1]
     data = llm.get(gguf_path).tokens(text)
     monkeypatch.setattr(snapshots, "get", lambda kind, params, where: data)
@@ -414,7 +417,7 @@ def test_run_code_reports_errors_as_text():
     assert "NameError" in web.run_code("def distribution(*a): return nope", CANDS)["error"]
     assert "SyntaxError" in web.run_code("def distribution(:", CANDS)["error"]
     assert "distribution" in web.run_code("x = 1", CANDS)["error"]
-    from build_hooks.demo_fence import CODE
+    from build_hooks.fences.demo import CODE
     got = web.run_code(CODE, CANDS, 0.8, 3, 0.9)["rows"]
     want = sampling.distribution(SCORES, 0.8, 3, 0.9)
     assert [r["prob"] for r in got] == pytest.approx([p for _, p in want])
@@ -441,7 +444,7 @@ def test_beam_rows_against_greedy():
 # --- packaging -----------------------------------------------------------------------------
 
 def test_wheel_is_deterministic_and_complete(tmp_path):
-    from build_hooks import wheel
+    from build_hooks.browser import wheel
     a = wheel.build_wheel(tmp_path / "a").read_bytes()
     b = wheel.build_wheel(tmp_path / "b").read_bytes()
     assert a == b
@@ -454,7 +457,7 @@ def test_wheel_is_deterministic_and_complete(tmp_path):
 
 
 def test_vendor_dir_has_pyodide_and_a_lock_that_lists_the_demos(tmp_path):
-    from build_hooks import wheel
+    from build_hooks.browser import wheel
     out = wheel.build_vendor(tmp_path / "vendor")
     names = {p.name for p in out.iterdir()}
     assert set(wheel.CORE_FILES) | {wheel.WHEEL_NAME, "pyodide-lock.json"} <= names
@@ -469,7 +472,7 @@ def test_vendor_dir_has_pyodide_and_a_lock_that_lists_the_demos(tmp_path):
 # --- the fence -----------------------------------------------------------------------------
 
 def test_fence_options_are_validated():
-    from build_hooks.demo_fence import DemoError, parse
+    from build_hooks.fences.demo import DemoError, parse
     assert parse("sampling", "")["prompt"] == "The cat sat on the"
     for kind, body, words in [("nope", "", "unknown demo"), ("sampling", "temperature: 9", "from 0 to 5"),
                               ("sampling", "top_p: 0", "(0, 1]"), ("ngram", "n: 7", "1 to 6"),
@@ -482,7 +485,7 @@ def test_fence_options_are_validated():
 
 
 def test_json_data_cannot_close_its_script_tag():
-    from build_hooks.demo_fence import data_script
+    from build_hooks.fences.demo import data_script
     html = data_script({"text": "</script><script>alert(1)</script><!--"})
     assert html.count("</script>") == 1 and "<!--" not in html
     inner = html[html.index(">") + 1:html.rindex("</script>")]
@@ -495,7 +498,7 @@ def test_bad_fence_stops_the_build_at_file_and_line(tmp_path):
 
     from mkdocs.exceptions import PluginError
 
-    from build_hooks import demo_hooks
+    from build_hooks.mkdocs import demo_hooks
     page_md = tmp_path / "deck.md"
     page_md.write_text("---\ntitle: T\nminutes: 1\norder: 1\n---\n\n# T\n\n"
                        "```demo ngram\nn: 9\n```\n\n```demo sampling\n```\n")

@@ -1,6 +1,6 @@
 """Figures: deterministic SVG, themed for light and dark, with a <title>; cached by digest."""
 
-from build_hooks import figures
+from build_hooks.figures import draw as figures
 
 
 def test_figures_are_deterministic_themed_and_titled(tmp_path):

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from build_hooks import gguf, model
-from build_hooks.model import Choice, ModelError, ModelUnavailable
+from build_hooks.model import choice as model, gguf
+from build_hooks.model.choice import Choice, ModelError, ModelUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 EMBEDDED = model.embedded_path()
@@ -127,13 +127,13 @@ def test_build_with_a_bad_model_writes_nothing(tmp_path, bad):
 
 @pytest.fixture(scope="module")
 def m():
-    from build_hooks import llm
+    from build_hooks.model import llm
     return llm.get(str(EMBEDDED))
 
 
 def test_next_tokens_equal_a_direct_logits_computation(m, tmp_path):
     import llama_cpp
-    from build_hooks import snapshots
+    from build_hooks.snapshots import store as snapshots
 
     store = snapshots.Store(tmp_path, Choice("embedded", "default"))
     data = store.get("next_tokens", {"prompt": "The cat sat on the", "top": 10}, "test")

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from build_hooks.present import DeckPage, is_relative, page_dir, rebase_urls, render_page, write_present
-from build_hooks.sections import RenderedSlide
+from build_hooks.deck.present import DeckPage, is_relative, page_dir, rebase_urls, render_page, write_present
+from build_hooks.deck.sections import RenderedSlide
 
 
 def test_rebase_relative_urls_only():

@@ -19,7 +19,7 @@ def deck_files(built: Path) -> list[str]:
 def variant(tmp_path: Path, decks: dict[str, str]) -> Path:
     """A copy of mkdocs.yml that runs only deck_hooks, over the given decks; returns its path."""
     text = (ROOT / "mkdocs.yml").read_text()
-    text = re.sub(r"^  - build_hooks/(snapshot|demo)_hooks\.py.*\n", "", text, flags=re.M)
+    text = re.sub(r"^  - build_hooks/mkdocs/(snapshot|demo)_hooks\.py.*\n", "", text, flags=re.M)
     assert "deck_hooks.py" in text and "snapshot_hooks.py" not in text
     (tmp_path / "mkdocs.yml").write_text(text)
     (tmp_path / "build_hooks").symlink_to(ROOT / "build_hooks")
@@ -157,7 +157,7 @@ def test_the_repo_builds_strict_with_a_section_per_slide(built_site):
 
 
 def test_the_repo_nav_lists_decks_by_order_then_other_pages(built_site):
-    from build_hooks.slides import parse_front_matter
+    from build_hooks.deck.slides import parse_front_matter
 
     decks = sorted((parse_front_matter(p.read_text(), str(p))[0]["order"], parse_front_matter(p.read_text())[0]["title"],
                     p.stem) for p in (ROOT / "slides").glob("*.md"))

@@ -1,12 +1,12 @@
-"""Slide splitting, front matter and fences: Markdown in, HTML out (build_hooks/slides.py, sections.py)."""
+"""Slide splitting, front matter and fences: Markdown in, HTML out (build_hooks/deck/slides.py, sections.py)."""
 
 import textwrap
 
 import markdown
 import pytest
 
-from build_hooks.sections import split_rendered, wrap_sections
-from build_hooks.slides import SlideError, find_fences, parse_front_matter, split_slides, to_markdown
+from build_hooks.deck.sections import split_rendered, wrap_sections
+from build_hooks.deck.slides import SlideError, find_fences, parse_front_matter, split_slides, to_markdown
 
 FRONT = "---\ntitle: Demo deck\nminutes: 5\norder: 1\n---\n"
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences",

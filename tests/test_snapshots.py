@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from build_hooks import model, snapshot_fence, snapshot_hooks, snapshots
-from build_hooks.model import Choice
-from build_hooks.snapshots import SnapshotError, Store
+from build_hooks.fences import snapshot as snapshot_fence
+from build_hooks.mkdocs import snapshot_hooks
+from build_hooks.model import choice as model
+from build_hooks.model.choice import Choice
+from build_hooks.snapshots import store as snapshots
+from build_hooks.snapshots.store import SnapshotError, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EMBEDDED = Choice("embedded", "default")

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from build_hooks.slides import find_fences, split_slides
+from build_hooks.deck.slides import find_fences, split_slides
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "slides"
@@ -202,7 +202,7 @@ def test_the_fences_and_figures_of_the_talk_are_all_there():
 
 
 def test_fence_options_are_yaml_and_valid_snapshot_requests():
-    snapshots = pytest.importorskip("build_hooks.snapshots")
+    snapshots = pytest.importorskip("build_hooks.snapshots.store")
     normalize = getattr(snapshots, "normalize", None)
     for path in DECKS:
         for lang, kind, body in all_fences(deck_text(path)):

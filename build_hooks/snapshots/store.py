@@ -10,7 +10,7 @@ llama-cpp-python version, schema version). manifest.json lists every entry with 
 kind, params, model and the SHA-256 of its content (to detect a corrupted file), and maps
 each model spec ("embedded", "ollama:...") to the model identity it had: on GitHub Pages,
 where the model file is absent, that recorded identity decides what is fresh. Nothing here
-imports llama_cpp; build_hooks.llm is imported only when something must be computed.
+imports llama_cpp; build_hooks.model.llm is imported only when something must be computed.
 
 Example:
 >>> store = Store("slides/snapshots", Choice("embedded", "default"))   # doctest: +SKIP
@@ -26,9 +26,9 @@ import logging
 import time
 from pathlib import Path
 
-from build_hooks import model as models
+from build_hooks.model import choice as models
 from build_hooks.files import atomic_write
-from build_hooks.model import Choice
+from build_hooks.model.choice import Choice
 
 SCHEMA = 1
 MANIFEST = "manifest.json"
@@ -299,16 +299,16 @@ class Store:
 
 def compute(kind: str, params: dict, path) -> dict:
     """Run the model (or read the GGUF) for one snapshot."""
-    from build_hooks import gguf
+    from build_hooks.model import gguf
 
     if kind == "model_card":
         return model_card(gguf.read(path))
     if kind == "vocab":
         return vocab(gguf.read(path, arrays=True))
     if kind == "quant_study":
-        from build_hooks import quant
+        from build_hooks.model import quant
         return quant.study(Path(path), params["types"])
-    from build_hooks import llm
+    from build_hooks.model import llm
     m = llm.get(str(path))
     if kind == "next_tokens":
         return m.next_tokens(params["prompt"], params["top"])
@@ -328,7 +328,7 @@ def compute(kind: str, params: dict, path) -> dict:
 
 def model_card(info) -> dict:
     """What the GGUF says about itself: enough for a model-card slide."""
-    from build_hooks import gguf
+    from build_hooks.model import gguf
 
     md = info.metadata
     return {
@@ -374,7 +374,7 @@ def configure(directory, choice: Choice) -> Store:
 def current() -> Store:
     if _store is None:
         raise SnapshotError("snapshots are not configured: build with mkdocs (the snapshot hook) "
-                            "or call build_hooks.snapshots.configure(directory, choice) first.")
+                            "or call build_hooks.snapshots.store.configure(directory, choice) first.")
     return _store
 
 

@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 import llama_cpp
-from build_hooks import gguf
-from build_hooks.llm import Model
+from build_hooks.model import gguf
+from build_hooks.model.llm import Model
 
 PROMPTS = [
     "The cat sat on the",

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_hooks import gguf
+from build_hooks.model import gguf
 from build_hooks.files import atomic_write
 
 EMBEDDED = "embedded"

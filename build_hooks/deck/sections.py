@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from build_hooks.slides import MARKER_CLASS, NOTES_CLASS, NOTES_TITLE, SlideError
+from build_hooks.deck.slides import MARKER_CLASS, NOTES_CLASS, NOTES_TITLE, SlideError
 
 MARKER_RE = re.compile(rf'<div class="{MARKER_CLASS}" data-slide="(\d+)" data-line="(\d+)"></div>\n?')
 NOTES_OPEN = f'<details class="note {NOTES_CLASS}">'

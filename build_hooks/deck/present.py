@@ -36,7 +36,7 @@ class DeckPage:
     stem: str                 # "why-local" for slides/why-local.md
     title: str
     url: str                  # the reading page's URL relative to the site root ("why-local/")
-    slides: list = field(default_factory=list)  # build_hooks.slides.RenderedSlide
+    slides: list = field(default_factory=list)  # build_hooks.deck.sections.RenderedSlide
 
 
 def page_dir(url: str) -> str:

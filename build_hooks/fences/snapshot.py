@@ -6,7 +6,7 @@
     ```
 
 The first word after `snapshot` is the kind; the body is YAML options (see
-build_hooks.snapshots.KINDS for each kind's options and defaults), plus the display option
+build_hooks.snapshots.store.KINDS for each kind's options and defaults), plus the display option
 `caption`. Every model string is escaped (html.escape) and whitespace inside tokens is made
 visible (␣ for a space, ↵ for a newline, → for a tab).
 
@@ -22,7 +22,7 @@ import math
 
 import yaml
 
-from build_hooks import snapshots
+from build_hooks.snapshots import store as snapshots
 
 DISPLAY = {"caption": str}
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")

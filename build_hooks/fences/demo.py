@@ -30,7 +30,7 @@ import yaml
 
 from demos import sampling, web
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "slides"
 
 # Data -------------------------------------------------------------------------------------------

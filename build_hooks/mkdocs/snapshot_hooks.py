@@ -1,6 +1,6 @@
 """MkDocs hooks for the build-time model: snapshot fences and figures.
 
-Thin on purpose: the logic lives in build_hooks.snapshots (cache), snapshot_fence (options,
+Thin on purpose: the logic lives in build_hooks.snapshots.store (cache), fences.snapshot (options,
 HTML) and figures (SVG). Everything that can fail (a bad fence, a stale snapshot with no
 model, a broken model file) fails in on_config / on_pre_build, BEFORE MkDocs cleans or writes
 the site, with `slides/x.md:LINE: what is wrong; how to fix`.
@@ -13,9 +13,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from build_hooks import figures, snapshot_fence, snapshots
-from build_hooks.model import ModelError, choose
-from build_hooks.slides import find_fences
+from build_hooks.deck.slides import find_fences
+from build_hooks.fences import snapshot as snapshot_fence
+from build_hooks.figures import draw as figures
+from build_hooks.model.choice import ModelError, choose
+from build_hooks.snapshots import store as snapshots
 
 # Hooks ----------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
                        and assets/demos/vocab.json (the tokenizer's vocabulary, fetched on use)
     on_page_markdown   pre-scan the page's demo fences: a bad one stops the build at file:line
 
-The logic lives in plain modules: build_hooks.wheel (packaging), build_hooks.demo_fence
+The logic lives in plain modules: build_hooks.browser.wheel (packaging), build_hooks.fences.demo
 (options and static HTML), demos.web (the computations, shared with the browser).
 """
 
@@ -19,10 +19,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from build_hooks import demo_fence, wheel
+from build_hooks.browser import wheel
+from build_hooks.fences import demo as demo_fence
 from build_hooks.files import atomic_write
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".cache" / "demos"
 VENDOR_URI = "assets/vendor/pyodide"
 VOCAB_URI = "assets/demos/vocab.json"
@@ -55,7 +56,7 @@ def on_page_markdown(markdown, page, config, files):
     _STATE.update(where=where, lines=[])
     if not src or not os.path.exists(src):
         return markdown
-    from build_hooks.slides import find_fences
+    from build_hooks.deck.slides import find_fences
 
     with open(src, encoding="utf-8") as f:
         raw = f.read()
@@ -91,12 +92,12 @@ def _where() -> str:
 
 def snapshot(kind: str, params: dict, where: str) -> dict:
     """H2's snapshot API; a build without the snapshot hook computes straight from the model."""
-    from build_hooks import snapshots
+    from build_hooks.snapshots import store as snapshots
 
     try:
         snapshots.current()
     except snapshots.SnapshotError:
-        from build_hooks import model as models
+        from build_hooks.model import choice as models
         path = models.locate(models.choose())
         return snapshots.compute(kind, snapshots.normalize(kind, params), path)
     return snapshots.get(kind, params, where)
@@ -125,7 +126,7 @@ def _vocab_file() -> Path:
 
 def _checksum(kind: str, params: dict, where: str) -> str | None:
     """The snapshot file's SHA-256 (None in a build without the snapshot hook)."""
-    from build_hooks import snapshots
+    from build_hooks.snapshots import store as snapshots
 
     try:
         snapshots.current()
@@ -151,7 +152,7 @@ def _tokens(text: str, where: str) -> list[dict]:
     """The static token chips [{"id", "label"}]: llama.cpp's own ids from a `tokens` snapshot.
     Where that can't be served (no snapshot hook, no model to compute it) our BPE gives the same
     ids (tests/test_demos.py checks it against llama.cpp), at the cost of loading the vocabulary."""
-    from build_hooks import snapshots
+    from build_hooks.snapshots import store as snapshots
     from demos import web
 
     try:

@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from build_hooks import model, snapshots
+    from build_hooks.model import choice as model
+    from build_hooks.snapshots import store as snapshots
 
     def progress(line: str) -> None:
         print(line, flush=True)

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
-from build_hooks import present, sections, slides
+from build_hooks.deck import present, sections, slides
 
 # Hooks ---------------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ def _script(entry) -> dict:
 
 def _assets(config):
     """(site path, file) pairs to copy: our own assets, then reveal.js dist from node_modules."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     for path in sorted((here / "assets").rglob("*")):
         if path.is_file():
             yield f"{present.OWN}/{path.relative_to(here / 'assets').as_posix()}", path

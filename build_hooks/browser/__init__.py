@@ -1,0 +1,1 @@
+"""The browser bundle: the demos wheel and the Pyodide lock it is loaded with (wheel)."""

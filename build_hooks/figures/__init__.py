@@ -1,0 +1,1 @@
+"""Figures drawn with matplotlib from snapshots (draw): deterministic SVG, light and dark."""
