@@ -60,7 +60,8 @@ OUTLINE = {
     "11 closing": ("10-closing.md", ["make serve", "make test", "Sources"]),
 }
 
-SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "beam", "model_card", "quant_study"}
+# `beam` has no fence of its own: the beam demo's static view is drawn from the beam snapshot.
+SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study"}
 DEMO_NAMES = {"sampling", "ngram", "tokenizer", "beam", "code"}
 FIGURES = {"temperature", "topk_topp", "quantization", "surprisal", "context_windows", "sora_patches"}
 
@@ -106,15 +107,14 @@ def bullets(body: str) -> int:
 # Tests: the outline and the slide format ------------------------------------------------------
 
 
-def test_decks_exist_with_front_matter_and_minutes_adding_up():
+def test_decks_exist_with_front_matter_in_order():
     assert (SLIDES / "index.md").exists()
     metas = {p.name: split_slides(deck_text(p), str(p)).meta for p in DECKS}
     assert len(metas) >= 11, sorted(metas)
     orders = [m["order"] for m in metas.values()]
     assert len(set(orders)) == len(orders), f"two decks share an order: {metas}"
     assert metas["index.md"]["order"] == min(orders), "the title deck comes first"
-    total = sum(m["minutes"] for m in metas.values())
-    assert 40 <= total <= 50, f"the talk should last about 45 minutes, decks add up to {total}"
+    # how the minutes add up, and to what: test_talk_facts.py
 
 
 @pytest.mark.parametrize("item", OUTLINE)
@@ -164,18 +164,6 @@ def test_links_are_well_formed(path):
             assert parts.path.endswith((".md", ".ipynb")) or parts.path == "", f"{path.name}: odd local link {url}"
             if "TODO-LINK" not in text or parts.path != "ngrams-from-scratch.ipynb":
                 assert target.exists(), f"{path.name}: local link to a missing page {url}"
-
-
-def test_every_deck_with_facts_links_its_sources():
-    for path in DECKS:
-        if path.name == "index.md":
-            continue
-        for slide in split_slides(deck_text(path), str(path)).slides:
-            text = slide.body + slide.notes
-            has_number = re.search(r"\d{2,}", re.sub(r"```.*?```", "", text, flags=re.S))
-            measured = re.search(r"```snapshot|TODO-FENCE snapshot", slide.body)  # the source is the model
-            if has_number and "http" not in text and not measured:
-                pytest.fail(f"{path.name}:{slide.line} states figures but links no source")
 
 
 @pytest.mark.parametrize("path", DECKS, ids=lambda p: p.name)
