@@ -1,0 +1,350 @@
+// The live model: llama.cpp compiled to WebAssembly (wllama, MIT) runs the deck's own GGUF in the
+// reader's browser. Opt-in and shared: ONE engine per page, for every widget on it (and for the
+// whole-talk present page). Nothing of it is fetched until the reader presses "Load the real model"
+// (or opens the page with ?live=1). Inference runs in wllama's own Web Worker; the model's shards
+// come from this site and are cached in the browser (OPFS), so a second visit fetches none.
+//
+// The numbers: the engine gives the model's probability for EVERY token of the vocabulary; the
+// deck's one definition of sampling (demos/sampling.py, through demos/live.py) runs in the Pyodide
+// worker of widgets.js. No sampler is written in JavaScript.
+// Model and reader strings are only ever set with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  const SCRIPT = document.currentScript;
+  const ASSETS = new URL("../", SCRIPT ? SCRIPT.src : location.href);   // the site's assets/
+  const N_CTX = 1024;
+
+  // ------------------------------------------------------------------ the shared engine
+
+  const engine = {
+    state: "off", message: "", config: null, wllama: null, loading: null, queue: Promise.resolve(),
+    pieces: new Map(), views: new Set(), progress: 0,
+
+    set(state, message, progress) {
+      this.state = state; this.message = message;
+      if (progress !== undefined) this.progress = progress;
+      for (const view of this.views) view.show();
+    },
+
+    // Why the model cannot run here, in words (null if it can).
+    obstacle() {
+      const c = this.config;
+      if (!c) return "This page has no live model.";
+      if (c.status !== "ready") return c.message;
+      if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, so the real model cannot run here: the numbers shown are the build's.";
+      if (typeof Worker !== "function") return "This browser cannot start a Web Worker, so the real model cannot run here.";
+      return null;
+    },
+
+    load() {
+      if (this.loading) return this.loading;
+      const why = this.obstacle();
+      if (why) { this.set("unavailable", why); return Promise.reject(new Error(why)); }
+      const mb = Math.round(this.config.bytes / 1e6);
+      this.set("loading", `Loading the real model (${mb} MB)…`, 0);
+      this.loading = this.start(mb).then(
+        () => { this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`, 1); },
+        (err) => {
+          this.set("error", `The real model did not load (${err.message || err}). The numbers shown are the build's.`);
+          this.loading = null;
+          throw err;
+        });
+      this.loading.catch(() => {});
+      return this.loading;
+    },
+
+    async start(mb) {
+      const base = new URL(this.config.engine, ASSETS);
+      const { Wllama } = await import(new URL("index.js", base).href);
+      const quiet = { debug() {}, log() {}, warn() {}, error: (...a) => console.error(...a) };
+      this.wllama = new Wllama({
+        "single-thread/wllama.wasm": new URL("single-thread/wllama.wasm", base).href,
+        "multi-thread/wllama.wasm": new URL("multi-thread/wllama.wasm", base).href,
+      }, { suppressNativeLog: true, logger: quiet, allowOffline: true, parallelDownloads: 3 });
+      // Threads need SharedArrayBuffer, which needs COOP/COEP headers (GitHub Pages sends none).
+      this.threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+      await this.wllama.loadModelFromUrl(new URL(this.config.model, ASSETS).href, {
+        n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
+        progressCallback: ({ loaded, total }) => {
+          const p = total ? loaded / total : 0;
+          this.set("loading", `Loading the real model: ${Math.round(loaded / 1e6)} of ${mb} MB…`, p);
+        },
+      });
+      this.addBos = this.wllama.mustAddBosToken();
+      this.bos = this.wllama.getBOS();
+    },
+
+    // One engine call at a time (llama.cpp has one context): calls wait their turn.
+    run(task) {
+      const next = this.queue.then(task, task);
+      this.queue = next.catch(() => {});
+      return next;
+    },
+
+    // The model's whole next-token distribution after `prompt`: {ids, probs, n} (most likely first).
+    distribution(prompt) {
+      return this.run(async () => {
+        let tokens = await this.wllama.tokenize(prompt, false);
+        if (this.addBos && this.bos >= 0) tokens = [this.bos, ...tokens];
+        if (!tokens.length) throw new Error("type a prompt first");
+        if (tokens.length > N_CTX - 64) throw new Error(`the prompt is ${tokens.length} tokens; keep it under ${N_CTX - 64}`);
+        await this.wllama.kvClear();
+        await this.wllama.decode(tokens, {});
+        return { ...(await this.logits()), n: tokens.length };
+      });
+    },
+
+    // Append one token to the context evaluated by the last distribution() and return the next one.
+    extend(id) {
+      return this.run(async () => {
+        await this.wllama.decode([id], {});
+        return this.logits();
+      });
+    },
+
+    async logits() {
+      const all = await this.wllama.getLogits(-1);     // softmax over the whole vocabulary, sorted
+      return { ids: all.map((t) => t.token), probs: all.map((t) => t.p) };
+    },
+
+    // A token's text; bytes that are not whole UTF-8 characters are shown in hex (as the tokenizer demo does).
+    async labels(ids) {
+      const missing = ids.filter((id) => !this.pieces.has(id));
+      if (missing.length) {
+        await this.run(async () => {
+          for (const id of missing) this.pieces.set(id, label(await this.wllama.detokenize([id])));
+        });
+      }
+      return ids.map((id) => this.pieces.get(id));
+    },
+  };
+
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  function label(bytes) {
+    try {
+      return decoder.decode(bytes).replace(/ /g, "␣").replace(/\n/g, "↵").replace(/\t/g, "⇥") || "∅";
+    } catch (err) {
+      return "⟨" + Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "⟩";
+    }
+  }
+
+  function el(tag, attrs = {}, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  const percent = (p) => `${(p * 100).toFixed(1)}%`;
+  const hue = (p) => Math.round(120 * Math.sqrt(Math.max(0, Math.min(1, p))));   // as demo_fence.hue
+  const INF_STOP = 5.05;
+
+  // The deck's sampler, in Python (demos/live.py via the Pyodide worker of widgets.js).
+  function python(fn, kwargs) {
+    const demos = window.deckDemos;
+    if (!demos) return Promise.reject(new Error("widgets.js is missing: Python cannot run"));
+    return demos.bridge.call("call", { fn, kwargs });
+  }
+
+  // ------------------------------------------------------------------ the opt-in panel (any widget)
+
+  class OptIn {
+    constructor(root) {
+      this.root = root;
+      this.button = root.querySelector('button[name="load"]');
+      this.bar = root.querySelector(".demo-live-progress");
+      this.msg = root.querySelector(".demo-live-msg");
+      if (this.button) this.button.addEventListener("click", () => engine.load().catch(() => {}));
+      engine.views.add(this);
+      this.show();
+    }
+
+    show() {
+      const s = engine.state;
+      this.root.dataset.liveState = s;
+      if (this.button) {
+        this.button.hidden = s === "live" || s === "unavailable" || (s === "off" && !!engine.obstacle());
+        this.button.disabled = s === "loading";
+      }
+      if (this.bar) { this.bar.hidden = s !== "loading"; this.bar.value = engine.progress; }
+      if (this.msg) this.msg.textContent = s === "off" ? (engine.obstacle() || "") : engine.message;
+      if (s === "live" && this.onLive && !this.woke) { this.woke = true; this.onLive(); }
+    }
+  }
+
+  // ------------------------------------------------------------------ the `live` widget
+
+  class LiveWidget {
+    constructor(root) {
+      this.root = root;
+      this.data = JSON.parse(root.querySelector("script.demo-data").textContent);
+      this.status = root.querySelector(".demo-status");
+      this.optin = new OptIn(root);
+      this.optin.onLive = () => this.refresh();
+      this.optin.show = ((show) => () => { show.call(this.optin); this.syncState(); })(this.optin.show);
+      this.syncState();
+      this.busy = false; this.again = false;
+      root.addEventListener("input", (ev) => {
+        if (ev.target.name === "prompt") { clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250); }
+        else if (["temperature", "top_k", "top_p"].includes(ev.target.name)) this.refresh();
+      });
+      root.addEventListener("click", (ev) => {
+        if (ev.target.name === "generate") this.generate();
+      });
+    }
+
+    syncState() {
+      const s = engine.state;
+      this.root.dataset.state = s === "off" ? "static" : s;
+      if (this.status) {
+        this.status.textContent = s === "off" ? "Static: the build's numbers for this prompt. Load the real model to type your own."
+          : engine.message;
+      }
+    }
+
+    control(name) { return this.root.querySelector(`[name="${name}"]`); }
+    settings() {
+      const t = Number(this.control("temperature").value);
+      return { temperature: t >= INF_STOP ? "inf" : t, top_k: Number(this.control("top_k").value),
+               top_p: Number(this.control("top_p").value) };
+    }
+
+    // Coalesce: one computation in flight; the latest prompt and settings run when it returns.
+    async refresh() {
+      if (engine.state !== "live") return;
+      if (this.busy) { this.again = true; return; }
+      this.busy = true; this.root.dataset.busy = "true";
+      try {
+        const prompt = this.control("prompt").value;
+        this.dist = await engine.distribution(prompt);
+        this.prompt = prompt;
+        await this.draw();
+        this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
+        this.say("");
+      } catch (err) {
+        this.say(`Error: ${err.message}`);
+      }
+      this.busy = false;
+      if (this.again) { this.again = false; return this.refresh(); }
+      delete this.root.dataset.busy;
+      this.root.dispatchEvent(new CustomEvent("live-redraw"));
+    }
+
+    say(text) { const box = this.root.querySelector(".demo-live-error"); box.hidden = !text; box.textContent = text; }
+
+    // The table: T = 1 straight from the engine (shown at once), then after sampling from Python.
+    async draw() {
+      const top = this.data.top;
+      const ids = this.dist.ids.slice(0, top), probs = this.dist.probs.slice(0, top);
+      const labels = await engine.labels(ids);
+      const body = this.root.querySelector(".demo-live-table tbody");
+      const rows = ids.map((id, k) => {
+        const tr = el("tr", { class: "demo-live-row", "data-token-id": String(id), "data-prob": String(probs[k]) });
+        const bar = el("span", { class: "snap-bar", style: `--snap-p: ${(100 * probs[k]).toFixed(2)}; --snap-hue: ${hue(probs[k])}` });
+        const p = el("td", { class: "snap-prob" }); p.append(bar, el("span", { class: "snap-num" }, percent(probs[k])));
+        tr.append(el("td", {}, String(k + 1)), el("td", {}, ""), el("td", { class: "snap-id" }, String(id)), p,
+                  el("td", { class: "demo-live-after snap-num" }, "…"));
+        tr.children[1].append(el("code", { class: "snap-token" }, labels[k]));
+        return tr;
+      });
+      const rest = Math.max(0, 1 - probs.reduce((a, b) => a + b, 0));
+      const others = this.dist.ids.length - ids.length;
+      const tr = el("tr", { class: "snap-rest demo-live-rest", "data-prob": String(rest) });
+      tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
+                el("td", { class: "snap-num" }, percent(rest)), el("td", { class: "demo-live-after snap-num" }, "…"));
+      body.replaceChildren(...rows, tr);
+      const out = await python("live_rows", { ids: this.dist.ids, probs: this.dist.probs, ...this.settings(), top });
+      out.rows.forEach((r, k) => {
+        rows[k].dataset.kept = String(r.kept);
+        rows[k].dataset.after = String(r.after);
+        rows[k].lastChild.textContent = r.kept ? percent(r.after) : "cut";
+      });
+      tr.lastChild.textContent = percent(out.rest_after);
+      tr.dataset.after = String(out.rest_after);
+      this.root.querySelector(".demo-live-kept").textContent =
+        `${out.kept.toLocaleString()} of ${this.dist.ids.length.toLocaleString()} tokens can be drawn with these settings.`;
+    }
+
+    // Seeded, one token at a time: each coloured by the probability the model gave it.
+    async generate() {
+      if (engine.state !== "live" || this.generating) return;
+      this.generating = true; this.root.dataset.busy = "true";
+      const button = this.control("generate"); button.disabled = true;
+      try {
+        const prompt = this.control("prompt").value;
+        const seed = Number(this.control("seed").value) || 0;
+        const n = Number(this.control("length").value) || 20;
+        let dist = await engine.distribution(prompt);
+        const line = this.root.querySelector(".demo-live-gen");
+        line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
+        const ids = [];
+        for (let step = 0; step < n; step++) {
+          const pick = await python("live_draw", { ids: dist.ids, probs: dist.probs, ...this.settings(), seed, step });
+          ids.push(pick.id);
+          line.append(await this.token(pick));
+          if (step + 1 < n) dist = await engine.extend(pick.id);
+        }
+        line.dataset.tokenIds = JSON.stringify(ids);
+        this.say("");
+      } catch (err) {
+        this.say(`Error: ${err.message}`);
+      }
+      button.disabled = false; this.generating = false; delete this.root.dataset.busy;
+      this.root.dispatchEvent(new CustomEvent("live-generated"));
+    }
+
+    // The completion snapshot's token (snapshots.css/js): hover, focus or click shows the top 5.
+    async token(pick) {
+      const [text, ...alts] = await engine.labels([pick.id, ...pick.top.map((a) => a.id)]);
+      const tok = el("button", { type: "button", class: "snap-tok" + (pick.prob < 0.2 ? " snap-unsure" : ""),
+        style: `--snap-hue: ${hue(pick.prob)}`, "aria-expanded": "false", "data-token-id": String(pick.id),
+        "data-prob": String(pick.prob), "aria-label": `${text}: probability ${percent(pick.prob)}` });
+      tok.append(document.createTextNode(text.replace(/␣/g, " ").replace(/↵/g, "\n")));
+      const tip = el("span", { class: "snap-tip", role: "tooltip" });
+      tip.append(el("span", { class: "snap-tip-p" }, `p = ${percent(pick.prob)}`), el("span", { class: "snap-tip-h" }, "top 5 at this step"));
+      pick.top.forEach((a, k) => {
+        const row = el("span", { class: "snap-alt" + (a.id === pick.id ? " snap-chosen" : "") });
+        row.append(el("code", { class: "snap-token" }, alts[k]), document.createTextNode(" "), el("span", { class: "snap-num" }, percent(a.prob)));
+        tip.append(row);
+      });
+      tok.append(tip);
+      return tok;
+    }
+  }
+
+  // ------------------------------------------------------------------ the sampling widget, live
+
+  // Once the model is live, a `sampling` widget shows the true distribution over the whole
+  // vocabulary for its (editable) prompt; widgets.js asks us through deckLive.samplingRows().
+  async function samplingRows(widget, settings) {
+    const prompt = widget.root.querySelector('[name="prompt"]').value;
+    const dist = await engine.distribution(prompt);
+    const top = widget.data.candidates.length;
+    const out = await python("live_rows", { ids: dist.ids, probs: dist.probs, ...settings, top });
+    const labels = await engine.labels(out.rows.map((r) => r.id));
+    return {
+      rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
+      rest: out.rest, rest_after: out.rest_after, dist,
+    };
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function init() {
+    const holder = document.querySelector("script.demo-live-config");
+    engine.config = holder ? JSON.parse(holder.textContent) : null;
+    for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {
+      if (!root.dataset.liveBound) { root.dataset.liveBound = "1"; new LiveWidget(root); }
+    }
+    for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]) .demo-live-optin')) {
+      const widget = root.closest(".demo");
+      if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; new OptIn(widget); }
+    }
+    // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk).
+    if (/[?&]live=1\b/.test(location.search) && engine.config) engine.load().catch(() => {});
+  }
+
+  window.deckLive = { engine, samplingRows };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,146 @@
+"""Package the live model for the page: llama.cpp in WebAssembly (wllama) + the build's GGUF in shards.
+
+The reader's browser can run the very model the build used, opt-in. For that the site carries
+
+    assets/vendor/wllama/    the engine from node_modules/@wllama/wllama (MIT): index.js, the
+                             single-thread wasm (the default; GitHub Pages cannot send the COOP/COEP
+                             headers threads need) and the multi-thread one (used only when the page
+                             is crossOriginIsolated)
+    assets/live/             the GGUF in shards under SHARD_BYTES each, named
+                             <model>-<sha256[:12]>-00001-of-0000N.gguf: a new model is a new URL,
+                             so a browser never mixes an old cached shard with a new one
+
+and every widget that can go live gets a small JSON config (`page_config`) naming those files.
+Nothing is fetched until the reader presses "Load the real model".
+
+A presenter's own model is shipped only under `extra.deck.live.max_mb` in mkdocs.yml (default
+DEFAULT_MAX_MB); above it the widgets say it is too big to ship, and keep their static render.
+
+Example:
+>>> cfg = settings({"deck": {"live": {"max_mb": 50}}})
+>>> cfg.enabled, cfg.max_bytes
+(True, 50000000)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_hooks.browser import gguf_split
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE_DIR = ROOT / "node_modules" / "@wllama" / "wllama"
+ENGINE_FILES = {"index.js": "esm/index.js", "single-thread/wllama.wasm": "esm/single-thread/wllama.wasm",
+                "multi-thread/wllama.wasm": "esm/multi-thread/wllama.wasm", "LICENCE": "LICENCE"}
+ENGINE_URI = "assets/vendor/wllama"
+MODEL_URI = "assets/live"
+CACHE = ROOT / ".cache" / "live"
+
+# 150 MB: the embedded 98 MB model fits with room for a slightly bigger one (a 135M model at
+# Q8_0 is 145 MB), while a reader's phone still copes: the tab holds the model plus llama.cpp's
+# buffers (540-705 MB measured with the 98 MB model), and a 1B model (600+ MB) would crash it.
+DEFAULT_MAX_MB = 150
+SHARD_BYTES = 45 * 2**20     # under GitHub's 50 MB warning for any single file
+KEYS = {"enabled": bool, "max_mb": (int, float)}
+
+
+class LiveError(ValueError):
+    """A bad `extra.deck.live` setting or a missing engine; the message names the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool = True
+    max_mb: float = DEFAULT_MAX_MB
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1_000_000)
+
+
+def settings(extra: dict | None) -> Settings:
+    """Read `extra.deck.live` from mkdocs.yml: {enabled: true|false, max_mb: number > 0}.
+
+    Example:
+    >>> settings({}).max_mb
+    150
+    >>> try: settings({"deck": {"live": {"max_md": 5}}})
+    ... except LiveError as err: print(err)
+    mkdocs.yml: extra.deck.live has an unknown key 'max_md'; known keys: enabled, max_mb
+    """
+    raw = ((extra or {}).get("deck") or {}).get("live")
+    if raw is None:
+        return Settings()
+    if isinstance(raw, bool):
+        return Settings(enabled=raw)
+    if not isinstance(raw, dict):
+        raise LiveError(f"mkdocs.yml: extra.deck.live must be true, false or a mapping "
+                        f"(enabled: true, max_mb: {DEFAULT_MAX_MB}); got {raw!r}")
+    for key, value in raw.items():
+        if key not in KEYS:
+            raise LiveError(f"mkdocs.yml: extra.deck.live has an unknown key {key!r}; known keys: {', '.join(KEYS)}")
+        if isinstance(value, bool) != (KEYS[key] is bool) or not isinstance(value, KEYS[key]) \
+                or (key == "max_mb" and value <= 0):
+            hint = "true or false" if key == "enabled" else "a number of megabytes > 0"
+            raise LiveError(f"mkdocs.yml: extra.deck.live.{key} is {value!r}; it must be {hint}")
+    return Settings(**raw)
+
+
+def stem(model: Path, sha256: str) -> str:
+    """The shards' versioned base name: the model file's name and the start of its SHA-256.
+
+    Example:
+    >>> stem(Path("SmolLM2-135M-Instruct.Q4_1.gguf"), "b179c9523d0e6a0f98a3")
+    'SmolLM2-135M-Instruct.Q4_1-b179c9523d0e'
+    """
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", model.name.removesuffix(".gguf")) or "model"
+    return f"{base}-{sha256[:12]}"
+
+
+def shards(model: Path, sha256: str, cache: Path = CACHE) -> list[Path]:
+    """The model's shards in the build cache, split once per model version (0.3 s for 98 MB)."""
+    name = stem(model, sha256)
+    folder = cache / name
+    done = folder / "shards.json"
+    if done.exists():
+        paths = [folder / n for n in json.loads(done.read_text())]
+        if all(p.exists() for p in paths):
+            return paths
+    paths = gguf_split.split(model, folder, name, SHARD_BYTES)
+    done.write_text(json.dumps([p.name for p in paths]))
+    return paths
+
+
+def engine_files(engine_dir: Path = ENGINE_DIR) -> list[tuple[str, Path]]:
+    """(site path, file) pairs of the engine, from node_modules; LiveError names the fix if missing."""
+    out = []
+    for site, rel in ENGINE_FILES.items():
+        path = engine_dir / rel
+        if not path.is_file():
+            raise LiveError(f"{path} is missing: run `npm ci` (or `make deps`) to install @wllama/wllama, "
+                            "or turn the live model off with `extra.deck.live: false` in mkdocs.yml")
+        out.append((f"{ENGINE_URI}/{site}", path))
+    return out
+
+
+def page_config(status: str, *, first: str = "", total: int = 0, name: str = "", message: str = "") -> dict:
+    """What the widgets need to know, paths relative to assets/ (where live.js sits, at ../).
+
+    status: "ready" (the model ships), "too-big", "off" or "missing", with a message for the reader.
+
+    Example:
+    >>> page_config("ready", first="m-00001-of-00003.gguf", total=98362432, name="SmolLM2")["model"]
+    'live/m-00001-of-00003.gguf'
+    """
+    cfg = {"status": status, "engine": "vendor/wllama/", "bytes": total, "name": name, "message": message}
+    if first:
+        cfg["model"] = f"live/{first}"
+    return cfg
+
+
+def too_big_message(size: int, limit: int) -> str:
+    return (f"The live model is off: this deck's model is {size / 1e6:.0f} MB, over the "
+            f"{limit / 1e6:.0f} MB limit for shipping it to readers (extra.deck.live.max_mb in mkdocs.yml).")
