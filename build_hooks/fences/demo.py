@@ -66,6 +66,14 @@ OPTIONS = {
         "seed": (int, 0, None, "an integer"),
     },
 }
+# The live model (fences/live.py): any prompt, the real next-token distribution, generation.
+OPTIONS["live"] = {
+    "prompt": (str, PROMPT, None, "a prompt string"),
+    "top": (int, 10, lambda v: 2 <= v <= 50, "an integer from 2 to 50 (rows to show)"),
+    "temperature": OPTIONS["sampling"]["temperature"], "top_k": OPTIONS["sampling"]["top_k"],
+    "top_p": OPTIONS["sampling"]["top_p"], "seed": OPTIONS["sampling"]["seed"],
+    "length": (int, 20, lambda v: 1 <= v <= 200, "an integer from 1 to 200 (tokens to generate)"),
+}
 # The code widget runs the sampling function: the sampling options (no seed), other defaults.
 OPTIONS["code"] = {name: (types, {"temperature": 0.8, "top_k": 10, "top_p": 0.9}.get(name, default), check, hint)
                    for name, (types, default, check, hint) in OPTIONS["sampling"].items() if name != "seed"}

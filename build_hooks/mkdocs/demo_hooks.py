@@ -1,8 +1,9 @@
 """MkDocs hooks for the live demos: Pyodide and the demos wheel, the `demo` fence's data.
 
     on_config          point the fence at this build's renderer
-    on_files           build assets/vendor/pyodide/ (Pyodide core + demos wheel + custom lock)
-                       and assets/demos/vocab.json (the tokenizer's vocabulary, fetched on use)
+    on_files           build assets/vendor/pyodide/ (Pyodide core + demos wheel + custom lock),
+                       assets/demos/vocab.json (the tokenizer's vocabulary, fetched on use) and the
+                       live model: assets/vendor/wllama/ + the GGUF's shards in assets/live/
     on_page_markdown   pre-scan the page's demo fences: a bad one stops the build at file:line
 
 The logic lives in plain modules: build_hooks.browser.wheel (packaging), build_hooks.fences.demo
@@ -19,8 +20,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from build_hooks.browser import wheel
+from build_hooks.browser import live, wheel
 from build_hooks.fences import demo as demo_fence
+from build_hooks.fences import live as live_fence
 from build_hooks.files import atomic_write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +34,7 @@ VOCAB_URI = "assets/demos/vocab.json"
 
 
 def on_config(config):
-    _STATE.update(where=None, lines=[], vocab_error=None, tokenizer=None)
+    _STATE.update(where=None, lines=[], vocab_error=None, tokenizer=None, live=None)
     demo_fence.RENDER = render
 
 
@@ -43,6 +45,12 @@ def on_files(files, config):
         raise PluginError(f"live demos: {err}") from None
     for path in sorted(vendor.iterdir()):
         _add(files, config, f"{VENDOR_URI}/{path.name}", path)
+    try:
+        shipped, _STATE["live"] = live.bundle(config["extra"])
+    except live.LiveError as err:
+        raise PluginError(f"mkdocs.yml: {err}") from None
+    for src_uri, path in shipped:
+        _add(files, config, src_uri, path)
     try:
         _add(files, config, VOCAB_URI, _vocab_file())
     except Exception as err:     # needed only by a tokenizer widget: fail there, naming the page
@@ -135,6 +143,14 @@ def _checksum(kind: str, params: dict, where: str) -> str | None:
     return snapshots.checksum(kind, params, where)
 
 
+def _n_vocab(where: str) -> int:
+    """The model's vocabulary size (from the model card snapshot), for "all other tokens (N)"."""
+    try:
+        return int(snapshot("model_card", {}, where)["vocab_size"])
+    except Exception:
+        return 0
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -180,6 +196,10 @@ def render(kind: str, options: dict) -> str:
             return demo_fence.render_tokenizer(options, _tokens(options["text"], where))
         if kind == "ngram":
             return demo_fence.render_ngram(options)
+        if kind == "live":
+            return live_fence.render_live(options, snapshot("next_tokens", {"prompt": options["prompt"],
+                                                                            "top": options["top"]}, where),
+                                          _STATE["live"], _n_vocab(where))
     except PluginError:
         raise
     except Exception as err:       # a snapshot error already starts with `where`

@@ -1,0 +1,96 @@
+"""The `demo live` widget and the opt-in panel every live-capable widget carries.
+
+    ```demo live
+    prompt: "The cat sat on the"
+    top: 10
+    ```
+
+Static render (no JavaScript, nothing fetched): the build model's next-token table for the
+prompt at T = 1 with an "all other tokens" row, from a `next_tokens` snapshot. The opt-in button
+("Load the real model: 98 MB, once, then cached in your browser") hands over to live.js, which
+runs the same GGUF with llama.cpp in WebAssembly and fills the table for any typed prompt.
+
+DOM contract (tests rely on it): `.demo[data-demo="live"]`, a button `name="load"`,
+data-state "static" -> "loading" -> "live" (or "error"/"unavailable" with the reason in words),
+rows `tr[data-token-id][data-prob]` (the model's T = 1 probability), a textarea `name="prompt"`.
+"""
+
+from __future__ import annotations
+
+import html
+
+from build_hooks.fences.demo import data_script, hue, number, percent, slider, temperature_slider
+
+e = html.escape
+
+# Measured (tests/test_live_browser.py): the browser's llama.cpp build and the build's
+# llama-cpp-python differ in float arithmetic (SIMD, accumulation order, KV cache precision).
+PRECISION = ("Your browser's numbers come from llama.cpp compiled to WebAssembly; they differ slightly from "
+             "the build's (llama-cpp-python) by arithmetic precision, by up to about 0.015 here (measured), "
+             "not by a bug.")
+
+
+def config_script(cfg: dict) -> str:
+    """The page's live-model config for live.js (the same on every widget; the first one wins)."""
+    return data_script(cfg).replace('class="demo-data"', 'class="demo-live-config"')
+
+
+def optin(cfg: dict) -> str:
+    """The opt-in panel: a load button saying what it costs, a progress bar and a message line."""
+    mb = round(cfg.get("bytes", 0) / 1e6)
+    button = (f'<button type="button" name="load">Load the real model: {mb} MB, once, then cached in your browser'
+              f'</button>' if cfg["status"] == "ready" else "")
+    message = "" if cfg["status"] == "ready" else cfg.get("message", "")
+    return (f'{config_script(cfg)}<div class="demo-live-optin">{button}'
+            f'<progress class="demo-live-progress" max="1" value="0" hidden></progress>'
+            f'<span class="demo-live-msg" role="status">{e(message)}</span></div>')
+
+
+def table(rows, rest: float, n_vocab: int, identity: bool = True) -> str:
+    """Next-token rows (T = 1) plus the rest of the vocabulary, one row per token. The "after
+    sampling" column needs the whole vocabulary: before loading it is filled only when the
+    settings change nothing (T = 1, no cut)."""
+    after = percent if identity else (lambda p: "load the model")
+    body = "".join(
+        f'<tr class="demo-live-row" data-token-id="{r["id"]}" data-prob="{r["prob"]}">'
+        f'<td>{k}</td><td><code class="snap-token">{e(r["label"])}</code></td><td class="snap-id">{r["id"]}</td>'
+        f'<td class="snap-prob"><span class="snap-bar" style="--snap-p: {100 * r["prob"]:.2f}; '
+        f'--snap-hue: {hue(r["prob"])}"></span><span class="snap-num">{percent(r["prob"])}</span></td>'
+        f'<td class="demo-live-after snap-num">{after(r["prob"])}</td></tr>' for k, r in enumerate(rows, 1))
+    others = f" ({n_vocab - len(rows):,})" if n_vocab else ""
+    body += (f'<tr class="snap-rest demo-live-rest" data-prob="{rest}"><td></td><td>all other tokens{others}</td>'
+             f'<td></td><td class="snap-num">{percent(rest)}</td><td class="demo-live-after snap-num">'
+             f'{after(rest)}</td></tr>')
+    return ('<table class="snap-table demo-live-table"><thead><tr><th scope="col">#</th><th scope="col">token</th>'
+            '<th scope="col">id</th><th scope="col">probability (T = 1)</th><th scope="col">after sampling</th>'
+            f'</tr></thead><tbody>{body}</tbody></table>')
+
+
+def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
+    """The widget's HTML: the build's numbers for o["prompt"], controls that work once live."""
+    from demos import web
+
+    rows = [{"id": t["id"], "label": web.show(t["text"]), "prob": t["prob"]} for t in next_tokens["top"]]
+    rest = max(0.0, 1.0 - sum(r["prob"] for r in rows))
+    controls = (optin(cfg)
+                + f'<label class="demo-field demo-text-field"><span>Prompt (any text)</span>'
+                  f'<textarea name="prompt" rows="2" spellcheck="false">{e(o["prompt"])}</textarea></label>'
+                + temperature_slider(o["temperature"])
+                + slider("top_k", "Top-k (0 = off)", 0, 100, 1, o["top_k"])
+                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
+                + number("seed", "Seed", 0, 999999, o["seed"])
+                + number("length", "Tokens", 1, 200, o["length"])
+                + '<button type="button" name="generate">Generate</button>')
+    identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1
+    output = (table(rows, rest, n_vocab, identity) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
+              f'<p class="snap-completion demo-live-gen" aria-live="polite"><span class="snap-prompt">{e(o["prompt"])}</span></p>')
+    note = ("Before loading: the build's numbers for this prompt (llama-cpp-python). After sampling: top-k, then "
+            "top-p on the model's probabilities, then the temperature (demos/sampling.py). " + PRECISION)
+    data = {"prompt": o["prompt"], "top": o["top"]}
+    title = "The real model, live: next token after your prompt"
+    return (f'<div class="demo demo-live" data-demo="live" data-state="static">'
+            f'<div class="demo-head"><span class="demo-title">{e(title)}</span>'
+            f'<span class="demo-status" role="status" aria-live="polite">Static: the build\'s numbers for this '
+            f'prompt. Load the real model to type your own.</span></div>'
+            f'{data_script(data)}<div class="demo-controls">{controls}</div>'
+            f'<div class="demo-output">{output}</div><p class="demo-note">{e(note)}</p></div>')
