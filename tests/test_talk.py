@@ -62,7 +62,7 @@ OUTLINE = {
 
 # `beam` has no fence of its own: the beam demo's static view is drawn from the beam snapshot.
 SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study"}
-DEMO_NAMES = {"sampling", "ngram", "tokenizer", "beam", "code"}
+DEMO_NAMES = {"sampling", "ngram", "tokenizer", "beam", "code", "live"}
 FIGURES = {"temperature", "topk_topp", "quantization", "surprisal", "context_windows", "sora_patches"}
 
 MAX_BULLETS = 6                      # projector: at most six top-level bullets on a slide
