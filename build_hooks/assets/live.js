@@ -129,14 +129,8 @@
     }
   }
 
-  function el(tag, attrs = {}, text) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  const percent = (p) => `${(p * 100).toFixed(1)}%`;
-  const hue = (p) => Math.round(120 * Math.sqrt(Math.max(0, Math.min(1, p))));   // as demo_fence.hue
+  // DOM helpers shared with widgets.js (loaded just before this file): text only, never HTML.
+  const { el, percent, hue } = window.deckDemos;
   const INF_STOP = 5.05;
 
   // The deck's sampler, in Python (demos/live.py via the Pyodide worker of widgets.js).

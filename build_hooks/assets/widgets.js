@@ -347,7 +347,7 @@
     }
   }
 
-  window.deckDemos = { bridge, widgets };
+  window.deckDemos = { bridge, widgets, el, percent, hue };   // live.js borrows the worker and the helpers
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -1,0 +1,90 @@
+"""Packaging the live model: the GGUF split (checked by llama.cpp itself), the size limit, the settings."""
+
+import struct
+
+import pytest
+
+from build_hooks.browser import gguf_split, live
+from build_hooks.fences import live as live_fence
+from build_hooks.model import gguf
+from build_hooks.model.choice import embedded_path
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    return gguf_split.split(embedded_path(), tmp_path_factory.mktemp("shards"), "m", live.SHARD_BYTES)
+
+
+def test_shards_are_under_50_mb_and_carry_llama_cpp_split_keys(shards):
+    assert [p.name for p in shards] == [gguf_split.shard_name("m", i, len(shards)) for i in range(len(shards))]
+    assert len(shards) >= 2 and all(p.stat().st_size < 50_000_000 for p in shards)
+    source = gguf.read(embedded_path())
+    infos = [gguf.read(p) for p in shards]
+    assert [i.metadata["split.no"] for i in infos] == list(range(len(shards)))
+    assert {i.metadata["split.count"] for i in infos} == {len(shards)}
+    assert {i.metadata["split.tensors.count"] for i in infos} == {len(source.tensors)}
+    assert sum(len(i.tensors) for i in infos) == len(source.tensors)
+    assert infos[0].metadata["general.architecture"] == "llama" and "general.architecture" not in infos[1].metadata
+
+
+def test_llama_cpp_loads_the_shards_and_computes_the_same_logits(shards):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    import numpy as np
+
+    def logits(path):
+        llm = llama_cpp.Llama(model_path=str(path), n_ctx=128, n_threads=1, verbose=False)
+        llm.eval(llm.tokenize(b"The cat sat on the", add_bos=False))
+        return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),)).copy()
+
+    assert np.array_equal(logits(embedded_path()), logits(shards[0]))
+
+
+def test_a_shard_that_cannot_hold_one_tensor_is_an_error():
+    with pytest.raises(gguf.GGUFError, match="alone needs .* raise the limit"):
+        gguf_split.plan([gguf.Tensor("big", (1024,), 0, 0)], first_header=0, max_bytes=1000)
+
+
+def test_an_already_split_model_is_refused(shards, tmp_path):
+    with pytest.raises(gguf.GGUFError, match="already one shard"):
+        gguf_split.split(shards[1], tmp_path, "x", live.SHARD_BYTES)
+    assert not list(tmp_path.iterdir())
+
+
+def test_split_keys_are_encoded_as_llama_cpp_types():
+    raw = gguf_split.split_kvs(1, 3, 272)
+    assert raw.startswith(struct.pack("<Q", 8) + b"split.no" + struct.pack("<IH", 2, 1))
+    assert raw.endswith(b"split.tensors.count" + struct.pack("<Ii", 5, 272))
+
+
+def test_size_limit_keeps_a_big_model_off_the_site():
+    files, cfg = live.bundle({"deck": {"live": {"max_mb": 50}}})
+    assert files == [] and cfg["status"] == "too-big" and "model" not in cfg
+    assert "98 MB, over the 50 MB limit" in cfg["message"] and "extra.deck.live.max_mb" in cfg["message"]
+    html = live_fence.optin(cfg)
+    assert 'name="load"' not in html and "over the 50 MB limit" in html      # the static render stays
+
+
+def test_the_embedded_model_ships_in_versioned_shards_by_default():
+    files, cfg = live.bundle({})
+    assert cfg["status"] == "ready" and cfg["bytes"] == embedded_path().stat().st_size
+    names = [uri for uri, _ in files if uri.startswith("assets/live/")]
+    assert cfg["model"] == names[0].removeprefix("assets/") and "-00001-of-" in names[0]
+    assert "-b179c9523d0e-" in names[0]                   # the model's SHA-256: a new model is a new URL
+    assert {"assets/vendor/wllama/index.js", "assets/vendor/wllama/single-thread/wllama.wasm"} <= {u for u, _ in files}
+
+
+def test_turned_off_ships_nothing():
+    files, cfg = live.bundle({"deck": {"live": False}})
+    assert files == [] and cfg["status"] == "off" and "turned off" in cfg["message"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"max_mb": "big"}, "extra.deck.live.max_mb is 'big'; it must be a number of megabytes > 0"),
+    ({"max_mb": 0}, "extra.deck.live.max_mb is 0"),
+    ({"enabled": "yes"}, "extra.deck.live.enabled is 'yes'; it must be true or false"),
+    ({"maxmb": 5}, "unknown key 'maxmb'; known keys: enabled, max_mb"),
+    ("on", "must be true, false or a mapping"),
+])
+def test_bad_settings_name_the_field(value, message):
+    with pytest.raises(live.LiveError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        live.settings({"deck": {"live": value}})

@@ -1,0 +1,271 @@
+"""The live model in a real Chromium: llama.cpp (wllama) running the build's GGUF from the built site.
+
+One browser context is shared by the module (loading the model is heavy on 2 cores): it loads
+once, then the cached second load, the faithfulness bounds and the typed prompts reuse it. Every
+request to another origin is aborted AND counted: the test fails if one was even attempted.
+References nobody here wrote: llama-cpp-python's own logits (the build snapshots and a greedy run).
+"""
+
+import json
+import math
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+from demos import sampling
+
+LOAD = 180_000                           # ms: model load + Pyodide boot on a busy 2-core machine
+MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")
+SNAPSHOTS = ROOT / "slides" / "snapshots"
+
+
+def deck_prompts() -> list[dict]:
+    """The `next_tokens` snapshots the deck shows (llama-cpp-python at build time)."""
+    out = {}
+    for path in sorted(SNAPSHOTS.glob("next_tokens-*.json")):
+        data = json.loads(path.read_text())["data"]
+        if data["prompt"] not in out or len(data["top"]) > len(out[data["prompt"]]["top"]):
+            out[data["prompt"]] = data
+    assert out, "no next_tokens snapshot in slides/snapshots/"
+    return list(out.values())
+
+
+def live_url(built_site: Path) -> str:
+    for html in sorted(built_site.rglob("index.html")):
+        rel = html.relative_to(built_site).parent.as_posix()
+        if not rel.startswith("present") and 'data-demo="live"' in html.read_text(encoding="utf-8"):
+            return "" if rel == "." else rel + "/"
+    pytest.fail("no reading page of the built site has a `demo live` fence")
+
+
+def guarded_context(browser, offsite: list):
+    """A browser context where every request off 127.0.0.1 is recorded and aborted."""
+    context = browser.new_context()
+
+    def block(route):
+        offsite.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: urlparse(url).hostname not in ("127.0.0.1", None), block)
+    return context
+
+
+@pytest.fixture(scope="module")
+def live(browser, built_site, site_url):
+    """A page that opted in: (page, widget, requests before opt-in, states seen)."""
+    offsite, errors = [], []
+    context = guarded_context(browser, offsite)
+    page = context.new_page()
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    urls = []
+    page.context.on("request", lambda req: urls.append(req.url))
+    page.goto(site_url + live_url(built_site))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    before = list(urls)
+    widget = page.locator('.demo[data-demo="live"]').first
+    widget.evaluate("""el => { window.__states = [];
+        new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, {attributes: true}); }""")
+    static = rows(widget)
+    widget.locator('button[name="load"]').click()
+    page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
+                           arg=widget.element_handle(), timeout=LOAD)
+    assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
+    settle(page, widget)
+    yield {"page": page, "widget": widget, "before": before, "static": static, "context": context}
+    context.close()
+    assert not offsite, f"requests tried to leave 127.0.0.1: {offsite}"
+    assert not errors, f"page errors: {errors}"
+
+
+def settle(page, widget):
+    """Wait until the table shows the live model's numbers after sampling (Python done)."""
+    page.wait_for_function("el => !el.dataset.busy && el.querySelector('.demo-live-rest').dataset.after !== undefined",
+                           arg=widget.element_handle(), timeout=LOAD)
+
+
+def rows(widget) -> list[dict]:
+    return widget.locator("tr.demo-live-row").evaluate_all(
+        "rs => rs.map(r => ({id: Number(r.dataset.tokenId), prob: Number(r.dataset.prob),"
+        " after: r.dataset.after === undefined ? null : Number(r.dataset.after), kept: r.dataset.kept}))")
+
+
+def ask(page, widget, prompt: str, **settings):
+    """Type a prompt (and move sliders) as a reader does, then wait for the new table."""
+    for name, value in settings.items():
+        widget.locator(f'[name="{name}"]').evaluate(
+            "(el, v) => { el.value = v; }", str(value))
+    widget.evaluate("el => { el.querySelector('.demo-live-rest').removeAttribute('data-after'); }")
+    widget.locator('textarea[name="prompt"]').fill(prompt)
+    settle(page, widget)
+
+
+# ------------------------------------------------------------------ before and during opt-in
+
+
+def test_nothing_of_the_engine_or_model_is_fetched_before_opt_in(live):
+    assert not [u for u in live["before"] if MODEL_FILES.search(u)]
+    static = live["static"]                       # the build's numbers, with the model's ids
+    snap = next(s for s in deck_prompts() if s["prompt"] == "The cat sat on the")
+    assert [r["id"] for r in static] == [t["id"] for t in snap["top"][:len(static)]]
+    assert all(abs(r["prob"] - t["prob"]) < 1e-6 for r, t in zip(static, snap["top"]))
+
+
+def test_opt_in_goes_loading_then_live(live):
+    states = live["page"].evaluate("window.__states")
+    assert "loading" in states and states[-1] == "live", states
+    status = live["widget"].locator(".demo-status").text_content()
+    assert "runs in your browser" in status and "1 thread" in status      # no COOP/COEP here: single thread
+
+
+# ------------------------------------------------------------------ faithfulness to llama.cpp at build time
+
+
+@pytest.mark.parametrize("snap", deck_prompts(), ids=lambda s: s["prompt"])
+def test_live_matches_the_build_snapshot(live, snap):
+    ask(live["page"], live["widget"], snap["prompt"], temperature=1, top_k=0, top_p=1)
+    got = rows(live["widget"])
+    ref = {t["id"]: t["prob"] for t in snap["top"][:10]}
+    assert got[0]["id"] == snap["top"][0]["id"], "the live top-1 differs from the build's"
+    assert len({r["id"] for r in got[:10]} & set(ref)) >= 9
+    diffs = [abs(r["prob"] - ref[r["id"]]) for r in got[:10] if r["id"] in ref]
+    print(f"{snap['prompt']!r}: max top-10 difference {max(diffs):.4f}")
+    assert max(diffs) <= 0.03
+    note = live["widget"].locator(".demo-note").text_content()
+    assert "arithmetic precision" in note and "measured" in note
+
+
+def test_greedy_20_tokens_equal_llama_cpp_python(live):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    import numpy as np
+    from build_hooks.model.choice import embedded_path
+
+    prompt = "The cat sat on the"
+    llm = llama_cpp.Llama(model_path=str(embedded_path()), n_ctx=256, n_threads=1, verbose=False)
+    tokens, want = llm.tokenize(prompt.encode(), add_bos=False), []
+    for _ in range(20):
+        llm.eval(tokens if not want else [want[-1]])
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
+        want.append(int(np.argmax(logits)))
+    page, widget = live["page"], live["widget"]
+    ask(page, widget, prompt, temperature=0, top_k=0, top_p=1, length=20)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => el.querySelector('.demo-live-gen').dataset.tokenIds", arg=widget.element_handle(),
+                           timeout=LOAD)
+    got = json.loads(widget.locator(".demo-live-gen").get_attribute("data-token-ids"))
+    assert got == want
+    tokens = widget.locator(".demo-live-gen .snap-tok")
+    assert tokens.count() == 20 and tokens.first.locator(".snap-alt").count() == 5   # top-5 on hover/focus
+    assert float(tokens.first.get_attribute("data-prob")) > 0
+
+
+# ------------------------------------------------------------------ any prompt, the rest shown, the deck's sampler
+
+
+@pytest.mark.parametrize("prompt", ["Ünïcödé 日本語 😀 and", "def f(x):\n    return", "a " * 300])
+def test_any_prompt_gives_a_distribution_with_the_rest_shown(live, prompt):
+    ask(live["page"], live["widget"], prompt, temperature=1, top_k=0, top_p=1)
+    got = rows(live["widget"])
+    rest = float(live["widget"].locator(".demo-live-rest").get_attribute("data-prob"))
+    shown = sum(r["prob"] for r in got)
+    assert len(got) == 10 and all(0 < r["prob"] <= 1 for r in got)
+    assert shown <= 1 + 1e-6 and abs(shown + rest - 1) < 1e-4
+    assert "all other tokens" in live["widget"].locator(".demo-live-rest").text_content()
+
+
+def test_after_sampling_is_demos_sampling_on_the_model_probabilities(live):
+    ask(live["page"], live["widget"], "The cat sat on the", temperature=0.5, top_k=3, top_p=1)
+    got = rows(live["widget"])
+    want = sampling.distribution([math.log(r["prob"]) for r in got[:3]], temperature=0.5)
+    assert [r["kept"] for r in got] == ["true"] * 3 + ["false"] * 7
+    assert all(abs(r["after"] - p) < 1e-6 for r, (_, p) in zip(got, want))
+
+
+def test_empty_prompt_is_said_in_words(live):
+    live["widget"].locator('textarea[name="prompt"]').fill("")
+    live["page"].wait_for_function("el => !el.querySelector('.demo-live-error').hidden", arg=live["widget"].element_handle())
+    assert "type a prompt" in live["widget"].locator(".demo-live-error").text_content()
+
+
+# ------------------------------------------------------------------ cache, offline, failures
+
+
+def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built_site, site_url):
+    page = live["context"].new_page()
+    tried = []
+
+    def block(route):
+        tried.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r".*/assets/live/.*"), block)
+    # a browser without JSPI or Memory64 (wllama 2.x needs neither, and never reaches for a CDN)
+    page.add_init_script("delete WebAssembly.Suspending; delete WebAssembly.promising;")
+    page.goto(site_url + live_url(built_site))
+    widget = page.locator('.demo[data-demo="live"]').first
+    widget.locator('button[name="load"]').click()
+    page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
+                           timeout=LOAD)
+    assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
+    assert not tried, f"the cached model was fetched again: {tried}"
+    page.close()
+
+
+def failing_page(browser, built_site, site_url, offsite, setup):
+    """A fresh context (empty cache) with `setup(page)` applied; returns (context, page, widget, static)."""
+    context = guarded_context(browser, offsite)
+    page = context.new_page()
+    setup(page)
+    page.goto(site_url + live_url(built_site))
+    widget = page.locator('.demo[data-demo="live"]').first
+    return context, page, widget, widget.locator("table").inner_html()
+
+
+@pytest.mark.parametrize("how", ["blocked", "truncated"])
+def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browser, built_site, site_url, how):
+    shards = sorted((built_site / "assets" / "live").glob("*.gguf"))
+
+    def setup(page):
+        if how == "blocked":
+            page.route(re.compile(r".*/assets/live/.*"), lambda route: route.abort())
+        else:   # every shard cut to half: a download interrupted and served as if complete
+            def half(route):
+                name = route.request.url.rsplit("/", 1)[-1]
+                body = next(p for p in shards if p.name == name).read_bytes()
+                route.fulfill(status=200, body=body[: len(body) // 2], content_type="application/octet-stream")
+            page.route(re.compile(r".*/assets/live/.*\.gguf"), half)
+
+    offsite = []
+    context, page, widget, static = failing_page(browser, built_site, site_url, offsite, setup)
+    try:
+        widget.locator('button[name="load"]').click()
+        page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
+                               timeout=LOAD)
+        assert widget.get_attribute("data-state") == "error"
+        assert "did not load" in widget.locator(".demo-status").text_content()
+        assert widget.locator("table").inner_html() == static
+    finally:
+        context.close()
+    assert not offsite
+
+
+def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
+    offsite = []
+    context, page, widget, static = failing_page(browser, built_site, site_url, offsite,
+                                                 lambda p: p.add_init_script("delete globalThis.WebAssembly;"))
+    try:
+        assert widget.locator('button[name="load"]').is_hidden()
+        assert "cannot run WebAssembly" in widget.locator(".demo-live-msg").text_content()
+        assert widget.locator("table").inner_html() == static
+    finally:
+        context.close()
+    assert not offsite
+
+
+def test_no_file_in_the_site_is_over_50_mb(built_site):
+    big = [(p, p.stat().st_size) for p in built_site.rglob("*") if p.is_file() and p.stat().st_size >= 50_000_000]
+    assert not big, big
+    assert len(list((built_site / "assets" / "live").glob("*-0000?-of-0000?.gguf"))) >= 2
