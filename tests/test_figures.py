@@ -18,3 +18,31 @@ def test_figure_cache_is_keyed_by_data(tmp_path):
     mtime = p1.stat().st_mtime_ns
     assert figures.build("sora_patches", [], tmp_path) == p1 and p1.stat().st_mtime_ns == mtime
     assert figures.digest("quantization", [{"a": 1}]) != figures.digest("quantization", [{"a": 2}])
+
+
+def test_context_windows_reads_from_the_back_of_the_room():
+    """Large type, no label on another, the 2024-25 windows and their sources on the figure."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    with matplotlib.rc_context(figures.RC):
+        fig = figures.DRAW["context_windows"](plt)
+        fig.canvas.draw()                                    # lay out legend and ticks before measuring
+        renderer = fig.canvas.get_renderer()
+        shown = [tick.label1 for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for tick in axis.get_major_ticks()
+                 if min(axis.get_view_interval()) <= tick.get_loc() <= max(axis.get_view_interval())]
+        ticks = {id(t) for t in shown}
+        hidden = {id(t) for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()} - ticks
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+        small = [(t.get_text()[:30], t.get_fontsize()) for t in texts if t.get_fontsize() < 13]
+        assert not small, f"text under 13 pt on a {fig.get_figwidth()}-inch figure: {small}"
+        boxes = [(t.get_text()[:30], Text.get_window_extent(t, renderer), id(t) in ticks) for t in texts]
+        plt.close(fig)
+    overlapping = [(a, b) for i, (a, box_a, tick_a) in enumerate(boxes) for b, box_b, tick_b in boxes[i + 1:]
+                   if not (tick_a and tick_b) and box_a.overlaps(box_b)]    # two axis ticks may share a corner
+    assert not overlapping, f"labels on top of each other: {overlapping}"
+    svg = figures.render("context_windows", []).decode()
+    for label, source in (("Gemini 1.5 Pro: 2M", "27 Jun 2024"), ("Llama 4 Scout: 10M", "5 Apr 2025")):
+        assert label in svg and source in svg, f"{label} ({source}) missing from the chart"

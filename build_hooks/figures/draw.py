@@ -36,21 +36,24 @@ ALT = {
     "topk_topp": "Top-k and top-p cut-offs on the next-token distribution after 'The cat sat on the'",
     "quantization": "Quantization study: file size, KL divergence and perplexity of requantized copies",
     "surprisal": "Per-token surprisal in bits along a passage, from the deck's model",
-    "context_windows": "Context window sizes over time, log scale, from GPT-3's 2,048 tokens to Gemini 1.5's "
-                       "1 million and 10 million in research",
+    "context_windows": "Context window sizes over time, log scale, from GPT-3's 2,048 tokens (2020) to Gemini "
+                       "1.5 Pro's 2 million (June 2024) and Llama 4 Scout's advertised 10 million (April 2025)",
     "sora_patches": "Video frames stacked along time and cut into spacetime patches, each patch one token",
 }
 
-# Context windows: (date, tokens, label, source). Checked against the primary announcements.
+# Context windows: (date, tokens, label, kind, source), kind "product", "research" or "open weights".
+# Checked against the primary announcements; the slide links each one.
 CONTEXT_WINDOWS = [
-    ("2020-05-28", 2_048, "GPT-3", "Brown et al., arXiv 2005.14165"),
-    ("2023-03-14", 8_192, "GPT-4 (8k)", "OpenAI, GPT-4 launch, 14 Mar 2023"),
-    ("2023-03-14", 32_768, "GPT-4-32k", "OpenAI, GPT-4 launch, 14 Mar 2023"),
-    ("2023-05-11", 100_000, "Claude (100k)", "Anthropic, 'Introducing 100K Context Windows', 11 May 2023"),
-    ("2023-11-06", 128_000, "GPT-4 Turbo", "OpenAI DevDay, 6 Nov 2023"),
-    ("2023-11-21", 200_000, "Claude 2.1", "Anthropic, 'Introducing Claude 2.1', 21 Nov 2023"),
-    ("2024-02-15", 1_000_000, "Gemini 1.5 Pro", "Google blog, 15 Feb 2024"),
-    ("2024-02-15", 10_000_000, "Gemini 1.5 (research)", "arXiv 2403.05530: recall up to 10M tokens"),
+    ("2020-05-28", 2_048, "GPT-3", "product", "GPT-3: arXiv 2005.14165"),
+    ("2023-03-14", 8_192, "GPT-4", "product", "GPT-4: OpenAI, 14 Mar 2023"),
+    ("2023-03-14", 32_768, "GPT-4-32k", "product", "GPT-4: OpenAI, 14 Mar 2023"),
+    ("2023-05-11", 100_000, "Claude", "product", "Claude: Anthropic, 11 May and 21 Nov 2023"),
+    ("2023-11-06", 128_000, "GPT-4 Turbo", "product", "GPT-4 Turbo: OpenAI DevDay, 6 Nov 2023"),
+    ("2023-11-21", 200_000, "Claude 2.1", "product", "Claude: Anthropic, 11 May and 21 Nov 2023"),
+    ("2024-02-15", 1_000_000, "Gemini 1.5 Pro", "product", "Gemini 1.5: Google, 15 Feb 2024"),
+    ("2024-02-15", 10_000_000, "Gemini 1.5, tested", "research", "arXiv 2403.05530 (10M tested)"),
+    ("2024-06-27", 2_000_000, "Gemini 1.5 Pro", "product", "Gemini 1.5 Pro 2M: Google Developers Blog, 27 Jun 2024"),
+    ("2025-04-05", 10_000_000, "Llama 4 Scout", "open weights", "Llama 4 Scout: Meta, 5 Apr 2025"),
 ]
 
 
@@ -75,9 +78,10 @@ def digest(name: str, data: list) -> str:
 
 @functools.cache
 def _drawing_code() -> bytes:
-    """This file and matplotlib's version: what draws the figures (looked up once per process:
+    """This package's code and matplotlib's version: what draws the figures (looked up once per process:
     importlib.metadata scans every installed package)."""
-    return Path(__file__).read_bytes() + importlib.metadata.version("matplotlib").encode()
+    code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))  # draw.py, timeline.py
+    return code + importlib.metadata.version("matplotlib").encode()
 
 
 def build(name: str, data: list, cache: Path) -> Path:
@@ -229,25 +233,10 @@ def draw_surprisal(plt, s):
 
 
 def draw_context_windows(plt):
-    import datetime as dt
-    fig, ax = plt.subplots(figsize=(12, 5))
-    for i, (date, tokens, label, source) in enumerate(CONTEXT_WINDOWS):
-        d = dt.date.fromisoformat(date)
-        research = "research" in label
-        ax.plot([d], [tokens], "o", color=RED if research else BLUE, markersize=8,
-                markerfacecolor="none" if research else (RED if research else BLUE))
-        dx, ha = (8, "left") if d.year < 2024 else (-8, "right")
-        ax.annotate(f"{label}: {tokens:,}", (d, tokens), textcoords="offset points", xytext=(dx, -4),
-                    ha=ha, fontsize=9, color=FG)
-    ax.set_yscale("log")
-    ax.set_ylim(1_000, 30_000_000)
-    ax.set_ylabel("context window (tokens, log scale)")
-    ax.grid(alpha=0.6)
-    ax.set_title("Context windows over time (hollow: a research result, not a product)", fontsize=11)
-    sources = "; ".join(f"{label}: {source}" for _, _, label, source in CONTEXT_WINDOWS)
-    fig.text(0.01, 0.01, "Sources. " + sources, fontsize=6.5, wrap=True, va="bottom")
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
-    return fig
+    from build_hooks.figures import timeline
+    colours = {"fg": FG, "product": (BLUE, "o", False), "research": (RED, "o", True),
+               "open weights": (GREEN, "s", False)}
+    return timeline.draw(plt, CONTEXT_WINDOWS, colours)
 
 
 def draw_sora_patches(plt):
