@@ -1,7 +1,7 @@
 """The context-window timeline: one labelled point per model, drawn for a projector.
 
-Readable from the back of the room means large type (no text under 13 pt on a 12-inch-wide figure,
-which a projector shows about 1,150 px wide, so 13 pt is about 17 px) and labels that never sit on
+Readable from the back of the room means large type (no text under 14 pt on a 12-inch-wide figure;
+a slide shows it about 1,000 px wide, so 14 pt is about 16 px) and labels that never sit on
 top of each other. Matplotlib places a label where it is told, overlapping or not, so the labels
 are first drawn at their points, then measured, then pushed apart (`separate`) and tied to their
 points with a thin leader line.
@@ -10,8 +10,8 @@ points with a thin leader line.
 import datetime as dt
 import textwrap
 
-LABEL_PT, SOURCE_PT, TITLE_PT = 15, 13, 16    # type sizes in points on a 12-inch-wide figure
-GAP_PT = 4                                    # clear space kept between two labels
+LABEL_PT, SOURCE_PT = 16, 14                  # type sizes in points on a 12-inch-wide figure
+GAP_PT = 7                                    # clear space kept between two labels
 START, END = dt.date(2020, 1, 1), dt.date(2026, 12, 31)      # the time axis
 COLUMN_AT = dt.date(2023, 2, 1)               # the crowded years' labels end here, left of their points
 
@@ -88,18 +88,17 @@ def draw(plt, windows, colours):
     ax.set_xlim(START, END)
     ax.set_ylim(1_000, 40_000_000)
     ax.tick_params(labelsize=SOURCE_PT)
-    ax.set_ylabel("tokens (log scale)", fontsize=SOURCE_PT)
+    ax.set_ylabel("tokens (log scale)", fontsize=SOURCE_PT, labelpad=10)
     ax.grid(alpha=0.6)
-    ax.set_title("Context windows over time", fontsize=TITLE_PT)
     for kind in ("product", "open weights", "research"):
         colour, marker, hollow = colours[kind]
         ax.plot([], [], marker, color=colour, markersize=11, markeredgewidth=2, linestyle="none",
                 markerfacecolor="none" if hollow else colour, label=kind)
-    ax.legend(loc="upper left", fontsize=SOURCE_PT, frameon=False)
+    ax.legend(loc="lower right", fontsize=SOURCE_PT, frameon=False)
     names = "; ".join(dict.fromkeys(source for *_, source in windows))    # each source once
-    fig.text(0.01, 0.01, "\n".join(textwrap.wrap("Sources. " + names, 118)), fontsize=SOURCE_PT,
+    fig.text(0.01, 0.01, "\n".join(textwrap.wrap("Sources. " + names, 108)), fontsize=SOURCE_PT,
              va="bottom", color=fg)
-    fig.tight_layout(rect=(0, 0.15, 1, 1))
+    fig.tight_layout(rect=(0, 0.16, 1, 1))
     _spread(fig, labels)
     return fig
 
