@@ -3,6 +3,7 @@
 Commands:
   snapshots   refresh stale model snapshots (--force refreshes all)
   pdf         print the whole talk's ?print-pdf view to a PDF handout
+  tokenize    token ids of texts by the browser tokenizer (the same ids as llama.cpp, or exit 2)
 
 Each command lives in its own module with a `main(argv) -> int`.
 """
@@ -13,6 +14,7 @@ import sys
 COMMANDS = {
     "snapshots": ("build_hooks.snapshots.refresh", "refresh stale model snapshots (--force refreshes all)"),
     "pdf": ("build_hooks.deck.pdf", "print the whole talk to a PDF handout, one slide a page"),
+    "tokenize": ("build_hooks.browser.tokenize", "token ids of GGUF [TEXT...] by the browser's tokenizer (JSON)"),
 }
 
 

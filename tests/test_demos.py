@@ -19,7 +19,9 @@ from demos import beam, ngram, sampling, tokenizer, web
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.tokenizer", "demos.web",
-                "build_hooks.fences.demo", "build_hooks.browser.wheel"]
+                "build_hooks.fences.demo", "build_hooks.browser.wheel", "build_hooks.browser.vocab", "demos.tokenizers",
+                *(f"demos.tokenizers.{m}" for m in ["unicode", "pretokenize", "llama_cpp_regexes", "bpe",
+                                                     "spm", "special", "vocab"])]
 
 
 # --- doctests: every example on the slides is true -------------------------------------------

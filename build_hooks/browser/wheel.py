@@ -55,13 +55,14 @@ def _record_hash(data: bytes) -> str:
 
 
 def wheel_files(src: Path = ROOT / "demos") -> dict[str, bytes]:
-    """The wheel's contents {archive name: bytes}: demos/*.py plus the .dist-info metadata.
+    """The wheel's contents {archive name: bytes}: demos/**/*.py plus the .dist-info metadata.
 
     Example:
     >>> sorted(wheel_files())[:2]
     ['deck_demos-0.1.0.dist-info/METADATA', 'deck_demos-0.1.0.dist-info/RECORD']
     """
-    files = {f"demos/{p.name}": p.read_bytes() for p in sorted(src.glob("*.py"))}
+    files = {f"demos/{p.relative_to(src).as_posix()}": p.read_bytes() for p in sorted(src.rglob("*.py"))
+             if "__pycache__" not in p.parts}
     info = f"{DIST}-{VERSION}.dist-info"
     files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {VERSION}\n"
                                  "Summary: The deck's live demos (n-grams, sampling, tokenizer, beam search)\n"

@@ -96,11 +96,14 @@ class GGUF:
     data_start: int = 0
     file_size: int = 0
 
+    header_end: int = 0  # where the tensor infos end (a vocab-only file ends here: no padding, no data)
+
     @property
     def expected_size(self) -> int:
-        """Smallest file size that holds every tensor's data."""
+        """Smallest file size that holds every tensor's data (the header alone when there are no tensors,
+        as in llama.cpp's vocab-only files: llama.cpp loads those, so we do too)."""
         ends = [self.data_start + t.offset + (t.n_bytes or 0) for t in self.tensors]
-        return max(ends, default=self.data_start)
+        return max(ends, default=self.header_end)
 
     @property
     def n_params(self) -> int:
@@ -226,7 +229,7 @@ def _parse(cur: _Cursor, path: Path, size: int) -> GGUF:
         tensors.append(Tensor(name, dims, cur.unpack("<I"), cur.unpack("<Q")))
     align = metadata.get("general.alignment", 32) or 32
     data_start = -(-cur.pos // align) * align
-    return GGUF(path, version, metadata, tensors, data_start, size)
+    return GGUF(path, version, metadata, tensors, data_start, size, header_end=cur.pos)
 
 
 def _truncated(path: Path, expected: int, actual: int) -> str:

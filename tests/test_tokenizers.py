@@ -1,0 +1,186 @@
+"""The browser tokenizer (demos.tokenizers, the code Pyodide runs) against llama.cpp itself.
+
+Reference: llama.cpp's own tokenizer test vocabularies (tests/vocab_suite.py fetches them from the
+llama-cpp-python sdist) and their test strings, plus the held-out strings of test_demos.py and a
+seeded random mix, each tokenized by `Llama(path, vocab_only=True).tokenize(text, add_bos=False,
+special=False)`. Every "gpt2", "gemma4" and "llama" vocabulary must give exactly llama.cpp's ids;
+every other one must be refused by name.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+import subprocess
+import sys
+
+import pytest
+import vocab_suite
+from test_demos import TOKENIZER_CASES
+
+from build_hooks.browser import vocab as export
+from build_hooks.model import gguf
+from demos import tokenizers
+from demos.tokenizers.llama_cpp_regexes import NAMES, UNSUPPORTED
+
+llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
+
+SUPPORTED = {"gpt2", "gemma4", "llama"}
+ALPHABET = list("abcxyzABCXYZ0123456789 '\"!?.,;:-_()[]{}<>/\\|$+=^~`@#%&*") + [" "] * 10 + \
+    ["\n", "\t", "\r", "  ", "\n\n", "   "] + list("éèàüößÄÉñçœ中文字日本語한국어ΩαβДжЯ١٢३४ℕⅷ²½€£©™°•…—“”‘’«»") + \
+    ["\u0301", "\u0308", "\u3000", "\u00a0", "\u2009", "\u200b", "\x1d", "\x0b", "\x0c", "\x85", "😀", "👍🏽",
+     "🇫🇷", "𝔸", "\u2581", "'s", "'t", "'re", "'LL", "'D", "<s>", "</s>", "<|endoftext|>", "<|im_end|>",
+     "<unk>", "<mask>", "\ufffd", "ǅ", "ʰ", "ـ", "\u0e01\u0e34", "\u0915\u094d", "<0x41>"]
+
+
+def random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40))) for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def suite() -> dict:
+    try:
+        return vocab_suite.vocab_files()
+    except vocab_suite.SuiteUnavailable as err:
+        if err.offline:
+            pytest.skip(f"offline: llama.cpp's tokenizer suite is not cached and cannot be downloaded ({err})")
+        raise
+
+
+@pytest.fixture(scope="module")
+def all_strings(suite) -> list[str]:
+    """Every suite string (each vocabulary is checked on all of them) plus the held-out ones."""
+    strings = [s for path in suite.values() for s in vocab_suite.suite_strings(path)]
+    return list(dict.fromkeys(strings + TOKENIZER_CASES + random_texts(1, 100)))
+
+
+def mismatches(path, tok, texts) -> list:
+    llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
+    wrong = []
+    for text in texts:
+        expected = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        if tok.encode(text) != expected:
+            wrong.append((text, expected[:20], tok.encode(text)[:20]))
+    return wrong
+
+
+def test_the_suite_is_complete(suite):
+    """The files the issue names are all there (a pip change must not silently shrink the test)."""
+    assert {"llama-spm", "llama-bpe", "phi-3", "qwen2", "gpt-2", "falcon", "gemma-4", "bert-bge"} <= set(suite)
+
+
+def test_the_gguf_reader_accepts_vocab_only_files_and_rejects_truncated_ones(suite, tmp_path):
+    for name, path in suite.items():
+        info = gguf.read(path)                         # no tensors, no padding: llama.cpp loads these
+        assert info.tensors == [] and info.file_size == info.expected_size, name
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(suite["gpt-2"].read_bytes()[:-7])
+    with pytest.raises(gguf.GGUFError, match=r"cut\.gguf is truncated"):
+        gguf.read(cut)
+
+
+def test_every_suite_vocabulary_is_exact_or_refused_by_name(suite, all_strings):
+    report = {}
+    for name, path in suite.items():
+        info = gguf.read(path, arrays=True)
+        model = info.metadata["tokenizer.ggml.model"]
+        if model not in SUPPORTED:
+            with pytest.raises(tokenizers.Unsupported, match=f"tokenizer type '{model}'"):
+                export.export(info)
+            report[name] = f"refused ({model})"
+            continue
+        tok = tokenizers.load(export.export(info))
+        wrong = mismatches(path, tok, all_strings)
+        assert not wrong, f"{name}: {len(wrong)} of {len(all_strings)} strings differ, e.g. {wrong[:3]}"
+        report[name] = "exact"
+    print(json.dumps(report, indent=1))
+    assert sorted(n for n, r in report.items() if r.startswith("refused")) == ["bert-bge", "nomic-bert-moe"]
+
+
+def with_strings(src, dst, **values) -> None:
+    """A copy of a vocab-only GGUF with string keys set, e.g. pre="qwen2" sets `tokenizer.ggml.pre`
+    (llama.cpp then applies that rule to this vocabulary). A missing key is appended: a vocab-only
+    file ends with its key/values, so the new pair goes at the end and the count goes up by one."""
+    data = bytearray(src.read_bytes())
+    assert struct.unpack_from("<Q", data, 8)[0] == 0, "only vocab-only GGUFs (no tensors) can be edited so"
+    for name, value in values.items():
+        key, new = f"tokenizer.ggml.{name}".encode(), value.encode()
+        pair = struct.pack("<Q", len(key)) + key
+        at = data.find(pair)
+        if at < 0:
+            data += pair + struct.pack("<IQ", 8, len(new)) + new
+            struct.pack_into("<Q", data, 16, struct.unpack_from("<Q", data, 16)[0] + 1)
+            continue
+        at += len(pair)
+        assert struct.unpack_from("<I", data, at)[0] == 8          # a string value
+        old = struct.unpack_from("<Q", data, at + 4)[0]
+        data[at + 4:at + 12 + old] = struct.pack("<Q", len(new)) + new
+    dst.write_bytes(bytes(data))
+
+
+def one_name_per_type(raw_utf8: bool) -> list[str]:
+    names = {}
+    for name, (kind, flags) in NAMES.items():
+        if kind not in UNSUPPORTED and (kind in ("GEMMA4", "SARVAM_MOE")) == raw_utf8:
+            names.setdefault((kind, frozenset(flags)), name)
+    return sorted(names.values())
+
+
+@pytest.mark.parametrize("source,raw_utf8", [("gpt-2", False), ("gemma-4", True)])
+def test_every_supported_pre_tokenizer_matches_llama_cpp(suite, tmp_path, source, raw_utf8):
+    """Each llama.cpp pre-tokenizer we claim, put into a real vocabulary and checked against llama.cpp.
+    (Gemma 4's '▁' vocabulary serves the pre-tokenizers that work on raw UTF-8 as a "gpt2" model.)"""
+    texts = vocab_suite.suite_strings(suite["llama-bpe"]) + random_texts(2, 60)
+    for name in one_name_per_type(raw_utf8):
+        path = tmp_path / f"{name}.gguf"
+        with_strings(suite[source], path, model="gpt2", pre=name)
+        tok = tokenizers.load(export.export(gguf.read(path, arrays=True)))
+        wrong = mismatches(path, tok, texts)
+        assert not wrong, f"pre-tokenizer {name}: {len(wrong)} strings differ, e.g. {wrong[:2]}"
+
+
+def test_unsupported_pre_tokenizers_are_refused_by_name(suite, tmp_path):
+    for name in ("kimi-k2", "superbpe", "tiny_aya"):
+        path = tmp_path / "v.gguf"
+        with_strings(suite["gpt-2"], path, pre=name)
+        with pytest.raises(tokenizers.Unsupported, match=f"pre-tokenizer '{name}'"):
+            export.export(gguf.read(path, arrays=True))
+
+
+def cli(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "build_hooks", "tokenize", *map(str, args)], input=stdin,
+                          capture_output=True, text=True)
+
+
+def test_cli_prints_llama_cpp_ids_one_json_list_per_text(suite):
+    path = suite["llama-spm"]
+    llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
+    texts = ["def f(x):\n\treturn x  # é", "Hello world"]
+    result = cli(path, *texts)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [llm.tokenize(t.encode(), add_bos=False, special=False)
+                                                    for t in texts]
+    piped = cli(path, stdin="line one\n  line two\n")      # no TEXT: the whole of stdin is one text
+    assert json.loads(piped.stdout) == llm.tokenize(b"line one\n  line two\n", add_bos=False, special=False)
+
+
+def test_cli_refuses_an_unsupported_tokenizer_with_exit_2(suite):
+    result = cli(suite["bert-bge"], "hello")
+    assert result.returncode == 2
+    assert "tokenizer type 'bert' is not supported" in result.stderr and "ggml-vocab-bert-bge.gguf" in result.stderr
+    assert result.stdout == ""
+
+
+def test_vocabulary_file_is_smaller_than_the_json_it_replaces(suite):
+    """One line per token or merge (Gemma 4: 262,144 tokens, 514,906 merges), not a JSON document."""
+    info = gguf.read(suite["gemma-4"], arrays=True)
+    text = export.export(info)
+    head = json.loads(text.partition("\n")[0])
+    assert head["n_tokens"] == 262144 and text.count("\n") == 1 + head["n_tokens"] + head["n_merges"]
+    md = info.metadata
+    old = json.dumps({"tokens": md["tokenizer.ggml.tokens"], "merges": md["tokenizer.ggml.merges"],
+                      "token_type": md["tokenizer.ggml.token_type"]}, ensure_ascii=False, separators=(",", ":"))
+    assert len(text.encode()) < 0.85 * len(old.encode())
