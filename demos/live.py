@@ -60,3 +60,56 @@ def draw(ids, probs, temperature=1.0, top_k=0, top_p=1.0, seed=0, step=0):
     top = sorted(range(len(ids)), key=lambda i: (-scores[i], i))[:5]
     return {"id": ids[index], "prob": probs[index], "u": u, "after": dict(kept)[index],
             "top": [{"id": ids[i], "prob": probs[i]} for i in top]}
+
+
+def shown_rows(candidates, rest, temperature=1.0, top_k=0, top_p=1.0):
+    """Bars for a recorded top-N list (the build's snapshot) without the live model.
+
+    candidates: [{"id", "text", "logprob"}], the model's N most likely tokens with their true
+    log-probabilities; rest: the probability of every other token. Sampling is exact when the
+    survivors all lie in the list: T = 0, top-k <= N, a top-p nucleus inside the list, or no
+    change at all (T = 1, no cut). Otherwise "exact" is False: the numbers are computed among the
+    N tokens only (renormalized to sum to 1), and the widget must say so.
+
+    Example:
+    >>> cands = [{"id": 5, "text": " a", "logprob": math.log(0.5)}, {"id": 9, "text": " b", "logprob": math.log(0.2)}]
+    >>> out = shown_rows(cands, rest=0.3)
+    >>> [round(r["prob"], 3) for r in out["rows"]], round(out["rest_after"], 3), out["exact"]
+    ([0.5, 0.2], 0.3, True)
+    >>> [round(r["prob"], 3) for r in shown_rows(cands, 0.3, top_p=0.6)["rows"]]    # nucleus: the first two
+    [0.714, 0.286]
+    >>> out = shown_rows(cands, 0.3, temperature=2)                                 # needs all 49k tokens
+    >>> out["exact"], out["rest_after"], [round(r["prob"], 3) for r in out["rows"]]
+    (False, None, [0.613, 0.387])
+    """
+    scores = [c["logprob"] for c in candidates]
+    probs = [math.exp(s) for s in scores]
+    t = sampling.INF if temperature in ("inf", None) else float(temperature)
+    k, p = int(top_k or 0), float(top_p)
+    if t == 1 and not 0 < k < len(scores) and p >= 1:      # nothing changes: the model's own numbers
+        return {"rows": [{"id": c["id"], "kept": True, "prob": q, "tempered": q} for c, q in zip(candidates, probs)],
+                "rest": rest, "rest_after": rest, "exact": True}
+    within = _survivors_within(probs, t, k, p)
+    exact = within is not None
+    if exact:              # every survivor is listed: cut the list there, sample as over the whole vocabulary
+        kept = dict(sampling.distribution(scores[:within], t, k, p if k else 1.0))
+    else:                  # survivors past the list: among the listed tokens only (the widget says so)
+        kept = dict(sampling.distribution(scores, t, k, p))
+    return {"rows": [{"id": c["id"], "kept": i in kept, "prob": kept.get(i, 0.0), "tempered": probs[i]}
+                     for i, c in enumerate(candidates)],
+            "rest": rest, "rest_after": 0.0 if exact else None, "exact": exact}
+
+
+def _survivors_within(probs, temperature, top_k, top_p):
+    """How many of the listed tokens hold every survivor of the cuts (None: tokens past the list survive)."""
+    if temperature == 0:
+        return 1
+    if 0 < top_k <= len(probs):
+        return top_k
+    if top_p < 1:
+        mass = 0.0
+        for n, p in enumerate(probs, start=1):   # true probabilities: the nucleus of the whole vocabulary
+            mass += p
+            if mass >= top_p - 1e-9:
+                return n
+    return None

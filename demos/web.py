@@ -210,7 +210,7 @@ def beam_rows(snapshot, width=3, depth=5, seed=0):
 
 API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, ngram_start, ngram_step, ngram_output,
                                 tokenizer_load, tokenize, beam_rows)}
-API.update(live_rows=live.rows, live_draw=live.draw)      # the live model's numbers (demos/live.py)
+API.update(live_rows=live.rows, live_draw=live.draw, live_shown_rows=live.shown_rows)      # the live model's numbers (demos/live.py)
 
 
 def call(name, kwargs_json):

@@ -269,3 +269,32 @@ def test_no_file_in_the_site_is_over_50_mb(built_site):
     big = [(p, p.stat().st_size) for p in built_site.rglob("*") if p.is_file() and p.stat().st_size >= 50_000_000]
     assert not big, big
     assert len(list((built_site / "assets" / "live").glob("*-0000?-of-0000?.gguf"))) >= 2
+
+
+# ------------------------------------------------------------------ the sampling widget: real numbers, then live
+
+
+def test_sampling_static_render_shows_real_probabilities_and_the_rest(built_site):
+    html = (built_site / live_url(built_site) / "index.html").read_text(encoding="utf-8")
+    widget = html[html.index('data-demo="sampling"'):]
+    snap = next(s for s in deck_prompts() if s["prompt"] == "The cat sat on the")
+    first = re.search(r'<span class="demo-num">([\d.]+)%</span>', widget).group(1)
+    assert float(first) == round(100 * snap["top"][0]["prob"], 1)          # 7.3 %, not renormalized among 20
+    rest = re.search(r'class="demo-bar demo-rest" data-prob="([\d.]+)"', widget).group(1)
+    top = len(re.findall(r'class="demo-bar" data-kept', widget[:widget.index("demo-rest")]))
+    assert abs(float(rest) - (1 - sum(t["prob"] for t in snap["top"][:top]))) < 1e-5
+    assert "all other tokens" in widget[:widget.index("demo-draws")]
+
+
+def test_sampling_widget_shares_the_live_model_and_takes_any_prompt(live):
+    page, widget = live["page"], live["page"].locator('.demo[data-demo="sampling"]').first
+    assert widget.get_attribute("data-live-state") == "live"          # one engine for the whole page
+    prompt = widget.locator('textarea[name="prompt"]')
+    assert prompt.is_visible()
+    before = widget.locator(".demo-bars").first.text_content()
+    prompt.fill("Paris is the capital of")
+    page.wait_for_function("([el, b]) => !el.dataset.busy && el.querySelector('.demo-bars').textContent !== b",
+                           arg=[widget.element_handle(), before], timeout=LOAD)
+    assert "France" in widget.locator(".demo-bars").first.text_content()
+    rest = widget.locator(".demo-rest")
+    assert "all other tokens" in rest.text_content() and 0 < float(rest.get_attribute("data-prob")) < 1

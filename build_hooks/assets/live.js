@@ -82,8 +82,9 @@
       return next;
     },
 
-    // The model's whole next-token distribution after `prompt`: {ids, probs, n} (most likely first).
-    distribution(prompt) {
+    // The model's next-token distribution after `prompt`: {ids, probs, n}, most likely first; the
+    // whole vocabulary unless `top` (> 0) asks for the first `top` tokens only.
+    distribution(prompt, top = -1) {
       return this.run(async () => {
         let tokens = await this.wllama.tokenize(prompt, false);
         if (this.addBos && this.bos >= 0) tokens = [this.bos, ...tokens];
@@ -91,20 +92,20 @@
         if (tokens.length > N_CTX - 64) throw new Error(`the prompt is ${tokens.length} tokens; keep it under ${N_CTX - 64}`);
         await this.wllama.kvClear();
         await this.wllama.decode(tokens, {});
-        return { ...(await this.logits()), n: tokens.length };
+        return { ...(await this.logits(top)), n: tokens.length };
       });
     },
 
     // Append one token to the context evaluated by the last distribution() and return the next one.
-    extend(id) {
+    extend(id, top = -1) {
       return this.run(async () => {
         await this.wllama.decode([id], {});
-        return this.logits();
+        return this.logits(top);
       });
     },
 
-    async logits() {
-      const all = await this.wllama.getLogits(-1);     // softmax over the whole vocabulary, sorted
+    async logits(top = -1) {
+      const all = await this.wllama.getLogits(top);    // softmax over the whole vocabulary, sorted
       return { ids: all.map((t) => t.token), probs: all.map((t) => t.p) };
     },
 
@@ -132,6 +133,14 @@
   // DOM helpers shared with widgets.js (loaded just before this file): text only, never HTML.
   const { el, percent, hue } = window.deckDemos;
   const INF_STOP = 5.05;
+
+  // How many of the most likely tokens one exact draw needs (-1: all). Only a transfer size:
+  // Python still applies the whole sampler to what it gets. The top 5 are shown on hover;
+  // T = 0 takes the first token and top-k keeps the first k, so neither needs more than that.
+  function needed({ temperature, top_k }) {
+    if (temperature === 0) return 5;
+    return top_k > 0 ? Math.max(top_k, 5) : -1;
+  }
 
   // The deck's sampler, in Python (demos/live.py via the Pyodide worker of widgets.js).
   function python(fn, kwargs) {
@@ -162,6 +171,9 @@
       }
       if (this.bar) { this.bar.hidden = s !== "loading"; this.bar.value = engine.progress; }
       if (this.msg) this.msg.textContent = s === "off" ? (engine.obstacle() || "") : engine.message;
+      if (s === "live") {      // controls that only make sense with the real model (an editable prompt)
+        for (const node of this.root.querySelectorAll(".demo-live-only, .demo-live-only [hidden]")) node.hidden = false;
+      }
       if (s === "live" && this.onLive && !this.woke) { this.woke = true; this.onLive(); }
     }
   }
@@ -268,7 +280,8 @@
         const prompt = this.control("prompt").value;
         const seed = Number(this.control("seed").value) || 0;
         const n = Number(this.control("length").value) || 20;
-        let dist = await engine.distribution(prompt);
+        const top = needed(this.settings());
+        let dist = await engine.distribution(prompt, top);
         const line = this.root.querySelector(".demo-live-gen");
         line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
         const ids = [];
@@ -276,7 +289,7 @@
           const pick = await python("live_draw", { ids: dist.ids, probs: dist.probs, ...this.settings(), seed, step });
           ids.push(pick.id);
           line.append(await this.token(pick));
-          if (step + 1 < n) dist = await engine.extend(pick.id);
+          if (step + 1 < n) dist = await engine.extend(pick.id, top);
         }
         line.dataset.tokenIds = JSON.stringify(ids);
         this.say("");
@@ -310,16 +323,46 @@
 
   // Once the model is live, a `sampling` widget shows the true distribution over the whole
   // vocabulary for its (editable) prompt; widgets.js asks us through deckLive.samplingRows().
-  async function samplingRows(widget, settings) {
+  async function samplingRows(widget, { temperature, top_k, top_p }) {
     const prompt = widget.root.querySelector('[name="prompt"]').value;
-    const dist = await engine.distribution(prompt);
+    if (!widget.live || widget.live.prompt !== prompt) widget.live = { prompt, dist: await engine.distribution(prompt) };
+    const dist = widget.live.dist;      // a slider moved: same prompt, same distribution
     const top = widget.data.candidates.length;
-    const out = await python("live_rows", { ids: dist.ids, probs: dist.probs, ...settings, top });
+    const out = await python("live_rows", { ids: dist.ids, probs: dist.probs, temperature, top_k, top_p, top });
     const labels = await engine.labels(out.rows.map((r) => r.id));
     return {
       rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
       rest: out.rest, rest_after: out.rest_after, dist,
     };
+  }
+
+  // n seeded draws from the live distribution (each its own random stream: seed, draw number).
+  async function samplingDraws(widget, { temperature, top_k, top_p, n, seed }) {
+    const prompt = widget.root.querySelector('[name="prompt"]').value;
+    const dist = await engine.distribution(prompt, needed({ temperature, top_k }));
+    const draws = [];
+    for (let step = 0; step < n; step++) {
+      draws.push(await python("live_draw", { ids: dist.ids, probs: dist.probs, temperature, top_k, top_p, seed, step }));
+    }
+    const labels = await engine.labels(draws.map((d) => d.id));
+    return draws.map((d, k) => ({ label: labels[k], u: d.u }));
+  }
+
+  // A Pyodide widget (sampling) with an opt-in panel: once live, redraw it from the real model,
+  // and let the reader edit its prompt.
+  function wakeOnLive(root) {
+    const optin = new OptIn(root);
+    const widget = () => (window.deckDemos.widgets || []).find((w) => w.root === root);
+    const redraw = () => {
+      const w = widget();
+      if (!w) return;
+      w.touched = true;
+      window.deckDemos.bridge.start().then(() => w.schedule(), () => {});
+    };
+    optin.onLive = redraw;
+    const prompt = root.querySelector('textarea[name="prompt"]');
+    let timer = null;
+    if (prompt) prompt.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(redraw, 250); });
   }
 
   // ------------------------------------------------------------------ start
@@ -332,13 +375,13 @@
     }
     for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]) .demo-live-optin')) {
       const widget = root.closest(".demo");
-      if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; new OptIn(widget); }
+      if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; wakeOnLive(widget); }
     }
     // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk).
     if (/[?&]live=1\b/.test(location.search) && engine.config) engine.load().catch(() => {});
   }
 
-  window.deckLive = { engine, samplingRows };
+  window.deckLive = { engine, samplingRows, samplingDraws };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -241,15 +241,32 @@
                top_k: this.number("top_k"), top_p: this.number("top_p") };
     }
 
+    // The model's real probabilities, never renormalized among the shown tokens: with the live
+    // model (live.js) over the whole vocabulary, else over the build's top list plus "all other
+    // tokens", saying so when the settings would need the tokens past the list (demos/live.py).
     async update_sampling() {
-      const rows = await bridge.call("call", { fn: "sampling_rows", kwargs: this.samplingArgs() });
-      drawBars(this.root.querySelector(".demo-bars"), rows);
+      const live = window.deckLive && window.deckLive.engine.state === "live" ? window.deckLive : null;
+      const args = this.samplingArgs();
+      const out = live ? await live.samplingRows(this, args)
+        : await bridge.call("call", { fn: "live_shown_rows", kwargs: { ...args, rest: this.data.rest } });
+      const list = this.root.querySelector(".demo-bars");
+      this.labels = this.labels || [...list.querySelectorAll(".demo-label")].map((n) => n.textContent);   // the build's
+      drawBars(list, out.rows.map((r, k) => (live ? r : { ...r, label: this.labels[k] })));
+      const rest = this.root.querySelector(".demo-rest");
+      const after = out.rest_after;
+      rest.dataset.prob = String(out.rest);
+      rest.style.setProperty("--p", (after ?? out.rest).toFixed(4));
+      rest.style.setProperty("--hue", String(hue(after ?? 0)));
+      rest.lastChild.textContent = after === null ? "not computed" : percent(after);
+      this.root.querySelector(".demo-inexact").hidden = live || out.exact;
     }
 
     async sample() {
       await bridge.start();
       const kwargs = { ...this.samplingArgs(), n: 8, seed: this.number("seed") || 0 };
-      const draws = await bridge.call("call", { fn: "sampling_draws", kwargs });
+      const live = window.deckLive && window.deckLive.engine.state === "live";
+      const draws = live ? await window.deckLive.samplingDraws(this, kwargs)
+        : await bridge.call("call", { fn: "sampling_draws", kwargs });
       const list = this.root.querySelector(".demo-draws");
       list.replaceChildren(...draws.map((d, k) =>
         el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));

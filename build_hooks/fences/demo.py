@@ -206,19 +206,42 @@ def temperature_slider(value) -> str:
 # Renderers: one per demo (data comes from snapshots passed in by demo_hooks) ------------------
 
 
-def render_sampling(o, next_tokens) -> str:
+def rest_bar(rest, after) -> str:
+    """The "all other tokens" row under the bars: the model's probability for the rest of its vocabulary."""
+    shown = percent(after) if after is not None else "not computed"
+    return (f'<ol class="demo-rest-bars"><li class="demo-bar demo-rest" data-prob="{rest}" '
+            f'style="--p:{(after if after is not None else rest):.4f};--hue:{hue(after or 0)}">'
+            f'<span class="demo-label">all other tokens</span><span class="demo-track"><span class="demo-fill">'
+            f'</span></span><span class="demo-num">{e(shown)}</span></li></ol>')
+
+
+def render_sampling(o, next_tokens, live_cfg=None) -> str:
+    from build_hooks.fences import live as live_fence
+
     cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
-    rows = web.sampling_rows(cands, o["temperature"], o["top_k"], o["top_p"])
+    rest = next_tokens.get("rest", 0.0)
+    out = web.live.shown_rows(cands, rest, o["temperature"], o["top_k"], o["top_p"])
+    rows = [{**r, "label": web.show(c["text"])} for r, c in zip(out["rows"], cands)]
     n = len(cands)
-    controls = (temperature_slider(o["temperature"])
+    controls = ((live_fence.optin(live_cfg) if live_cfg else "")
+                + f'<label class="demo-field demo-text-field demo-live-only" hidden><span>Prompt (the real model: any '
+                  f'text)</span><textarea name="prompt" rows="2" spellcheck="false" hidden>{e(o["prompt"])}</textarea>'
+                  f'</label>'
+                + temperature_slider(o["temperature"])
                 + slider("top_k", "Top-k (0 = off)", 0, n, 1, o["top_k"])
                 + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
                 + number("seed", "Seed", 0, 999999, o["seed"])
                 + '<button type="button" name="sample">Sample 8 tokens</button>')
-    output = bars(rows) + '<ol class="demo-draws" aria-label="sampled tokens"></ol>'
-    data = {"prompt": o["prompt"], "candidates": cands, "rest": next_tokens.get("rest", 0.0)}
-    note = (f"The model's {n} most likely next tokens ({percent(1 - next_tokens.get('rest', 0.0))} of its "
-            "probability), renormalized among themselves. Green: likely, red: unlikely; grey bars are cut.")
+    inexact = (f"Not the model's numbers: these settings keep tokens beyond the top {n}, so the bars are computed "
+               f"among these {n} only, renormalized to 100 % (the model gives them {percent(1 - rest)}). "
+               "Load the real model for the numbers over its whole vocabulary.")
+    output = (bars(rows) + rest_bar(rest, out["rest_after"])
+              + f'<p class="demo-inexact"{"" if not out["exact"] else " hidden"}>{e(inexact)}</p>'
+              + '<ol class="demo-draws" aria-label="sampled tokens"></ol>')
+    data = {"prompt": o["prompt"], "candidates": cands, "rest": rest}
+    note = (f"The model's {n} most likely next tokens with their real probabilities ({percent(1 - rest)} together; "
+            f"all other tokens {percent(rest)}). Green: likely, red: unlikely; grey bars are cut. Before the real "
+            f"model is loaded, draws pick among these {n} only.")
     return shell("sampling", f"Next token after “{o['prompt']}”", data, controls, output, note)
 
 

@@ -184,7 +184,8 @@ def render(kind: str, options: dict) -> str:
     try:
         if kind == "sampling":
             return demo_fence.render_sampling(options, snapshot("next_tokens", {"prompt": options["prompt"],
-                                                                                "top": options["top"]}, where))
+                                                                                "top": options["top"]}, where),
+                                              _STATE["live"])
         if kind == "code":
             return demo_fence.render_code(options, snapshot("next_tokens", {"prompt": options["prompt"],
                                                                             "top": options["top"]}, where))
