@@ -298,3 +298,13 @@ def test_sampling_widget_shares_the_live_model_and_takes_any_prompt(live):
     assert "France" in widget.locator(".demo-bars").first.text_content()
     rest = widget.locator(".demo-rest")
     assert "all other tokens" in rest.text_content() and 0 < float(rest.get_attribute("data-prob")) < 1
+
+
+def test_present_page_preloads_the_model_with_live_1(live, site_url):
+    page = live["context"].new_page()          # the model is in this context's cache from the first load
+    page.goto(site_url + "present/?live=1")
+    page.wait_for_function("window.deckLive && ['live', 'error'].includes(window.deckLive.engine.state)", timeout=LOAD)
+    assert page.evaluate("window.deckLive.engine.state") == "live"
+    widget = page.locator('.demo[data-demo="live"]').first
+    assert widget.get_attribute("data-state") == "live"       # the slide is ready before it is shown
+    page.close()

@@ -259,6 +259,7 @@
       tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
                 el("td", { class: "snap-num" }, percent(rest)), el("td", { class: "demo-live-after snap-num" }, "…"));
       body.replaceChildren(...rows, tr);
+      this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
       const out = await python("live_rows", { ids: this.dist.ids, probs: this.dist.probs, ...this.settings(), top });
       out.rows.forEach((r, k) => {
         rows[k].dataset.kept = String(r.kept);
@@ -357,7 +358,9 @@
       const w = widget();
       if (!w) return;
       w.touched = true;
-      window.deckDemos.bridge.start().then(() => w.schedule(), () => {});
+      // after the engine's queued work (a live widget's first distribution): Python's boot would
+      // otherwise compete with it for the CPU
+      engine.queue.then(() => window.deckDemos.bridge.start()).then(() => w.schedule(), () => {});
     };
     optin.onLive = redraw;
     const prompt = root.querySelector('textarea[name="prompt"]');
