@@ -1,27 +1,35 @@
 """Sampling: how a model's next-token scores become one chosen token.
 
-The model gives a score (a logit, or a log-probability) to every token. We then:
+The model gives every token a score (a logit; log-probabilities work the same, softmax
+ignores a shift). The deck's definition is llama.cpp's default chain: top-k, then top-p,
+then temperature (Hugging Face transformers applies temperature first):
 
-1. top-k: keep only the k most probable tokens.
-2. top-p: keep the smallest set of most probable tokens whose mass reaches p
-   ("order tokens from most to least probable and take enough of them to sum to p").
-3. temperature T, over the kept tokens only: divide their scores by T and softmax.
-   T = 1 keeps the model's own distribution; T < 1 sharpens it; T = 0 is the argmax
-   (always the top token); T -> infinity is uniform over the kept set.
+1. Rank the tokens, most probable first. Equal scores keep their index order, so every run
+   cuts the same way (llama.cpp leaves the order of equal scores unspecified).
+2. top-k: keep the first k. k = 0 means off; k larger than the vocabulary keeps all.
+3. top-p: renormalize the T = 1 probabilities of what top-k kept so they sum to 1, then keep
+   the smallest prefix whose cumulative probability is >= p. At least one token always
+   survives; p >= 1 means off. This is llama.cpp's `cum_sum >= p` (llama_sampler_top_p),
+   with an allowance for float rounding: a sum within 1e-9 of p reaches it
+   (0.7 + 0.1 == 0.7999999999999999 in floats, and that should reach p = 0.8).
+4. Temperature T, over the survivors only: softmax(score / T).
+   T = 1 keeps the model's own proportions; T < 1 sharpens, T > 1 flattens.
+   T = 0 (the limit T -> 0) is greedy: the top-ranked survivor alone, probability 1.
+   T -> infinity: every survivor equally likely.
+5. Draw: a uniform number u in [0, 1) picks the token whose slice of [0, 1) holds it.
 
-That is the talk's definition ("these tokens will be sampled from, temperature applies
-only to them") and the order of llama.cpp's default sampler chain: the cuts look at the
-model's own probabilities, so which tokens survive never depends on T.
+The cuts look only at the model's probabilities, so which tokens survive never depends on T.
 """
 
 import math
 import random
 
 INF = float("inf")
+ROUNDING = 1e-9        # how far below p a cumulative sum may fall and still count as reaching it
 
 
 def softmax(scores, temperature=1.0):
-    """Probabilities from scores at a temperature (T = 0: argmax; T = inf: uniform).
+    """Probabilities from scores at a temperature (T = 0: argmax, first one on ties; T = inf: uniform).
 
     Example:
     >>> [round(p, 3) for p in softmax([2.0, 1.0, 0.0])]
@@ -45,61 +53,69 @@ def softmax(scores, temperature=1.0):
     return [e / total for e in exps]
 
 
-def top_k_filter(ranked, k):
-    """Keep the k most probable of `ranked` (indices, most probable first). k = 0 keeps all.
+def rank(scores):
+    """Token indices, most probable first; equal scores in index order.
 
     Example:
-    >>> top_k_filter([3, 0, 2, 1], 2)
-    [3, 0]
+    >>> rank([0.1, 0.7, 0.1, 0.9])
+    [3, 1, 0, 2]
     """
-    return ranked[:k] if k and k > 0 else list(ranked)
+    return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
 
 
-def top_p_filter(ranked, probs, p):
-    """Keep the smallest prefix of `ranked` whose probability mass reaches p (at least one).
+def nucleus_size(probs, p):
+    """How many tokens top-p keeps: the smallest n with probs[0] + ... + probs[n-1] >= p.
+
+    probs: probabilities most probable first, summing to 1. At least 1; all of them if p >= 1.
 
     Example:
-    >>> top_p_filter([0, 1, 2], [0.5, 0.3, 0.2], 0.8)
-    [0, 1]
-    >>> top_p_filter([0, 1, 2], [0.5, 0.3, 0.2], 0.01)
-    [0]
+    >>> nucleus_size([0.5, 0.3, 0.15, 0.05], 0.6)    # 0.5 falls short, 0.5 + 0.3 reaches
+    2
+    >>> nucleus_size([0.5, 0.3, 0.15, 0.05], 0.8)    # reaching p exactly is enough
+    2
+    >>> nucleus_size([0.7, 0.1, 0.2], 0.8)           # 0.7 + 0.1 is 0.7999999999999999 in floats
+    2
+    >>> nucleus_size([0.5, 0.3, 0.15, 0.05], 0.01)   # always at least one
+    1
     """
-    total = sum(probs[i] for i in ranked)
-    kept, mass = [], 0.0
-    for i in ranked:
-        kept.append(i)
-        mass += probs[i] / total             # mass among what top-k left, renormalized
-        if mass >= p - 1e-12:                # tolerance: float sums of 1.0 can fall short
-            break
-    return kept
+    if p >= 1:
+        return len(probs)
+    mass = 0.0
+    for n, prob in enumerate(probs, start=1):
+        mass += prob
+        if mass >= p - ROUNDING:
+            return n
+    return len(probs)                        # float sums of 1.0 can fall short of p
 
 
 def distribution(scores, temperature=1.0, top_k=0, top_p=1.0):
     """The kept tokens as (index, probability) pairs, most probable first, summing to 1.
 
-    Order: top-k, then top-p (both on the model's own probabilities, T = 1), then the
-    temperature reshapes what is left.
+    top-k, then top-p on the model's probabilities (T = 1), then temperature on the survivors.
 
     Example:
     >>> scores = [math.log(p) for p in (0.5, 0.3, 0.15, 0.05)]
-    >>> [(i, round(q, 3)) for i, q in distribution(scores, top_k=3)]
-    [(0, 0.526), (1, 0.316), (2, 0.158)]
-    >>> [(i, round(q, 3)) for i, q in distribution(scores, top_p=0.75)]
+    >>> [(i, round(q, 3)) for i, q in distribution(scores, top_k=2)]
     [(0, 0.625), (1, 0.375)]
-    >>> [(i, round(q, 3)) for i, q in distribution(scores, temperature=INF, top_p=0.75)]
+    >>> [(i, round(q, 3)) for i, q in distribution(scores, top_k=2, top_p=0.6)]  # 0.625 >= 0.6
+    [(0, 1.0)]
+    >>> [(i, round(q, 3)) for i, q in distribution(scores, top_p=0.8)]
+    [(0, 0.625), (1, 0.375)]
+    >>> [(i, round(q, 3)) for i, q in distribution(scores, temperature=INF, top_p=0.8)]
     [(0, 0.5), (1, 0.5)]
     >>> distribution(scores, temperature=0)
     [(0, 1.0)]
     """
-    # Most probable first; equal scores in index order, so every run cuts the same way.
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    ranked = top_k_filter(ranked, top_k)
-    ranked = top_p_filter(ranked, softmax(scores), top_p)
-    # Temperature last, over the survivors only: at T = inf they become equally likely.
-    tempered = softmax([scores[i] for i in ranked], temperature)
-    if temperature == 0:                     # the argmax alone: drop the zero-probability rest
+    ranked = rank(scores)
+    if top_k > 0:                            # top-k: the k most probable (0 = off)
+        ranked = ranked[:top_k]
+    # top-p on the model's own probabilities (T = 1), renormalized over what top-k kept
+    probs = softmax([scores[i] for i in ranked])
+    ranked = ranked[:nucleus_size(probs, top_p)]
+    if temperature == 0:                     # greedy: the top survivor alone
         return [(ranked[0], 1.0)]
-    return list(zip(ranked, tempered))
+    # temperature last, over the survivors only: at T = inf they become equally likely
+    return list(zip(ranked, softmax([scores[i] for i in ranked], temperature)))
 
 
 def draw(kept, rng):

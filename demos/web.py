@@ -14,8 +14,6 @@ import traceback
 from demos import beam, live, ngram, sampling
 from demos.tokenizer import Tokenizer
 
-STATE = {}   # per-worker memory: the trained n-gram model, the tokenizer
-
 
 def show(text):
     """A token as readers should see it: spaces and newlines made visible.
@@ -115,23 +113,8 @@ class Training:
         return 1.0 if self.pos >= len(self.text) else self.pos / len(self.text)
 
 
-def ngram_start(text, n=3, level="char"):
-    """Begin training on a corpus; the worker then calls ngram_step() until it returns 1.0."""
-    STATE["training"] = Training(text, n, level)
-    return 0.0
-
-
-def ngram_step():
-    job = STATE["training"]
-    done = job.step()
-    if done >= 1.0:
-        STATE["ngram"] = job.model
-    return done
-
-
-def ngram_output(prompt="", length=60, temperature=1.0, seed=0, top=8, model=None):
-    """A generated sample and the next-token distribution after it."""
-    model = model or STATE["ngram"]
+def ngram_output(prompt="", length=60, temperature=1.0, seed=0, top=8, *, model):
+    """A generated sample from `model` and the next-token distribution after it."""
     text = model.generate(int(length), prompt, parse_temperature(temperature), int(seed))
     context = ngram.tokenize(text, model.level)
     nxt = model.next_tokens(context, parse_temperature(temperature), top=int(top))
@@ -142,13 +125,7 @@ def ngram_output(prompt="", length=60, temperature=1.0, seed=0, top=8, model=Non
 
 # --- tokenizer -----------------------------------------------------------------------------
 
-def tokenizer_load(vocab_json):
-    """Build the tokenizer from the vocabulary JSON the worker fetched; returns its size."""
-    STATE["tokenizer"] = Tokenizer.from_vocab(json.loads(vocab_json))
-    return len(STATE["tokenizer"].tokens)
-
-
-def tokenize(text, tokenizer=None):
+def tokenize(text, tokenizer):
     """[{"id", "label"}] for each token of text. A token holding part of a character (an emoji
     is 4 bytes, often 2 tokens) is labelled with its bytes in hex.
 
@@ -156,8 +133,7 @@ def tokenize(text, tokenizer=None):
     >>> tokenize("ab", Tokenizer(["a", "b", "ab"], ["a b"]))
     [{'id': 2, 'label': 'ab'}]
     """
-    tok = tokenizer or STATE["tokenizer"]
-    return [{"id": i, "label": label(tok.piece_bytes(i))} for i in tok.encode(text)]
+    return [{"id": i, "label": label(tokenizer.piece_bytes(i))} for i in tokenizer.encode(text)]
 
 
 def label(piece):
@@ -206,21 +182,76 @@ def beam_rows(snapshot, width=3, depth=5, seed=0):
     return {"beams": beams, "greedy": greedy, "sampled": row(prefix, score)}
 
 
-# --- the worker's single entry point -------------------------------------------------------
+# --- the worker's memory, per widget ------------------------------------------------------
 
-API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, ngram_start, ngram_step, ngram_output,
-                                tokenizer_load, tokenize, beam_rows)}
-API.update(live_rows=live.rows, live_draw=live.draw, live_shown_rows=live.shown_rows)      # the live model's numbers (demos/live.py)
-
-
-def call(name, kwargs_json):
-    """Call one API function with JSON arguments and return JSON: plain strings cross the
-    JavaScript/Python boundary, so no proxy objects leak (or need freeing) in the worker.
+class Page:
+    """What one page's worker remembers. Every n-gram widget has its own training job and
+    model, keyed by the widget's id, so two widgets on a page (the whole-talk present page
+    has them all) never train or generate on each other's corpus. The tokenizer is shared:
+    every tokenizer widget uses the same model vocabulary.
 
     Example:
-    >>> call("sampling_rows", '{"candidates": [{"id": 1, "text": "a", "logprob": 0.0}]}')
-    '[{"id": 1, "label": "a", "kept": true, "prob": 1.0, "tempered": 1.0}]'
+    >>> page = Page()
+    >>> page.ngram_start("a", "abcabd" * 5, n=2), page.ngram_start("b", "xyxy" * 5, n=2)
+    (0.0, 0.0)
+    >>> page.ngram_step("b"), page.ngram_step("a")
+    (1.0, 1.0)
+    >>> page.ngram_output("a", prompt="a", length=3, temperature=0)["text"]
+    'abca'
+    >>> page.ngram_output("b", prompt="x", length=3, temperature=0)["text"]
+    'xyxy'
     """
-    if name not in API:
-        raise ValueError(f"unknown demo function {name!r}")
-    return json.dumps(API[name](**json.loads(kwargs_json)))
+
+    CALLS = ("ngram_start", "ngram_step", "ngram_output", "tokenizer_load", "tokenize")
+
+    def __init__(self):
+        self.training = {}    # widget id -> Training still in progress
+        self.models = {}      # widget id -> its trained NGram
+        self.tokenizer = None
+
+    def ngram_start(self, widget, text, n=3, level="char"):
+        """Begin training `widget`'s model; the worker then calls ngram_step(widget) until it returns 1."""
+        self.models.pop(widget, None)
+        self.training[widget] = Training(text, n, level)
+        return 0.0
+
+    def ngram_step(self, widget):
+        done = self.training[widget].step()
+        if done >= 1.0:
+            self.models[widget] = self.training.pop(widget).model
+        return done
+
+    def ngram_output(self, widget, prompt="", length=60, temperature=1.0, seed=0, top=8):
+        if widget not in self.models:
+            raise ValueError(f"the n-gram widget {widget!r} has no trained model yet")
+        return ngram_output(prompt, length, temperature, seed, top, model=self.models[widget])
+
+    def tokenizer_load(self, vocab_json):
+        """Build the tokenizer from the vocabulary JSON the worker fetched; returns its size."""
+        self.tokenizer = Tokenizer.from_vocab(json.loads(vocab_json))
+        return len(self.tokenizer.tokens)
+
+    def tokenize(self, text):
+        return tokenize(text, self.tokenizer)
+
+    def call(self, name, kwargs_json):
+        """Call one API function (or one of this page's methods) with JSON arguments and return
+        JSON: plain strings cross the JavaScript/Python boundary, so no proxy objects leak (or
+        need freeing) in the worker.
+
+        Example:
+        >>> Page().call("sampling_rows", '{"candidates": [{"id": 1, "text": "a", "logprob": 0.0}]}')
+        '[{"id": 1, "label": "a", "kept": true, "prob": 1.0, "tempered": 1.0}]'
+        """
+        if name in self.CALLS:
+            fn = getattr(self, name)
+        elif name in API:
+            fn = API[name]
+        else:
+            raise ValueError(f"unknown demo function {name!r}")
+        return json.dumps(fn(**json.loads(kwargs_json)))
+
+
+# Stateless: the same arguments always give the same answer, whichever widget asks.
+API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, beam_rows)}
+API.update(live_rows=live.rows, live_draw=live.draw, live_shown_rows=live.shown_rows)   # demos/live.py

@@ -409,10 +409,10 @@ def test_sampling_rows_mark_kept_and_cut():
 
 
 def test_call_is_json_in_json_out():
-    out = json.loads(web.call("sampling_draws", json.dumps({"candidates": CANDS, "n": 3, "seed": 2})))
+    out = json.loads(web.Page().call("sampling_draws", json.dumps({"candidates": CANDS, "n": 3, "seed": 2})))
     assert len(out) == 3 and all(0 <= d["u"] < 1 for d in out)
     with pytest.raises(ValueError):
-        web.call("exec", "{}")
+        web.Page().call("exec", "{}")
 
 
 def test_run_code_reports_errors_as_text():
@@ -426,11 +426,31 @@ def test_run_code_reports_errors_as_text():
 
 
 def test_ngram_worker_flow():
-    web.ngram_start(CORPUS, 3, "word")
-    while web.ngram_step() < 1:
+    page = web.Page()
+    page.ngram_start("w0", CORPUS, 3, "word")
+    while page.ngram_step("w0") < 1:
         pass
-    out = web.ngram_output("First", 20, 1.0, 1)
+    out = page.ngram_output("w0", "First", 20, 1.0, 1)
     assert out["text"].startswith("First") and out["next"] and out["size"] > 100
+
+
+def test_two_ngram_widgets_train_interleaved_without_mixing():
+    # Two widgets of one page, their training slices interleaved: each gets its own model.
+    page, other = web.Page(), "the cat sat on the mat. " * 400
+    jobs = {"a": (CORPUS, 4, "char"), "b": (other, 2, "word")}
+    for widget, (text, n, level) in jobs.items():
+        page.ngram_start(widget, text, n, level)
+        page.training[widget].slice = 1000
+    done = {"a": 0.0, "b": 0.0}
+    while min(done.values()) < 1:
+        for widget in jobs:
+            if done[widget] < 1:
+                done[widget] = page.ngram_step(widget)
+    for widget, (text, n, level) in jobs.items():
+        want = web.ngram_output("", 40, 1.0, 7, model=ngram.NGram(n, level).train(text))
+        assert page.ngram_output(widget, "", 40, 1.0, 7) == want
+    with pytest.raises(ValueError, match="no trained model"):
+        page.ngram_output("c")
 
 
 def test_beam_rows_against_greedy():

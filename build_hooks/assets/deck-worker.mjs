@@ -2,26 +2,31 @@
 //
 // Protocol (quarto-live style): the page posts {id, type, payload}; the worker answers
 // {id, result} or {id, error}, and may send {id, progress, stage} (progress 0..1) before a long
-// answer (booting Pyodide, training on a big corpus).
+// answer (booting Pyodide, training on a big corpus). `id` is unique per request; every request
+// a widget makes names that widget in payload.widget, and everything the worker remembers for a
+// widget (its trained n-gram model) is keyed by it. One widget's requests run one after another,
+// in the order sent; different widgets' requests interleave freely (training yields between slices).
 //   init                         load Pyodide and the demos wheel (by name, from our own lock file)
-//   call      {fn, kwargs}       demos.web.<fn>(**kwargs), JSON in and out
-//   ngram     {corpus, n, level, prompt, length, temperature, seed}
-//                                train (in slices: progress, cancellable) then generate
-//   tokenize  {text}             the model's tokenizer; its vocabulary is fetched on first use
-//   cancel    {target}           stop the training of request `target`
+//   call      {widget, fn, kwargs}   demos.web.<fn>(**kwargs), JSON in and out
+//   ngram     {widget, corpus, n, level, prompt, length, temperature, seed}
+//                                train this widget's model (in slices: progress, cancellable),
+//                                unless it was trained on the same corpus, n and level; then generate
+//   tokenize  {widget, text}     the model's tokenizer; its vocabulary is fetched on first use
+//   cancel    {target}           stop request `target` (while it trains, or before it starts)
 // Python code ships as real .py files in the wheel: nothing here is Python source.
 
 const PYODIDE = new URL("../vendor/pyodide/", import.meta.url);
 const VOCAB = new URL("../demos/vocab.json", import.meta.url);
 
 let booting = null;       // the init promise: Pyodide loads once per worker
-let web = null;           // the demos.web module (a PyProxy)
-let lastCorpus = null;    // what the current n-gram model was trained on: {corpus, n, level}
-let vocabLoaded = false;
+let page = null;          // a demos.web.Page (a PyProxy): the Python side's per-widget memory
+let vocabLoaded = null;   // the promise of the shared vocabulary, fetched once
+const trained = new Map();   // widget id -> what its n-gram model was trained on (corpus, n, level)
+const queues = new Map();    // widget id -> the promise of its latest request
 const cancelled = new Set();
 
 function call(fn, kwargs) {
-  return JSON.parse(web.call(fn, JSON.stringify(kwargs)));
+  return JSON.parse(page.call(fn, JSON.stringify(kwargs)));
 }
 
 // Boot in three visible steps; `report(fraction, stage)` tells the page where we are.
@@ -39,7 +44,7 @@ async function boot(report) {
   report(0.9, "the demos package");
   await pyodide.loadPackage("deck-demos", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
   try {
-    web = pyodide.pyimport("demos.web");
+    page = pyodide.pyimport("demos.web").Page();
   } catch (err) {
     throw new Error(`the demos package did not load (${problems.join("; ") || err.message})`);
   }
@@ -48,57 +53,70 @@ async function boot(report) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+function stopIfCancelled(id) {
+  if (cancelled.delete(id)) throw new Error("cancelled");
+}
+
 async function ngram(id, p) {
-  const key = { corpus: p.corpus, n: p.n, level: p.level };
-  const same = lastCorpus && lastCorpus.corpus === key.corpus && lastCorpus.n === key.n && lastCorpus.level === key.level;
-  if (!same) {
-    lastCorpus = null;
-    let done = call("ngram_start", { text: p.corpus, n: p.n, level: p.level });
+  const widget = p.widget;
+  const key = JSON.stringify([p.corpus, p.n, p.level]);
+  if (trained.get(widget) !== key) {
+    trained.delete(widget);
+    let done = call("ngram_start", { widget, text: p.corpus, n: p.n, level: p.level });
     while (done < 1) {
       postMessage({ id, progress: done });
-      await tick();                      // let a "cancel" message in between two slices
-      if (cancelled.has(id)) {
-        cancelled.delete(id);
-        throw new Error("cancelled");
-      }
-      done = call("ngram_step", {});
+      await tick();                      // let a "cancel" (or another widget's request) in
+      stopIfCancelled(id);
+      done = call("ngram_step", { widget });
     }
-    lastCorpus = key;
+    trained.set(widget, key);
   }
-  return call("ngram_output", { prompt: p.prompt, length: p.length, temperature: p.temperature, seed: p.seed });
+  return call("ngram_output", { widget, prompt: p.prompt, length: p.length, temperature: p.temperature, seed: p.seed });
 }
 
 async function tokenize(p) {
-  if (!vocabLoaded) {
-    const response = await fetch(VOCAB);
+  vocabLoaded = vocabLoaded || fetch(VOCAB).then(async (response) => {
     if (!response.ok) throw new Error(`the vocabulary could not be fetched (HTTP ${response.status})`);
     call("tokenizer_load", { vocab_json: await response.text() });
-    vocabLoaded = true;
-  }
+  });
+  vocabLoaded.catch(() => { vocabLoaded = null; });   // a failed fetch is tried again next time
+  await vocabLoaded;
   return call("tokenize", { text: p.text });
 }
 
 async function handle({ id, type, payload }) {
-  if (type === "cancel") {
-    cancelled.add(payload.target);
-    return true;
-  }
   const report = (progress, stage) => postMessage({ id, progress, stage });
   if (type === "init") {
     booting = booting || boot(report);
     return { version: await booting };
   }
-  if (!web) await (booting = booting || boot(() => {}));
+  if (!page) await (booting = booting || boot(() => {}));
+  stopIfCancelled(id);
   if (type === "call") return call(payload.fn, payload.kwargs);
   if (type === "ngram") return ngram(id, payload);
   if (type === "tokenize") return tokenize(payload);
   throw new Error(`unknown message type ${type}`);
 }
 
+// One widget's requests in the order sent: each waits for that widget's previous one to settle.
+function queued(message) {
+  const widget = message.payload && message.payload.widget;
+  if (widget === undefined) return handle(message);
+  const previous = queues.get(widget) || Promise.resolve();
+  const mine = previous.catch(() => {}).then(() => handle(message));
+  queues.set(widget, mine);
+  mine.catch(() => {}).then(() => { if (queues.get(widget) === mine) queues.delete(widget); });
+  return mine;
+}
+
 self.onmessage = async (event) => {
-  const { id } = event.data;
+  const { id, type, payload } = event.data;
+  if (type === "cancel") {
+    cancelled.add(payload.target);
+    return;
+  }
   try {
-    postMessage({ id, result: await handle(event.data) });
+    postMessage({ id, result: await queued(event.data) });
   } catch (err) {
     // Python errors arrive as PythonError: keep the last line, the one that says what happened.
     const text = String((err && err.message) || err).trim().split("\n").filter(Boolean);

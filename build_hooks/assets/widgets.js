@@ -4,6 +4,7 @@
 // render made at build time. Nothing is fetched until a reader touches a widget (or a present-mode
 // slide with one is shown); then ONE module worker per page loads Pyodide and the demos package,
 // every widget shares it, and data-state goes loading -> ready (or error: the static render stays).
+// Every request names its widget (payload.widget): the worker keeps each widget's state apart.
 // Model and reader strings are only ever set with textContent, never as HTML.
 (function () {
   "use strict";
@@ -136,8 +137,9 @@
   // ------------------------------------------------------------------ one widget
 
   class Widget {
-    constructor(root) {
+    constructor(root, key) {
       this.root = root;
+      this.key = key;            // this widget's id in every request to the worker
       this.kind = root.dataset.demo;
       const data = root.querySelector("script.demo-data");
       this.data = data ? JSON.parse(data.textContent) : {};
@@ -188,6 +190,9 @@
     }
 
     setStatus(message) { if (this.status) this.status.textContent = message; }
+
+    // Ask the worker, on behalf of this widget: {id, type, payload: {widget, ...}}.
+    ask(type, payload, options) { return bridge.call(type, { widget: this.key, ...payload }, options); }
 
     onInput(event) {
       const name = event.target.name;
@@ -248,7 +253,7 @@
       const live = window.deckLive && window.deckLive.engine.state === "live" ? window.deckLive : null;
       const args = this.samplingArgs();
       const out = live ? await live.samplingRows(this, args)
-        : await bridge.call("call", { fn: "live_shown_rows", kwargs: { ...args, rest: this.data.rest } });
+        : await this.ask("call", { fn: "live_shown_rows", kwargs: { ...args, rest: this.data.rest } });
       const list = this.root.querySelector(".demo-bars");
       this.labels = this.labels || [...list.querySelectorAll(".demo-label")].map((n) => n.textContent);   // the build's
       drawBars(list, out.rows.map((r, k) => (live ? r : { ...r, label: this.labels[k] })));
@@ -266,7 +271,7 @@
       const kwargs = { ...this.samplingArgs(), n: 8, seed: this.number("seed") || 0 };
       const live = window.deckLive && window.deckLive.engine.state === "live";
       const draws = live ? await window.deckLive.samplingDraws(this, kwargs)
-        : await bridge.call("call", { fn: "sampling_draws", kwargs });
+        : await this.ask("call", { fn: "sampling_draws", kwargs });
       const list = this.root.querySelector(".demo-draws");
       list.replaceChildren(...draws.map((d, k) =>
         el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));
@@ -277,7 +282,7 @@
       const box = this.root.querySelector(".demo-error");
       let result;
       try {
-        result = await bridge.call("call", { fn: "run_code", kwargs }, { timeout: CODE_TIME_LIMIT });
+        result = await this.ask("call", { fn: "run_code", kwargs }, { timeout: CODE_TIME_LIMIT });
       } catch (err) {
         result = { error: err.message };
       }
@@ -288,7 +293,7 @@
 
     async update_ngram() {
       const payload = {
-        corpus: this.value("corpus"), n: this.number("n"), level: this.value("level"),
+        widget: this.key, corpus: this.value("corpus"), n: this.number("n"), level: this.value("level"),
         prompt: this.value("prompt") || "", length: this.number("length") || 60,
         temperature: this.temperature(), seed: this.number("seed") || 0,
       };
@@ -315,7 +320,7 @@
     }
 
     async update_tokenizer() {
-      const tokens = await bridge.call("tokenize", { text: this.value("text") });
+      const tokens = await this.ask("tokenize", { text: this.value("text") });
       const box = this.root.querySelector(".demo-tokens");
       box.dataset.tokenIds = JSON.stringify(tokens.map((t) => t.id));
       box.replaceChildren(...tokens.map((t, k) => {
@@ -330,7 +335,7 @@
     async update_beam() {
       const kwargs = { snapshot: this.data.snapshot, width: this.number("width"),
                        depth: this.number("depth"), seed: this.number("seed") || 0 };
-      const result = await bridge.call("call", { fn: "beam_rows", kwargs });
+      const result = await this.ask("call", { fn: "beam_rows", kwargs });
       const rows = [...result.beams.map((b) => ["beam", b]), ["greedy", result.greedy], ["sampled", result.sampled]];
       this.root.querySelector(".demo-beams tbody").replaceChildren(...rows.map(([kind, r]) => {
         const tr = el("tr", { "data-kind": kind });
@@ -349,7 +354,7 @@
   function init() {
     // `live` widgets belong to live.js (they only borrow this Python worker for the sampler).
     for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"])')) {
-      if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root)); }
+      if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root, `w${widgets.length}`)); }
     }
     // Present mode: showing a slide that holds a widget starts Python, so it is ready when touched.
     const reveal = window.Reveal;

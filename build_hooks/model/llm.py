@@ -21,10 +21,13 @@ Example:
 """
 
 import functools
+import random
 
 import numpy as np
 
 import llama_cpp
+
+from build_hooks.model import sampler
 
 SEED = 1234
 N_CTX = 512           # every prompt on the slides is short; small contexts load fast
@@ -146,11 +149,11 @@ class Model:
         Each step records the chosen token with its probability under the MODEL (T = 1)
         and the model's top-5 alternatives at that point.
         """
-        rng = np.random.default_rng(seed)
+        rng = random.Random(seed)          # the browser demo's generator: same seed, same draws
         ids, steps = list(prompt_ids), []
         for _ in range(max_tokens):
             lp = self.next_logprobs(ids)
-            choice = sample(lp, temperature, rng, top_k=top_k, top_p=top_p)
+            choice = sampler.sample(lp, rng, temperature, top_k, top_p)
             step = self.entry(choice, lp)
             step["top"] = [self.entry(i, lp) for i in top_ids(lp, 5)]
             steps.append(step)
@@ -233,30 +236,6 @@ def top_ids(logprobs: np.ndarray, n: int) -> list[int]:
     candidates = np.flatnonzero(logprobs >= cut)                        # ascending ids
     order = candidates[np.argsort(-logprobs[candidates], kind="stable")]  # stable: lower id first on ties
     return [int(i) for i in order[:n]]
-
-
-def sample(logprobs: np.ndarray, temperature: float, rng, top_k: int = 0, top_p: float = 1.0) -> int:
-    """Pick the next token: argmax at T = 0, else draw from softmax(logprobs / T) after top-k/top-p cuts.
-
-    Example:
-    >>> sample(np.log(np.array([0.2, 0.8])), 0, None)
-    1
-    """
-    if temperature <= 0:
-        return top_ids(logprobs, 1)[0]
-    if top_k <= 0 and top_p >= 1.0:       # plain temperature sampling: no need to sort 49k tokens
-        order = np.arange(len(logprobs))
-    else:
-        order = np.lexsort((np.arange(len(logprobs)), -logprobs))
-    if top_k > 0:
-        order = order[:top_k]
-    if top_p < 1.0:                      # smallest prefix whose mass reaches top_p
-        mass = np.cumsum(np.exp(logprobs[order]))
-        order = order[: int(np.searchsorted(mass, top_p)) + 1]
-    scaled = logprobs[order] / temperature
-    probs = np.exp(scaled - scaled.max())
-    cdf = np.cumsum(probs)
-    return int(order[min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(order) - 1)])
 
 
 def library_version() -> str:
