@@ -206,15 +206,6 @@ def temperature_slider(value) -> str:
 # Renderers: one per demo (data comes from snapshots passed in by demo_hooks) ------------------
 
 
-def rest_bar(rest, after) -> str:
-    """The "all other tokens" row under the bars: the model's probability for the rest of its vocabulary."""
-    shown = percent(after) if after is not None else "not computed"
-    return (f'<ol class="demo-rest-bars"><li class="demo-bar demo-rest" data-prob="{rest}" '
-            f'style="--p:{(after if after is not None else rest):.4f};--hue:{hue(after or 0)}">'
-            f'<span class="demo-label">all other tokens</span><span class="demo-track"><span class="demo-fill">'
-            f'</span></span><span class="demo-num">{e(shown)}</span></li></ol>')
-
-
 def render_sampling(o, next_tokens, live_cfg=None) -> str:
     from build_hooks.fences import live as live_fence
 
@@ -235,7 +226,7 @@ def render_sampling(o, next_tokens, live_cfg=None) -> str:
     inexact = (f"Not the model's numbers: these settings keep tokens beyond the top {n}, so the bars are computed "
                f"among these {n} only, renormalized to 100 % (the model gives them {percent(1 - rest)}). "
                "Load the real model for the numbers over its whole vocabulary.")
-    output = (bars(rows) + rest_bar(rest, out["rest_after"])
+    output = (bars(rows) + live_fence.rest_bar(rest, out["rest_after"])
               + f'<p class="demo-inexact"{"" if not out["exact"] else " hidden"}>{e(inexact)}</p>'
               + '<ol class="demo-draws" aria-label="sampled tokens"></ol>')
     data = {"prompt": o["prompt"], "candidates": cands, "rest": rest}

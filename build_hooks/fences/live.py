@@ -46,6 +46,15 @@ def optin(cfg: dict) -> str:
             f'<span class="demo-live-msg" role="status">{e(message)}</span></div>')
 
 
+def rest_bar(rest, after) -> str:
+    """The "all other tokens" row under the bars: the model's probability for the rest of its vocabulary."""
+    shown = percent(after) if after is not None else "not computed"
+    return (f'<ol class="demo-rest-bars"><li class="demo-bar demo-rest" data-prob="{rest}" '
+            f'style="--p:{(after if after is not None else rest):.4f};--hue:{hue(after or 0)}">'
+            f'<span class="demo-label">all other tokens</span><span class="demo-track"><span class="demo-fill">'
+            f'</span></span><span class="demo-num">{e(shown)}</span></li></ol>')
+
+
 def table(rows, rest: float, n_vocab: int, identity: bool = True) -> str:
     """Next-token rows (T = 1) plus the rest of the vocabulary, one row per token. The "after
     sampling" column needs the whole vocabulary: before loading it is filled only when the
