@@ -117,6 +117,7 @@ def test_nothing_of_the_engine_or_model_is_fetched_before_opt_in(live):
 def test_opt_in_goes_loading_then_live(live):
     states = live["page"].evaluate("window.__states")
     assert "loading" in states and states[-1] == "live", states
+    assert live["page"].locator(".demo-live-progress").first.is_hidden()      # shown while loading only
     status = live["widget"].locator(".demo-status").text_content()
     assert "runs in your browser" in status and "1 thread" in status      # no COOP/COEP here: single thread
 
@@ -247,6 +248,13 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
         assert widget.get_attribute("data-state") == "error"
         assert "did not load" in widget.locator(".demo-status").text_content()
         assert widget.locator("table").inner_html() == static
+        if how == "blocked":          # the Pyodide demos on the page keep working
+            sampling_widget = page.locator('.demo[data-demo="sampling"]').first
+            sampling_widget.locator('[name="top_k"]').evaluate(
+                "el => { el.value = 3; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy "
+                                   "&& el.querySelectorAll('.demo-bar[data-kept=true]').length === 3",
+                                   arg=sampling_widget.element_handle(), timeout=LOAD)
     finally:
         context.close()
     assert not offsite
