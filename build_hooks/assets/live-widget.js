@@ -33,6 +33,8 @@
     syncState() {
       const s = engine.state;
       this.root.dataset.state = s === "off" ? "static" : s;
+      const msg = this.root.querySelector(".demo-live-msg");     // the status line says it already
+      if (msg && s !== "off") msg.textContent = "";
       if (this.status) {
         this.status.textContent = s === "off" ? "Static: the build's numbers for this prompt. Load the real model to type your own."
           : engine.message;
