@@ -12,7 +12,7 @@ import random
 import traceback
 
 from demos import beam, live, ngram, sampling
-from demos.tokenizer import Tokenizer
+from demos import tokenizers
 
 
 def show(text):
@@ -130,7 +130,7 @@ def tokenize(text, tokenizer):
     is 4 bytes, often 2 tokens) is labelled with its bytes in hex.
 
     Example:
-    >>> tokenize("ab", Tokenizer(["a", "b", "ab"], ["a b"]))
+    >>> tokenize("ab", tokenizers.load(tokenizers.vocab.dumps({"model": "gpt2"}, ["a", "b", "ab"], ["a b"])))
     [{'id': 2, 'label': 'ab'}]
     """
     return [{"id": i, "label": label(tokenizer.piece_bytes(i))} for i in tokenizer.encode(text)]
@@ -226,9 +226,9 @@ class Page:
             raise ValueError(f"the n-gram widget {widget!r} has no trained model yet")
         return ngram_output(prompt, length, temperature, seed, top, model=self.models[widget])
 
-    def tokenizer_load(self, vocab_json):
-        """Build the tokenizer from the vocabulary JSON the worker fetched; returns its size."""
-        self.tokenizer = Tokenizer.from_vocab(json.loads(vocab_json))
+    def tokenizer_load(self, vocab_text):
+        """Build the tokenizer from the vocabulary file the worker fetched; returns its size."""
+        self.tokenizer = tokenizers.load(vocab_text)
         return len(self.tokenizer.tokens)
 
     def tokenize(self, text):

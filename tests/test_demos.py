@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from demos import beam, ngram, sampling, tokenizer, web
+from demos import beam, ngram, sampling, tokenizers, web
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.tokenizer", "demos.web",
+DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.web",
                 "build_hooks.fences.demo", "build_hooks.browser.wheel", "build_hooks.browser.vocab", "demos.tokenizers",
                 *(f"demos.tokenizers.{m}" for m in ["unicode", "pretokenize", "llama_cpp_regexes", "bpe",
                                                      "spm", "special", "vocab"])]
@@ -312,11 +312,12 @@ def gguf_path():
 
 @pytest.fixture(scope="module")
 def ours(gguf_path):
+    """The browser's tokenizer, from the vocabulary file the build exports (as the page fetches it)."""
+    from build_hooks.browser import vocab
     from build_hooks.model import gguf
-    meta = gguf.read(gguf_path, arrays=True).metadata
-    assert meta["tokenizer.ggml.model"] == "gpt2" and meta["tokenizer.ggml.pre"] == "smollm"
-    return tokenizer.Tokenizer(meta["tokenizer.ggml.tokens"], meta["tokenizer.ggml.merges"],
-                               meta["tokenizer.ggml.token_type"])
+    info = gguf.read(gguf_path, arrays=True)
+    assert info.metadata["tokenizer.ggml.model"] == "gpt2" and info.metadata["tokenizer.ggml.pre"] == "smollm"
+    return tokenizers.load(vocab.export(info))
 
 
 @pytest.fixture(scope="module")
@@ -379,15 +380,16 @@ def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_p
 
 
 def test_pre_tokenizer_rules():
-    assert tokenizer.pre_tokenize("a  b") == ["a", " ", " b"]
-    assert tokenizer.pre_tokenize("x 2024") == ["x", " ", "2", "0", "2", "4"]     # digits one by one
-    assert tokenizer.pre_tokenize("it's") == ["it", "'s"]
-    assert tokenizer.pre_tokenize("end   ") == ["end", "   "]
+    split = tokenizers.PreTokenizer("smollm").split
+    assert split("a  b") == ["a", " ", " b"]
+    assert split("x 2024") == ["x", " ", "2", "0", "2", "4"]     # digits one by one
+    assert split("it's") == ["it", "'s"]
+    assert split("end   ") == ["end", "   "]
 
 
 def test_user_defined_tokens_are_never_split():
-    tok = tokenizer.Tokenizer(["<x>", "a", "<", "x", ">"], [], [tokenizer.USER_DEFINED, 1, 1, 1, 1])
-    assert tok.encode("a<x>a") == [1, 0, 1]
+    text = tokenizers.vocab.dumps({"model": "gpt2", "pre": "gpt-2", "specials": [0]}, ["<x>", "a", "<", "x", ">"], ["< x"])
+    assert tokenizers.load(text).encode("a<x>a") == [1, 0, 1]
 
 
 def test_web_labels_show_partial_characters_as_bytes(ours):

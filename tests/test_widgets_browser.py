@@ -93,6 +93,9 @@ def test_static_render_and_no_pyodide_before_interaction(page, built_site, site_
     if kind == "tokenizer":
         ids = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))
         assert len(ids) > 5 and all(isinstance(i, int) for i in ids)
+        # it names the tokenizer type and says how its ids are checked
+        assert "gpt2, pre-tokenizer smollm" in widget.locator(".demo-title").text_content()
+        assert "llama.cpp" in widget.locator(".demo-note").text_content()
     if kind == "beam":
         assert widget.locator(".demo-beams tbody tr").count() >= 3
 
@@ -265,7 +268,7 @@ def test_pasted_html_stays_text(page, built_site, site_url):
     page.goto(site_url + page_with(built_site, "tokenizer"))
     tok = page.locator('.demo[data-demo="tokenizer"]').first
     wake(page, tok)
-    tok.locator("input[name=text]").fill(evil)
+    tok.locator("textarea[name=text]").fill(evil)
     # every character comes back, as text, in the token chips
     page.wait_for_function("([el, want]) => [...el.querySelectorAll('.demo-piece')].map(p => p.textContent)"
                            ".join('').replaceAll('␣', ' ') === want", arg=[tok.element_handle(), evil], timeout=60_000)
@@ -281,17 +284,18 @@ def test_tokenizer_gives_llama_cpp_ids(page, built_site, site_url):
 
     urls, widget = open_demo(page, built_site, site_url, "tokenizer")
     static_ids = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))
-    default = widget.locator("input[name=text]").input_value()
-    assert static_ids == llama.tokenize(default.encode(), add_bos=False, special=False)
+    field = widget.locator("textarea[name=text]")
+    assert static_ids == llama.tokenize(field.input_value().encode(), add_bos=False, special=False)
     wake(page, widget)
-    for text in ["naïve café — 日本語 😀👍🏽", "def f(x):\n    return x  ** 2", "   spaces   and 12345"]:
-        widget.locator("input[name=text]").fill(text)
-        # <input> drops a newline: compare with what the field really holds
-        want = llama.tokenize(widget.locator("input[name=text]").input_value().encode(), add_bos=False, special=False)
+    code = "def f(x):\n\tif x:\n        return x  ** 2\n\n# done\n"
+    for text in ["naïve café — 日本語 😀👍🏽", code, "   spaces   and 12345", "\nstarts with a newline"]:
+        field.fill(text)
+        assert field.input_value() == text            # the textarea keeps newlines and tabs as typed
+        want = llama.tokenize(text.encode(), add_bos=False, special=False)
         page.wait_for_function("([el, want]) => el.querySelector('.demo-tokens').dataset.tokenIds === want",
                                arg=[widget.element_handle(), json.dumps(want, separators=(",", ":"))],
                                timeout=60_000)
-    assert len([u for u in urls if u.endswith("vocab.json")]) == 1
+    assert len([u for u in urls if u.endswith("vocab.txt")]) == 1
 
 
 # ------------------------------------------------------------------ failure, present mode, phone

@@ -16,7 +16,7 @@
 // Python code ships as real .py files in the wheel: nothing here is Python source.
 
 const PYODIDE = new URL("../vendor/pyodide/", import.meta.url);
-const VOCAB = new URL("../demos/vocab.json", import.meta.url);
+const VOCAB = new URL("../demos/vocab.txt", import.meta.url);
 
 let booting = null;       // the init promise: Pyodide loads once per worker
 let page = null;          // a demos.web.Page (a PyProxy): the Python side's per-widget memory
@@ -77,7 +77,7 @@ async function ngram(id, p) {
 async function tokenize(p) {
   vocabLoaded = vocabLoaded || fetch(VOCAB).then(async (response) => {
     if (!response.ok) throw new Error(`the vocabulary could not be fetched (HTTP ${response.status})`);
-    call("tokenizer_load", { vocab_json: await response.text() });
+    page.tokenizer_load(await response.text());    // a direct call: the text is not wrapped in JSON
   });
   vocabLoaded.catch(() => { vocabLoaded = null; });   // a failed fetch is tried again next time
   await vocabLoaded;

@@ -196,7 +196,8 @@
 
     onInput(event) {
       const name = event.target.name;
-      if (!name || event.target.tagName === "TEXTAREA") return;   // big text: wait for the button
+      // a big text waits for its button; the tokenizer's textarea retokenizes as you type
+      if (!name || (event.target.tagName === "TEXTAREA" && this.kind !== "tokenizer")) return;
       if (!(this.kind === "sampling" && name === "seed")) this.schedule();   // the seed only affects "sample"
     }
 
@@ -353,7 +354,9 @@
 
   function init() {
     // `live` widgets belong to live.js (they only borrow this Python worker for the sampler).
-    for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"])')) {
+    // data-live="off": a widget the build could not make live (say, a tokenizer type the browser
+    // tokenizer does not implement) keeps its static render and its own status line.
+    for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]):not([data-live="off"])')) {
       if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root, `w${widgets.length}`)); }
     }
     // Present mode: showing a slide that holds a widget starts Python, so it is ready when touched.

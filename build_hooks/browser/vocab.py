@@ -115,4 +115,24 @@ def export(info):
     return vocab.dumps(header, tokens, merges)
 
 
-__all__ = ["Unsupported", "VocabError", "export", "split_first"]
+def describe(info) -> dict:
+    """What the widget says about the tokenizer: its GGUF type, pre-tokenizer and family name.
+
+    Example:
+    >>> describe(type("GGUF", (), {"metadata": {"tokenizer.ggml.model": "gpt2", "tokenizer.ggml.pre": "smollm"}}))
+    {'type': 'gpt2', 'pre': 'smollm', 'family': 'byte-level BPE'}
+    """
+    model = info.metadata.get("tokenizer.ggml.model")
+    return {"type": model, "pre": info.metadata.get("tokenizer.ggml.pre"), "family": FAMILIES.get(model)}
+
+
+def snapshot(info) -> dict:
+    """The `vocab` snapshot: {"text": the vocabulary file, type, pre, family}, or, for a tokenizer the
+    browser does not implement, {"unsupported": the reason, type, pre, family: None}."""
+    try:
+        return {**describe(info), "text": export(info)}
+    except Unsupported as err:
+        return {**describe(info), "unsupported": str(err)}
+
+
+__all__ = ["Unsupported", "VocabError", "describe", "export", "snapshot", "split_first"]

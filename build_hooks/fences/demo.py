@@ -187,12 +187,14 @@ def token_spans(tokens) -> str:
     return f'<div class="demo-tokens" data-token-ids="{e(ids)}">{spans}</div>'
 
 
-def shell(kind, title, data, controls, output, note="") -> str:
-    """The frame every widget shares: title, status line, controls, output, embedded data."""
-    return (f'<div class="demo demo-{kind}" data-demo="{kind}" data-state="static">'
+def shell(kind, title, data, controls, output, note="", status=None) -> str:
+    """The frame every widget shares: title, status line, controls, output, embedded data.
+    A widget given its own `status` stays static (data-live="off": widgets.js leaves it alone)."""
+    live = "" if status is None else ' data-live="off"'
+    status = status or "Static preview: use a control to run it live (Python in your browser)."
+    return (f'<div class="demo demo-{kind}" data-demo="{kind}" data-state="static"{live}>'
             f'<div class="demo-head"><span class="demo-title">{e(title)}</span>'
-            f'<span class="demo-status" role="status" aria-live="polite">Static preview: '
-            f'use a control to run it live (Python in your browser).</span></div>'
+            f'<span class="demo-status" role="status" aria-live="polite">{e(status)}</span></div>'
             f'{data_script(data)}<div class="demo-controls">{controls}</div>'
             f'<div class="demo-output">{output}</div>'
             + (f'<p class="demo-note">{e(note)}</p>' if note else "") + "</div>")
@@ -281,12 +283,23 @@ def render_ngram(o) -> str:
     return shell("ngram", f"A {o['n']}-gram model", data, controls, output, note)
 
 
-def render_tokenizer(o, tokens) -> str:
+def render_tokenizer(o, tokens, info) -> str:
+    """A textarea (multi-line, tabs kept) over the token chips; `info` names the tokenizer
+    ({"type", "pre", "family"}, plus "unsupported" when the browser can't run it)."""
+    kind = info["type"] + (f", pre-tokenizer {info['pre']}" if info.get("pre") and info["type"] == "gpt2" else "")
+    # the HTML parser drops one newline right after <textarea>: give it one so the text keeps its own
     controls = (f'<label class="demo-field demo-text-field"><span>Text</span>'
-                f'<input type="text" name="text" value="{e(o["text"])}"></label>')
+                f'<textarea name="text" rows="4" spellcheck="false">\n{e(o["text"])}</textarea></label>')
     output = token_spans(tokens) + f'<p class="demo-count">{len(tokens)} tokens</p>'
-    return shell("tokenizer", "The model's own tokenizer (SmolLM2, byte-level BPE)", {"text": o["text"]},
-                 controls, output)
+    if info.get("unsupported"):
+        return shell("tokenizer", f"The model's own tokenizer ({kind})", {"text": o["text"]}, controls, output,
+                     f"These are llama.cpp's ids, computed when the deck was built. The live tokenizer does "
+                     f"not support this model's tokenizer type ({info['type']}).",
+                     status="Static: llama.cpp's ids from the build.")
+    return shell("tokenizer", f"The model's own tokenizer: {kind} ({info['family']})", {"text": o["text"]},
+                 controls, output,
+                 "Live ids come from demos/tokenizers, Python in your browser; tests check them against "
+                 "llama.cpp's own ids (tests/test_tokenizers.py, on llama.cpp's tokenizer test strings).")
 
 
 def render_beam(o, snapshot) -> str:

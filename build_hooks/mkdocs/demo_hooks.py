@@ -2,7 +2,7 @@
 
     on_config          point the fence at this build's renderer
     on_files           build assets/vendor/pyodide/ (Pyodide core + demos wheel + custom lock),
-                       assets/demos/vocab.json (the tokenizer's vocabulary, fetched on use) and the
+                       assets/demos/vocab.txt (the tokenizer's vocabulary, fetched on use) and the
                        live model: assets/vendor/wllama/ + the GGUF's shards in assets/live/
     on_page_markdown   pre-scan the page's demo fences: a bad one stops the build at file:line
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -28,13 +29,14 @@ from build_hooks.files import atomic_write
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".cache" / "demos"
 VENDOR_URI = "assets/vendor/pyodide"
-VOCAB_URI = "assets/demos/vocab.json"
+VOCAB_URI = "assets/demos/vocab.txt"
+log = logging.getLogger("mkdocs.build_hooks.demos")
 
 # Hooks ---------------------------------------------------------------------------------------
 
 
 def on_config(config):
-    _STATE.update(where=None, lines=[], vocab_error=None, tokenizer=None, live=None)
+    _STATE.update(where=None, lines=[], vocab_error=None, tokenizer=None, tokenizer_info=None, live=None)
     demo_fence.RENDER = render
 
 
@@ -112,23 +114,34 @@ def snapshot(kind: str, params: dict, where: str) -> dict:
 
 
 def _vocab_file() -> Path:
-    """The GGUF's vocabulary as JSON, rewritten only when its `vocab` snapshot changed (atomically).
+    """The browser tokenizer's vocabulary file (demos/tokenizers/vocab.py), rewritten only when its
+    `vocab` snapshot changed (atomically). vocab.txt.sha256 records "<snapshot sha256> <vocab.txt
+    sha256>": when both still match, the snapshot is not even parsed.
 
-    vocab.json.sha256 records "<snapshot file sha256> <vocab.json sha256>": when both still
-    match, the 1.8 MB snapshot is neither parsed nor re-serialized.
+    A model whose tokenizer type the browser does not implement gets no file and one line in the
+    build log; its widget then keeps llama.cpp's static ids and says why (see render_tokenizer).
     """
-    where = "the tokenizer demo's vocabulary (build_hooks/demo_hooks.py)"
-    target, stamp = BUILD / "vocab.json", BUILD / "vocab.json.sha256"
+    where = "the tokenizer demo's vocabulary (build_hooks/mkdocs/demo_hooks.py)"
+    target, stamp = BUILD / "vocab.txt", BUILD / "vocab.txt.sha256"
     source = _checksum("vocab", {}, where)
     if source and target.exists() and stamp.exists() and stamp.read_text() == f"{source} {_sha(target.read_bytes())}":
+        with open(target, encoding="utf-8") as f:
+            head = json.loads(f.readline())       # the file's header line names the tokenizer
+        _STATE["tokenizer_info"] = {"type": head["model"], "pre": head["pre"], "family": head["family"]}
         return target
     data = snapshot("vocab", {}, where)
-    text = json.dumps({k: data[k] for k in ("tokens", "merges", "token_type", "pre")},
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    if "unsupported" in data:
+        target.unlink(missing_ok=True)
+        stamp.unlink(missing_ok=True)
+        _STATE["tokenizer_info"] = data
+        log.info("tokenizer demo: %s; its widget shows llama.cpp's ids from the build only", data["unsupported"])
+        return target
+    text = data["text"].encode("utf-8")
     if not target.exists() or _sha(target.read_bytes()) != _sha(text):
         atomic_write(target, text)
     if source:
         atomic_write(stamp, f"{source} {_sha(text)}".encode())
+    _STATE["tokenizer_info"] = {k: data[k] for k in ("type", "pre", "family")}
     return target
 
 
@@ -157,11 +170,21 @@ def _sha(data: bytes) -> str:
 
 def _tokenizer():
     if _STATE.get("tokenizer") is None:
-        from demos.tokenizer import Tokenizer
+        from demos import tokenizers
         if _STATE.get("vocab_error"):
             raise RuntimeError(_STATE["vocab_error"])
-        _STATE["tokenizer"] = Tokenizer.from_vocab(json.loads((BUILD / "vocab.json").read_text(encoding="utf-8")))
+        _STATE["tokenizer"] = tokenizers.load((BUILD / "vocab.txt").read_text(encoding="utf-8"))
     return _STATE["tokenizer"]
+
+
+def _tokenizer_info(where: str) -> dict:
+    """{"type", "pre", "family"} of the model's tokenizer, plus "unsupported" when the browser can't."""
+    if _STATE.get("tokenizer_info") is None:
+        if _STATE.get("vocab_error"):
+            raise RuntimeError(_STATE["vocab_error"])
+        data = snapshot("vocab", {}, where)
+        _STATE["tokenizer_info"] = {k: data.get(k) for k in ("type", "pre", "family", "unsupported") if k in data}
+    return _STATE["tokenizer_info"]
 
 
 def _tokens(text: str, where: str) -> list[dict]:
@@ -194,7 +217,7 @@ def render(kind: str, options: dict) -> str:
                                                                      "width": options["width"],
                                                                      "depth": options["depth"]}, where))
         if kind == "tokenizer":
-            return demo_fence.render_tokenizer(options, _tokens(options["text"], where))
+            return demo_fence.render_tokenizer(options, _tokens(options["text"], where), _tokenizer_info(where))
         if kind == "ngram":
             return demo_fence.render_ngram(options)
         if kind == "live":

@@ -53,7 +53,8 @@ KINDS = {
              "depth": (int, 5, lambda v: 1 <= v <= 8)},
     "model_card": {},
     "quant_study": {"types": (list, ["Q8_0", "Q4_0", "Q2_K"], lambda v: v and all(isinstance(t, str) for t in v))},
-    "vocab": {},
+    # the browser tokenizer's vocabulary file; `format` names its layout (a new one makes a new snapshot)
+    "vocab": {"format": (str, "llama-vocab/1", lambda v: v == "llama-vocab/1")},
     # for the figures
     "distribution": {"prompt": (str, REQUIRED, None), "top": (int, 12, lambda v: 1 <= v <= 100),
                      "temperatures": (list, [0.2, 0.7, 1, 1.5], lambda v: v and all(isinstance(t, _num) and t > 0 for t in v))},
@@ -346,16 +347,11 @@ def model_card(info) -> dict:
 
 
 def vocab(info) -> dict:
-    """The tokenizer straight from the GGUF metadata (the browser tokenizer demo replays it)."""
-    md = info.metadata
-    return {
-        "model": md.get("tokenizer.ggml.model"), "pre": md.get("tokenizer.ggml.pre"),
-        "tokens": list(md.get("tokenizer.ggml.tokens", [])),
-        "token_type": list(md.get("tokenizer.ggml.token_type", [])),
-        "merges": list(md.get("tokenizer.ggml.merges", [])),
-        "add_bos": bool(md.get("tokenizer.ggml.add_bos_token", False)),
-        "bos_id": md.get("tokenizer.ggml.bos_token_id"), "eos_id": md.get("tokenizer.ggml.eos_token_id"),
-    }
+    """The tokenizer for the browser (build_hooks/browser/vocab.py): its vocabulary file as text,
+    or why the browser tokenizer refuses this model's tokenizer type."""
+    from build_hooks.browser import vocab as browser_vocab
+
+    return browser_vocab.snapshot(info)
 
 
 # The process-wide store (configured by the MkDocs hook or the refresh CLI) ----------------------

@@ -173,3 +173,7 @@ class BPETokenizer:
         if all(c in CHAR_TO_BYTE for c in piece):
             return bytes(CHAR_TO_BYTE[c] for c in piece)
         return piece.encode("utf-8")          # special tokens are stored as plain text
+
+    def decode(self, ids):
+        """Ids -> text (bytes joined first, so a character split over two tokens comes back whole)."""
+        return b"".join(self.piece_bytes(i) for i in ids).decode("utf-8", errors="replace")

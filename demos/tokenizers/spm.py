@@ -116,3 +116,7 @@ class SPMTokenizer:
     def piece_bytes(self, token_id):
         """The raw bytes one token stands for."""
         return piece_bytes_sentencepiece(self.tokens[token_id])
+
+    def decode(self, ids):
+        """Ids -> text (bytes joined first, so a character split over two tokens comes back whole)."""
+        return b"".join(self.piece_bytes(i) for i in ids).decode("utf-8", errors="replace")
