@@ -34,7 +34,7 @@ def rows(ids, probs, temperature=1.0, top_k=0, top_p=1.0, top=10):
     ([(3, 0.6, 0.667)], 0.333)
     """
     ids, scores, probs = _scores(ids, probs)
-    after = dict(sampling.distribution(scores, temperature, int(top_k or 0), float(top_p)))
+    after = dict(sampling.distribution(scores, float(temperature), int(top_k or 0), float(top_p)))
     order = sorted(range(len(ids)), key=lambda i: (-scores[i], i))[:int(top)]
     out = [{"id": ids[i], "prob": probs[i], "kept": i in after, "after": after.get(i, 0.0)} for i in order]
     return {"rows": out, "rest": max(0.0, 1.0 - sum(r["prob"] for r in out)),
@@ -54,7 +54,7 @@ def draw(ids, probs, temperature=1.0, top_k=0, top_p=1.0, seed=0, step=0):
     True
     """
     ids, scores, probs = _scores(ids, probs)
-    kept = sampling.distribution(scores, temperature, int(top_k or 0), float(top_p))
+    kept = sampling.distribution(scores, float(temperature), int(top_k or 0), float(top_p))
     rng = random.Random(int(seed) * 1_000_003 + int(step))
     index, u = sampling.draw(kept, rng)
     top = sorted(range(len(ids)), key=lambda i: (-scores[i], i))[:5]
@@ -84,9 +84,9 @@ def shown_rows(candidates, rest, temperature=1.0, top_k=0, top_p=1.0):
     """
     scores = [c["logprob"] for c in candidates]
     probs = [math.exp(s) for s in scores]
-    t = sampling.INF if temperature in ("inf", None) else float(temperature)
+    t = float(temperature)                       # "inf" (the slider's last stop) reads as infinity
     k, p = int(top_k or 0), float(top_p)
-    if t == 1 and not 0 < k < len(scores) and p >= 1:      # nothing changes: the model's own numbers
+    if t == 1 and k == 0 and p >= 1:                      # nothing changes: the model's own numbers
         return {"rows": [{"id": c["id"], "kept": True, "prob": q, "tempered": q} for c, q in zip(candidates, probs)],
                 "rest": rest, "rest_after": rest, "exact": True}
     within = _survivors_within(probs, t, k, p)
@@ -106,7 +106,7 @@ def _survivors_within(probs, temperature, top_k, top_p):
         return 1
     if 0 < top_k <= len(probs):
         return top_k
-    if top_p < 1:
+    if top_p < 1 and top_k == 0:                 # (top-k past the list: top-p would renormalize over unknown tokens)
         mass = 0.0
         for n, p in enumerate(probs, start=1):   # true probabilities: the nucleus of the whole vocabulary
             mass += p

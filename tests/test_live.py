@@ -88,3 +88,75 @@ def test_turned_off_ships_nothing():
 def test_bad_settings_name_the_field(value, message):
     with pytest.raises(live.LiveError, match=message.replace("(", r"\(").replace(")", r"\)")):
         live.settings({"deck": {"live": value}})
+
+
+# ------------------------------------------------------------------ demos/live.py: the numbers the widgets show
+
+
+@pytest.mark.parametrize("name", ["demos.live", "build_hooks.browser.live", "build_hooks.browser.gguf_split"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def full_distribution(seed, n=300):
+    import math
+    import random
+
+    rng = random.Random(seed)
+    logits = [rng.gauss(0, 2.5) for _ in range(n)]
+    top = max(logits)
+    total = sum(math.exp(x - top) for x in logits)
+    return [x - top - math.log(total) for x in logits]      # log-probabilities of a whole "vocabulary"
+
+
+SETTINGS = [(t, k, p) for t in (0, 0.5, 1, 2, "inf") for k in (0, 1, 5, 20, 40) for p in (0.05, 0.3, 0.9, 1.0)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_shown_rows_match_the_whole_vocabulary_wherever_they_say_exact(seed):
+    """The sampling widget without the live model: every number it calls exact is what
+    demos.sampling gives over the WHOLE vocabulary; where it cannot know, it says so."""
+    import math
+
+    from demos import live as demos_live, sampling
+
+    logprobs = full_distribution(seed)
+    order = sorted(range(len(logprobs)), key=lambda i: -logprobs[i])
+    top = order[:20]
+    cands = [{"id": i, "text": str(i), "logprob": logprobs[i]} for i in top]
+    rest = 1 - sum(math.exp(logprobs[i]) for i in top)
+    exact_seen = inexact_seen = 0
+    for t, k, p in SETTINGS:
+        temp = sampling.INF if t == "inf" else t
+        want = {i: q for i, q in sampling.distribution(logprobs, temp, k, p)}
+        got = demos_live.shown_rows(cands, rest, t, k, p)
+        if got["exact"]:
+            exact_seen += 1
+            for row in got["rows"]:
+                assert row["prob"] == pytest.approx(want.get(row["id"], 0.0), abs=1e-9), (t, k, p, row)
+            assert got["rest_after"] == pytest.approx(1 - sum(want.get(i, 0.0) for i in top), abs=1e-9)
+        else:                  # cannot be known from the list: said, not guessed
+            inexact_seen += bool(set(want) - set(top))
+            assert got["rest_after"] is None, (t, k, p)
+    assert exact_seen and inexact_seen
+
+
+def test_live_rows_are_demos_sampling_on_the_whole_distribution():
+    import math
+
+    from demos import live as demos_live, sampling
+
+    logprobs = full_distribution(7, n=2000)
+    probs = [math.exp(x) for x in logprobs]
+    for t, k, p in SETTINGS[::7]:
+        temp = sampling.INF if t == "inf" else t
+        want = dict(sampling.distribution(logprobs, temp, k, p))
+        out = demos_live.rows(list(range(len(probs))), probs, t, k, p, top=10)
+        for row in out["rows"]:
+            assert row["after"] == pytest.approx(want.get(row["id"], 0.0), abs=1e-9)
+            assert row["kept"] == (row["id"] in want)
+        assert out["rest"] + sum(r["prob"] for r in out["rows"]) == pytest.approx(1, abs=1e-9)
