@@ -4,18 +4,23 @@
 // F fullscreen, Esc leaves both. `#/N` or `#/<slide-id>` opens a slide (hash: true).
 // `?print-pdf` lays out one page per slide for printing; add `&notes` for the notes under each
 // slide, or `&notes=separate-page` to print them on their own page.
+//
+// The stage is 1280x720 CSS px: on a 1280x720 projector one stage px is one screen px, so the
+// sizes in present.css are the sizes the room sees. A slide never shrinks to fit: one that
+// would not fit fails the build (build_hooks/fit.py) and tests/test_room_browser.py measures it.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("deck-config").textContent);
   const params = new URLSearchParams(window.location.search);
   const notes = params.has("notes") ? (params.get("notes") === "separate-page" ? "separate-page" : true) : false;
+  const Reveal = window.Reveal;
 
-  window.Reveal.initialize({
+  Reveal.initialize({
     hash: true,                  // the URL follows the slide: #/3, shareable and reload-safe
     history: false,
     width: 1280,
-    height: 760,
-    margin: 0.04,
+    height: 720,
+    margin: 0,                   // the slides' own padding keeps text off the screen's edge
     center: false,               // slides start at the top, like the reading view's sections
     controls: true,
     progress: true,
@@ -28,34 +33,61 @@
   });
 
   // F toggles fullscreen (reveal.js only enters it; here F also leaves it).
-  window.Reveal.addKeyBinding({ keyCode: 70, key: "F", description: "Toggle fullscreen" }, function () {
+  Reveal.addKeyBinding({ keyCode: 70, key: "F", description: "Toggle fullscreen" }, function () {
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen().catch(function () {});
   });
 
-  // A slide taller than the stage (a long table, a big widget) shrinks to fit instead of being cut.
-  function fit(slide) {
-    if (!slide || !slide.classList.contains("slide")) return;
-    slide.style.zoom = "";
-    const over = slide.scrollHeight / Math.max(1, slide.clientHeight);
-    if (over > 1.01) slide.style.zoom = String(Math.max(0.5, 1 / over));
+  // The slide a hash names: "#/3" (0-based, as reveal.js writes it) or "#/<slide-id>".
+  function slideFromHash(hash) {
+    const name = decodeURIComponent((hash || "").replace(/^#\/?/, "").split("/")[0]);
+    if (!name) return null;
+    if (/^\d+$/.test(name)) return Reveal.getHorizontalSlides()[Number(name)] || null;
+    const el = document.getElementById(name);
+    return el && el.closest(".slides > section");
   }
-  window.Reveal.on("ready", function () {
-    if (window.Reveal.isPrintView()) document.querySelectorAll(".slides section.slide").forEach(fit);
-    else fit(window.Reveal.getCurrentSlide());
-  });
-  window.Reveal.on("slidechanged", function (event) { fit(event.currentSlide); });
+
+  // Phones (narrower than 435 px): reveal.js switches to its scroll view, where the slides are
+  // one long page and the hash it reads at start-up is lost (reveal.js issue #3815). Scroll to
+  // the slide the link names ourselves, once the scroll view has laid its pages out.
+  function followHashInScrollView() {
+    if (!Reveal.isScrollView()) return;
+    const slide = slideFromHash(window.location.hash);
+    if (!slide) return;
+    const page = slide.closest(".scroll-page") || slide;
+    const viewport = Reveal.getViewportElement();
+    viewport.scrollTop += page.getBoundingClientRect().top - viewport.getBoundingClientRect().top;
+  }
+  Reveal.on("ready", function () { requestAnimationFrame(followHashInScrollView); });
+
+  // Warm-up: while a slide is shown, the next one gets a `deck-warmup` event (bubbling from its
+  // <section>), and so does the slide shown itself. widgets.js starts the Pyodide worker when
+  // that slide holds a widget, so it is ready when the slide appears; anything else that must
+  // load ahead of its slide (a live model) can listen the same way:
+  //     document.addEventListener("deck-warmup", (e) => { if (e.target.querySelector(...)) ... });
+  // The reading view has no Reveal, so no warm-up: it fetches nothing before an interaction.
+  function warmUp() {
+    if (Reveal.isPrintView()) return;
+    const slides = Reveal.getSlides();
+    const current = Reveal.getCurrentSlide();
+    const next = slides[slides.indexOf(current) + 1];
+    for (const slide of [current, next]) {
+      if (slide) slide.dispatchEvent(new CustomEvent("deck-warmup", { bubbles: true, detail: { current: slide === current } }));
+    }
+  }
+  Reveal.on("ready", warmUp);
+  Reveal.on("slidechanged", warmUp);
 
   // "Reading view" follows the current slide: back to the same slide's section in the reading page.
   const back = document.querySelector("a.deck-back");
   function follow() {
-    const slide = window.Reveal.getCurrentSlide();
+    const slide = Reveal.getCurrentSlide();
     if (!back || !slide) return;
     const deck = slide.getAttribute("data-deck");
     const base = (config.reading && config.reading[deck]) || back.getAttribute("href").split("#")[0];
     const id = slide.id.indexOf("--") >= 0 ? slide.id.slice(slide.id.indexOf("--") + 2) : slide.id;
     back.setAttribute("href", base + "#" + id);
   }
-  window.Reveal.on("ready", follow);
-  window.Reveal.on("slidechanged", follow);
+  Reveal.on("ready", follow);
+  Reveal.on("slidechanged", follow);
 })();

@@ -26,6 +26,21 @@
     }
   }
 
+  // A region that scrolls sideways (a notebook's code cell, a wide table on a phone) must be
+  // reachable with the keyboard: focusable, with a role and a name a screen reader can announce.
+  function keyboardScroll() {
+    const boxes = document.querySelectorAll(".md-content pre, .md-content .highlight-ipynb, " +
+      ".md-content .jp-OutputArea-output, .md-typeset__scrollwrap");
+    for (const box of boxes) {
+      if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth + 1) continue;
+      const cell = box.closest(".jp-Cell");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", cell ? (box.closest(".jp-OutputArea") ? "Cell output" : "Code cell")
+        : (box.querySelector("table") ? "Table" : "Code") + " (scrolls sideways)");
+    }
+  }
+
   let pending = false;
   window.addEventListener("scroll", function () {
     if (pending) return;
@@ -36,7 +51,9 @@
     if (event.target.closest && event.target.closest("a.deck-present-link")) update();
   }, true);
   // Material's instant navigation (if enabled) swaps pages without a reload: document$ tells us.
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(update);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", update);
-  else update();
+  function start() { update(); keyboardScroll(); }
+  window.addEventListener("resize", keyboardScroll, { passive: true });
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(start);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

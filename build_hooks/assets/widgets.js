@@ -1,8 +1,8 @@
 // Live demos: wake up the static `demo` widgets with Python running in a Web Worker.
 //
 // Every widget (<div class="demo" data-demo="NAME" data-state="static">) arrives with a static
-// render made at build time. Nothing is fetched until a reader touches a widget (or a present-mode
-// slide with one is shown); then ONE module worker per page loads Pyodide and the demos package,
+// render made at build time. Nothing is fetched until a reader touches a widget (or, in present
+// mode, the slide before a widget's slide is shown); then ONE module worker per page loads Pyodide and the demos package,
 // every widget shares it, and data-state goes loading -> ready (or error: the static render stays).
 // Every request names its widget (payload.widget): the worker keeps each widget's state apart.
 // Model and reader strings are only ever set with textContent, never as HTML.
@@ -359,18 +359,13 @@
     for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]):not([data-live="off"])')) {
       if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root, `w${widgets.length}`)); }
     }
-    // Present mode: showing a slide that holds a widget starts Python, so it is ready when touched.
-    const reveal = window.Reveal;
-    if (widgets.length && reveal && typeof reveal.on === "function") {
-      const check = (event) => {
-        const slide = (event && event.currentSlide) || (reveal.getCurrentSlide && reveal.getCurrentSlide());
-        if (slide && slide.querySelector(".demo[data-demo]")) bridge.start();
-      };
-      reveal.on("slidechanged", check);
-      reveal.on("ready", check);
-      if (reveal.isReady && reveal.isReady()) check();
-    }
   }
+
+  // Present mode: present.js sends `deck-warmup` from the slide shown and from the next one, so
+  // Python starts one slide ahead and a widget is ready when its slide appears.
+  document.addEventListener("deck-warmup", (event) => {
+    if (event.target.querySelector && event.target.querySelector(".demo[data-demo]")) bridge.start();
+  });
 
   window.deckDemos = { bridge, widgets, el, percent, hue };   // live.js borrows the worker and the helpers
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
