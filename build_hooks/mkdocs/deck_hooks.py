@@ -9,13 +9,15 @@ them to MkDocs events:
                        read every deck's front matter (for the nav order)
     on_nav             order the decks by front-matter `order`, other pages after them
     on_page_markdown   check a deck and rewrite it (slide markers, notes as a details block)
-    on_page_content    wrap slides in sections, add the Present link, keep the slides for later
+    on_page_content    wrap slides in sections, add the Present link, keep the slides for later;
+                       fail when a slide cannot fit a 1280x720 projector at readable sizes (deck/fit.py)
     on_post_build      write the present pages
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,7 +25,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
-from build_hooks.deck import present, sections, slides
+from build_hooks.deck import fit, present, sections, slides
 
 # Hooks ---------------------------------------------------------------------------------------
 
@@ -80,6 +82,10 @@ def on_page_content(html, page, config, files):
         rendered = sections.split_rendered(html, page.meta["deck_slides"], where)
     except slides.SlideError as err:
         raise PluginError(str(err)) from None
+    try:
+        fit.check(rendered, where, figures=lambda src: _file_for(src, page, files))
+    except ValueError as err:
+        raise PluginError(str(err)) from None
     stem = _stem(page.file)
     _DECKS[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
                                                  url=page.url, slides=rendered)
@@ -112,6 +118,15 @@ def _where(file, config) -> str:
     """The deck's path as the user sees it ("slides/why.md"): relative to mkdocs.yml's folder."""
     root = os.path.dirname(os.path.abspath(config["config_file_path"] or "mkdocs.yml"))
     return os.path.relpath(file.abs_src_path, root) if file.abs_src_path else file.src_uri
+
+
+def _file_for(src: str, page, files) -> Path | None:
+    """The file behind a relative URL in a page's HTML (a figure), or None."""
+    if not present.is_relative(src):
+        return None
+    uri = posixpath.normpath(posixpath.join(present.page_dir(page.url), src.split("#")[0].split("?")[0]))
+    file = files.get_file_from_path(uri)
+    return Path(file.abs_src_path) if file and file.abs_src_path and os.path.exists(file.abs_src_path) else None
 
 
 def _theme(config) -> str:

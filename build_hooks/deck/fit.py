@@ -1,0 +1,266 @@
+"""Will each slide fit a 1280x720 projector at readable sizes? An estimate made at build time.
+
+Present mode never shrinks a slide (present.js): text stays at least 16 px (code and captions
+14 px) on a 1280x720 stage. A slide with too much on it must be split, so the build fails:
+
+    slides/08-sampling.md:79: slide "Try it: move the temperature yourself" needs about 812 px of
+    height; a 1280x720 slide has 668 px for content (about 144 px too much). Split it at a `---`
+    line, or move text to the notes (`Note:`)
+
+No browser runs during a build (GitHub Pages has none), so this is an estimate from the slide's
+rendered HTML, with the sizes of present.css: text wraps at an average glyph width, code and
+table rows have fixed heights, a widget is measured from its controls and its output, a figure
+from its SVG size. It errs on the generous side (a slide it passes may still be a few lines too
+tall); tests/test_room_browser.py measures the real height of every slide in Chromium.
+
+Example:
+>>> estimate('<h2>Hi</h2><p>One short line.</p>') < STAGE.content_height
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The sizes of present.css and present.js, in px of the 1280x720 stage."""
+    width: int = 1280
+    height: int = 720
+    pad_x: int = 40            # section.slide padding: 16px 40px 36px
+    pad_top: int = 16
+    pad_bottom: int = 36       # room for the controls, the slide number and "Reading view"
+    body: float = 28           # --r-main-font-size
+    line: float = 1.3          # the theme's line height
+    glyph: float = 0.45        # average advance of a Source Sans Pro glyph, in em (spaces included)
+    mono: float = 0.6          # a monospace glyph, in em
+
+    @property
+    def content_width(self) -> int:
+        return self.width - 2 * self.pad_x
+
+    @property
+    def content_height(self) -> int:
+        return self.height - self.pad_top - self.pad_bottom
+
+
+STAGE = Stage()
+HEADINGS = {"h1": 2.1, "h2": 1.45, "h3": 1.15, "h4": 1.0}     # --r-headingN-size, in em of the body
+VOID = {"br", "img", "input", "hr", "meta", "link", "source", "wbr"}
+INLINE = {"a", "code", "em", "strong", "span", "q", "kbd", "sup", "sub", "b", "i", "button", "small", "abbr",
+          "mark", "s", "del", "ins", "u", "output", "label", "time"}
+UNSEEN = {"snap-tip", "deck-notes", "headerlink"}     # hidden until hover, or not on a slide at all
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict):
+        self.tag, self.attrs, self.children = tag, attrs, []
+
+    @property
+    def classes(self) -> set:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        """The text a reader sees (tooltips and notes left out)."""
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children
+                       if isinstance(c, str) or not (c.classes & UNSEEN or c.tag in ("aside", "script", "style")))
+
+    def all(self, tag: str = "", cls: str = ""):
+        """Every descendant element with this tag and/or class."""
+        for c in self.children:
+            if isinstance(c, Node):
+                if (not tag or c.tag == tag) and (not cls or cls in c.classes):
+                    yield c
+                yield from c.all(tag, cls)
+
+
+class _Tree(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(chunk: str) -> Node:
+    tree = _Tree()
+    tree.feed(chunk)
+    return tree.root
+
+
+def lines(text: str, width: float, size: float, glyph: float = STAGE.glyph, pre: bool = False) -> int:
+    """How many lines `text` takes in a box `width` px wide at `size` px.
+
+    Example:
+    >>> lines("word " * 100, 1200, 28)    # 500 glyphs of 13.4 px in 1200 px
+    6
+    """
+    per_line = max(1, int(width / (size * glyph)))
+    rows = text.split("\n") if pre else [" ".join(text.split())]
+    return sum(max(1, math.ceil(len(r) / per_line)) for r in rows if r or pre) if text.strip() or pre else 0
+
+
+UNITS = {"pt": 4 / 3, "px": 1.0, "": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
+
+
+def svg_height(path: Path, width: float, max_height: float = 460) -> float:
+    """The height an SVG figure takes at its natural size (width/height attributes, matplotlib
+    writes pt), shrunk to at most 95 % of `width` (reveal.js's img max-width) and `max_height`.
+
+    Example: an 864pt x 360pt chart is 1152 x 480 px; in 1200 px it stays 480 px tall.
+    """
+    head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+    size = re.search(r'<svg[^>]*?\swidth="([\d.]+)([a-z]*)"[^>]*?\sheight="([\d.]+)([a-z]*)"', head)
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', head)
+    if size:
+        w, h = float(size[1]) * UNITS.get(size[2], 1.0), float(size[3]) * UNITS.get(size[4], 1.0)
+    elif box:
+        w, h = float(box[1]), float(box[2])
+    else:
+        return max_height
+    return min(max_height, h * min(1.0, 0.95 * width / w)) if w else max_height
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+def height(node: Node, width: float, size: float, figures=None) -> float:
+    """The estimated height in px of a node's children laid out as blocks in `width` at `size`."""
+    total, inline = 0.0, []
+    for child in node.children:
+        if isinstance(child, str) or child.tag in INLINE:
+            inline.append(child if isinstance(child, str) else child.text())
+            continue
+        if "".join(inline).strip():
+            total += lines("".join(inline), width, size) * size * STAGE.line
+        inline = []
+        total += block(child, width, size, figures)
+    if "".join(inline).strip():
+        total += lines("".join(inline), width, size) * size * STAGE.line
+    return total
+
+
+def block(node: Node, width: float, size: float, figures=None) -> float:
+    """One block element's height, margins included (the sizes of present.css)."""
+    tag, cls = node.tag, node.classes
+    if tag in ("aside", "script", "style") or cls & UNSEEN:
+        return 0
+    if tag in HEADINGS:
+        h = size * HEADINGS[tag]
+        return lines(node.text(), width, h) * h * 1.2 + 0.4 * h
+    if "demo" in cls:
+        return widget(node)
+    if "snapshot" in cls:
+        return height(node, width, 20, figures) + 0.8 * 20
+    if tag == "p":
+        return height(node, width, size, figures) + 0.5 * size
+    if tag in ("ul", "ol"):
+        return sum(height(li, width - 34, size, figures) + 0.2 * size for li in node.all("li")
+                   if li in node.children) + 0.3 * size
+    if tag == "pre":
+        return lines(node.text(), width - 32, 18, STAGE.mono, pre=True) * 18 * 1.3 + 18 + 18
+    if tag == "table":
+        font = 20
+        rows = [tr for tr in node.all("tr")]
+        return sum(max(1, max((lines(td.text(), width / max(1, len(tr.children)), font)
+                               for td in tr.all() if td.tag in ("td", "th")), default=1)) * font * 1.35 + 4
+                   for tr in rows) + 0.6 * size
+    if tag == "img":
+        src = node.attrs.get("src", "")
+        path = figures(src) if figures else None
+        return (svg_height(path, width) if path else 460) + 30       # its margins (0.4em) and line box
+    if tag == "figcaption":
+        return lines(node.text(), width, 18) * 18 * STAGE.line
+    if tag == "details" and "open" not in node.attrs:     # closed: only its summary shows
+        summary = next((c for c in node.all("summary")), None)
+        return (lines(summary.text(), width, size * 0.8) * size * 0.8 * STAGE.line if summary else 0) + 0.4 * size
+    if tag in ("details",) or "admonition" in cls:
+        return height(node, width - 40, 22, figures) + 0.6 * size + 10
+    if tag == "summary" or "admonition-title" in cls:
+        return lines(node.text(), width, 22) * 22 * STAGE.line + 10
+    return height(node, width, size, figures)
+
+
+def widget(node: Node) -> float:
+    """A live widget in present mode: a head line, controls on the left (2/5), output on the right."""
+    left_w, right_w, small = (STAGE.content_width - 28 - 24) * 0.4, (STAGE.content_width - 28 - 24) * 0.6, 16
+    row = small * STAGE.line
+    left, pairs = 0.0, 0
+    for field in node.all("label", "demo-field"):
+        control = next((c for c in field.all() if c.tag in ("input", "select", "textarea")), None)
+        kind = control.attrs.get("type", control.tag) if control else ""
+        if control is not None and control.tag == "textarea":       # rows shown, as in present.css
+            rows = (6 if "demo-code" in node.classes else 2 if "demo-live" in node.classes
+                    else 4 if "demo-corpus-field" in field.classes else 3)
+            left += row + rows * row + 12 + 8
+        elif kind == "range":
+            left += row + 28 + 8
+        else:
+            pairs += 1
+    left += math.ceil(pairs / 2) * (row + 34 + 8)
+    for button in node.all("button"):          # each visible button on a row of its own (the worst case)
+        if "hidden" not in button.attrs and "snap-tok" not in button.classes:
+            left += lines(button.text(), left_w - 32, 20) * 26 + 18 + 8
+    right = 0.0
+    bars = sum(1 for _ in node.all("li", "demo-bar"))
+    right += bars * (small * 1.25 + 2)
+    for pre in node.all("pre", "demo-text"):
+        right += min(lines(pre.text(), right_w, small, STAGE.mono, pre=True), 7.5 / 1.3) * row + 16
+    for table in node.all("table"):
+        right += sum(1 for _ in table.all("tr")) * (18 * 1.3 + 8)
+    chips = list(node.all("span", "demo-token"))
+    if chips:
+        width = sum(len(c.text()) * small * STAGE.mono + 12 for c in chips)
+        right += math.ceil(width / right_w) * (2 * row + 6) + row
+    if any(True for _ in node.all("p", "demo-context")):
+        right += row
+    note = " ".join(p.text() for p in node.all("p", "demo-note"))
+    head = 20 * STAGE.line + 4
+    slack = 16      # borders, the gaps between fields: rather too much than a slide that spills
+    return slack + head + max(left, right) + (lines(note, STAGE.content_width, small) * row if note else 0) + 24 + 0.6 * 20
+
+
+def estimate(chunk: str, figures=None) -> float:
+    """Estimated content height (px) of one slide's HTML on the 1280x720 stage."""
+    return height(parse(chunk), STAGE.content_width, STAGE.body, figures)
+
+
+def title(chunk: str) -> str:
+    heading = next((n for n in parse(chunk).all() if n.tag in HEADINGS), None)
+    return " ".join(heading.text().split()) if heading else "(untitled)"
+
+
+def check(slides, where: str, figures=None) -> None:
+    """Raise ValueError naming `where:line` for every slide estimated taller than the stage.
+
+    `slides` are RenderedSlide-like objects (.html, .line); `figures(src)` maps an <img> src to
+    its file (or None) so a figure counts with its real aspect ratio.
+    """
+    problems = []
+    for s in slides:
+        need = estimate(s.html, figures)
+        if need > STAGE.content_height:
+            problems.append(f"{where}:{s.line}: slide \"{title(s.html)}\" needs about {need:.0f} px of height; "
+                            f"a {STAGE.width}x{STAGE.height} slide has {STAGE.content_height} px for content "
+                            f"(about {need - STAGE.content_height:.0f} px too much) at projector sizes (text 16 px "
+                            f"and up). Split it at a `---` line, or move text to the notes (`Note:`)")
+    if problems:
+        raise ValueError("\n".join(problems))
