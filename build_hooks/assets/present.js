@@ -14,6 +14,7 @@
   const params = new URLSearchParams(window.location.search);
   const notes = params.has("notes") ? (params.get("notes") === "separate-page" ? "separate-page" : true) : false;
   const Reveal = window.Reveal;
+  const startHash = window.location.hash;   // reveal.js rewrites it during start-up
 
   Reveal.initialize({
     hash: true,                  // the URL follows the slide: #/3, shareable and reload-safe
@@ -42,9 +43,10 @@
   function slideFromHash(hash) {
     const name = decodeURIComponent((hash || "").replace(/^#\/?/, "").split("/")[0]);
     if (!name) return null;
-    if (/^\d+$/.test(name)) return Reveal.getHorizontalSlides()[Number(name)] || null;
+    // getSlides(), not getHorizontalSlides(): the scroll view moves each <section> into a wrapper.
+    if (/^\d+$/.test(name)) return Reveal.getSlides()[Number(name)] || null;
     const el = document.getElementById(name);
-    return el && el.closest(".slides > section");
+    return el && el.closest("section");
   }
 
   // Phones (narrower than 435 px): reveal.js switches to its scroll view, where the slides are
@@ -52,11 +54,12 @@
   // the slide the link names ourselves, once the scroll view has laid its pages out.
   function followHashInScrollView() {
     if (!Reveal.isScrollView()) return;
-    const slide = slideFromHash(window.location.hash);
+    const slide = slideFromHash(startHash);
     if (!slide) return;
     const page = slide.closest(".scroll-page") || slide;
     const viewport = Reveal.getViewportElement();
     viewport.scrollTop += page.getBoundingClientRect().top - viewport.getBoundingClientRect().top;
+    window.history.replaceState(null, "", startHash);     // and keep the link the reader was given
   }
   Reveal.on("ready", function () { requestAnimationFrame(followHashInScrollView); });
 

@@ -29,7 +29,7 @@
   // A region that scrolls sideways (a notebook's code cell, a wide table on a phone) must be
   // reachable with the keyboard: focusable, with a role and a name a screen reader can announce.
   function keyboardScroll() {
-    const boxes = document.querySelectorAll(".md-content pre, .md-content .highlight-ipynb, " +
+    const boxes = document.querySelectorAll(".md-content pre, .md-content .highlight-ipynb, .md-content .snapshot, " +
       ".md-content .jp-OutputArea-output, .md-typeset__scrollwrap");
     for (const box of boxes) {
       if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth + 1) continue;

@@ -230,10 +230,31 @@
       const t0 = performance.now();
       try {
         await this[`update_${this.kind}`]();
+        this.announce();
         this.root.dispatchEvent(new CustomEvent("demo-redraw", { detail: { ms: performance.now() - t0 } }));
       } catch (err) {
         this.showError(err);
       }
+    }
+
+    // The status line is a live region (role="status"): say what the result is now, so a reader
+    // who moved a slider with the keyboard hears it without leaving the control.
+    announce() {
+      const kept = this.root.querySelectorAll('.demo-output .demo-bar[data-kept="true"]');
+      const all = this.root.querySelectorAll(".demo-output .demo-bar");
+      const best = this.root.querySelector('.demo-beams tr[data-kind="beam"]');
+      const count = this.root.querySelector(".demo-count");
+      let text = "";
+      if (kept.length) {
+        const top = kept[0];
+        text = `${kept.length} of ${all.length} tokens kept; first: ${top.querySelector(".demo-label").textContent} ` +
+               `${top.querySelector(".demo-num").textContent}.`;
+      } else if (best) {
+        text = `best beam: ${best.querySelector(".demo-beam-text").textContent}, ${best.lastChild.textContent}.`;
+      } else if (count) {
+        text = `${count.textContent}.`;
+      }
+      if (text && this.kind !== "ngram") this.setStatus(`Live: ${text}`);   // ngram says its own
     }
 
     showError(err) {
@@ -276,6 +297,7 @@
       const list = this.root.querySelector(".demo-draws");
       list.replaceChildren(...draws.map((d, k) =>
         el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));
+      this.setStatus(`Live: sampled ${draws.map((d) => d.label).join(", ")}.`);
     }
 
     async update_code() {

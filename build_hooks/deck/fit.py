@@ -168,6 +168,8 @@ def block(node: Node, width: float, size: float, figures=None) -> float:
         return lines(node.text(), width, h) * h * 1.2 + 0.4 * h
     if "demo" in cls:
         return widget(node)
+    if "deck-follow" in cls:            # the QR code block (deck/qr.py): 200 px square, text beside it
+        return 200 + 0.8 * size
     if "snapshot" in cls:
         return height(node, width, 20, figures) + 0.8 * 20
     if tag == "p":

@@ -26,8 +26,9 @@ from build_hooks.snapshots import store as snapshots
 
 DISPLAY = {"caption": str}
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
-# Set by the hook before each page is rendered: fence body -> "slides/x.md:LINE" (for messages).
-CONTEXT: dict = {"page": "?", "where": {}}
+# Set by the hook before each page is rendered: fence body -> "slides/x.md:LINE" (for messages),
+# and the model's name as the slides say it (extra.deck.model_name, or build_hooks.model.names).
+CONTEXT: dict = {"page": "?", "where": {}, "model_name": ""}
 
 
 def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
@@ -112,9 +113,15 @@ def hue(p: float) -> int:
     return round(120 * math.sqrt(max(0.0, min(1.0, p))))
 
 
+def model_name(data: dict) -> str:
+    """The readable name (configured or derived), else what the snapshot recorded."""
+    m = data.get("model") or {}
+    return CONTEXT.get("model_name") or m.get("display_name") or m.get("name") or "?"
+
+
 def model_line(data: dict) -> str:
     m = data.get("model") or {}
-    return html.escape(f"{m.get('name', '?')} ({m.get('quantization', '?')})")
+    return html.escape(f"{model_name(data)} ({m.get('quantization', '?')})")
 
 
 def figure(kind: str, body: str, caption: str, display: dict) -> str:
@@ -204,7 +211,9 @@ def mb(n: int) -> str:
 
 
 def render_model_card(data, display):
-    rows = [("name", data["name"]), ("by", data.get("organization")), ("license", data.get("license")),
+    name = model_name(data)
+    rows = [("name", name), ("GGUF general.name", data["name"] if data["name"] != name else None),
+            ("by", data.get("organization")), ("license", data.get("license")),
             ("architecture", data["architecture"]), ("parameters", f'{data["parameters"]:,}'),
             ("layers", data["layers"]), ("context length", f'{data["context_length"]:,} tokens'),
             ("vocabulary", f'{data["vocab_size"]:,} tokens ({data["tokenizer"]}, pre-tokenizer {data["pre_tokenizer"]})'),

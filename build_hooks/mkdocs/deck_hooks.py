@@ -10,6 +10,7 @@ them to MkDocs events:
     on_nav             order the decks by front-matter `order`, other pages after them
     on_page_markdown   check a deck and rewrite it (slide markers, notes as a details block)
     on_page_content    wrap slides in sections, add the Present link, keep the slides for later;
+                       the site's URL and QR code on the first and last slide (deck/qr.py);
                        fail when a slide cannot fit a 1280x720 projector at readable sizes (deck/fit.py)
     on_post_build      write the present pages
 """
@@ -25,7 +26,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
-from build_hooks.deck import fit, present, sections, slides
+from build_hooks.deck import fit, present, qr, sections, slides
 
 # Hooks ---------------------------------------------------------------------------------------
 
@@ -82,6 +83,12 @@ def on_page_content(html, page, config, files):
         rendered = sections.split_rendered(html, page.meta["deck_slides"], where)
     except slides.SlideError as err:
         raise PluginError(str(err)) from None
+    if page.is_homepage or page.file.src_uri == _last_deck():   # the audience's way in: URL + QR code
+        if not config["site_url"]:
+            raise PluginError("mkdocs.yml: site_url is not set; the first and the last slide show it as a QR "
+                              "code. Set site_url (the Pages workflow sets it from SITE_URL)")
+        target = rendered[0] if page.is_homepage else rendered[-1]
+        target.html += qr.follow_along(config["site_url"])
     try:
         fit.check(rendered, where, figures=lambda src: _file_for(src, page, files))
     except ValueError as err:
@@ -118,6 +125,11 @@ def _where(file, config) -> str:
     """The deck's path as the user sees it ("slides/why.md"): relative to mkdocs.yml's folder."""
     root = os.path.dirname(os.path.abspath(config["config_file_path"] or "mkdocs.yml"))
     return os.path.relpath(file.abs_src_path, root) if file.abs_src_path else file.src_uri
+
+
+def _last_deck() -> str:
+    """The src_uri of the deck that ends the talk (highest front-matter order)."""
+    return max(_ORDER, key=lambda uri: _ORDER[uri]) if _ORDER else ""
 
 
 def _file_for(src: str, page, files) -> Path | None:

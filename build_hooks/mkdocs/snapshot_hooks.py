@@ -28,7 +28,7 @@ def on_config(config):
         snapshots.configure(directory, choose(config.extra))
     except ModelError as e:
         raise PluginError(f"{e}\n(snapshots and the site were left untouched)") from None
-    STATE.update(root=Path(config.config_file_path).parent, figures={})
+    STATE.update(root=Path(config.config_file_path).parent, figures={}, model_name=_model_name(config))
     return config
 
 
@@ -61,11 +61,24 @@ def on_page_markdown(markdown, page, config, files):
     where = {}
     for fence, kind, params, display in snapshot_fences(Path(src).read_text("utf-8"), rel):
         where[(kind, fence.body.strip())] = f"{rel}:{fence.line}"
-    snapshot_fence.CONTEXT = {"page": rel, "where": where}
+    snapshot_fence.CONTEXT = {"page": rel, "where": where, "model_name": STATE["model_name"]}
     return markdown
 
 
 # Helpers --------------------------------------------------------------------------------------
+
+def _model_name(config) -> str:
+    """extra.deck.model_name, else the name derived from the GGUF (recorded in the manifest for
+    builds without the model), else "" (each snapshot's recorded name)."""
+    name = ((config.extra or {}).get("deck") or {}).get("model_name")
+    if name is not None:
+        if not isinstance(name, str) or not name.strip():
+            raise PluginError(f"mkdocs.yml: extra.deck.model_name must be a non-empty string, got {name!r}; "
+                              "write the name the slides should show, e.g. model_name: SmolLM2 135M Instruct")
+        return name.strip()
+    info = snapshots.current().model_info or {}
+    return info.get("display_name") or ""
+
 
 def display_path(path: Path, root: Path) -> str:
     try:

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_hooks.model import gguf
+from build_hooks.model import gguf, names
 from build_hooks.files import atomic_write
 
 EMBEDDED = "embedded"
@@ -247,6 +247,7 @@ def describe(path) -> dict:
     return {
         "sha256": sha256(path),
         "name": info["name"] or Path(path).name,
+        "display_name": names.display_name(info["general"], Path(path).name),   # "SmolLM2 135M Instruct"
         "architecture": info["architecture"],
         "quantization": info["quantization"],
         "file_size": info["file_size"],
@@ -254,7 +255,8 @@ def describe(path) -> dict:
 
 
 INFO_CACHE = SHA_CACHE.with_name("model-info.json")   # realpath|size|mtime -> what a valid GGUF says
-INFO_FIELDS = {"name", "architecture", "quantization", "file_size"}
+INFO_FIELDS = {"name", "architecture", "quantization", "file_size", "general"}
+NAME_KEYS = ("general.name", "general.basename", "general.size_label", "general.finetune")   # for names.py
 
 
 @functools.cache
@@ -267,6 +269,7 @@ def _validated(path: str, size: int, mtime_ns: int) -> dict:
     info = gguf.read(path)                      # header, skipped arrays, tensor infos, expected size
     known = {k: v for k, v in known.items() if os.path.exists(k.rsplit("|", 2)[0])}   # forget gone files
     known[stamp] = {"name": info.metadata.get("general.name"), "architecture": info.architecture,
+                    "general": {k: info.metadata[k] for k in NAME_KEYS if isinstance(info.metadata.get(k), str)},
                     "quantization": gguf.file_type_name(info), "file_size": info.file_size}
     _write_json(INFO_CACHE, known)
     return known[stamp]

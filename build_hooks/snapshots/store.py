@@ -218,7 +218,13 @@ class Store:
         gone = sorted(set(self.manifest["entries"]) - self.used)
         for key in gone:
             (self.dir / self.manifest["entries"].pop(key)["file"]).unlink(missing_ok=True)
-        if gone:
+        # The same file described with more fields (a display name): record it for model-less builds.
+        recorded = self.manifest["models"].get(self.choice.spec, {})
+        renamed = bool(self.path and recorded.get("model", {}).get("sha256") == self.model_info["sha256"]
+                       and recorded["model"] != self.model_info)
+        if renamed:
+            recorded["model"] = self.model_info
+        if gone or renamed:
             self._save_manifest()
         return gone
 

@@ -1,0 +1,40 @@
+"""The deck's public URL and a QR code for it, for the title slide and the last slide.
+
+People in the room point a phone at the screen and follow along (and play with the widgets)
+on their own device. The QR code is drawn at build time as inline SVG from `site_url` with
+segno (pure Python), so nothing is fetched and the code is as sharp on a projector as on paper.
+
+Example:
+>>> block = follow_along("https://example.github.io/deck/")
+>>> 'role="img"' in block and 'href="https://example.github.io/deck/"' in block
+True
+"""
+
+from __future__ import annotations
+
+import html
+
+import segno
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code for `url`: black on white (also in a dark theme: scanners want a light
+    quiet zone), four modules of margin, sized by CSS, named for screen readers.
+
+    Example:
+    >>> qr_svg("https://x.org/").startswith('<svg role="img" aria-label="QR code for https://x.org/"')
+    True
+    """
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="deck-qr", dark="#000", light="#fff")
+    label = html.escape(f"QR code for {url}", quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def follow_along(url: str) -> str:
+    """The block added to the first and the last slide: the QR code and the URL as a link."""
+    shown = url.split("://", 1)[-1].rstrip("/")
+    link = html.escape(url, quote=True)
+    return (f'<div class="deck-follow">{qr_svg(url)}'
+            f'<p class="deck-follow-text">Follow along and try the demos on your phone:<br>'
+            f'<a href="{link}">{html.escape(shown)}</a></p></div>\n')

@@ -1,0 +1,39 @@
+"""The model's display name: configured in mkdocs.yml, or derived from the GGUF's own metadata."""
+
+from types import SimpleNamespace
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from build_hooks.mkdocs import snapshot_hooks
+from build_hooks.model import choice, names
+
+
+def test_the_embedded_model_reads_as_its_publisher_names_it():
+    info = choice.describe(choice.embedded_path())              # the real GGUF's metadata
+    assert info["name"] == "Smollm2 135M 8k Lc100K Mix1 Ep2"    # the raw general.name: a training-run label
+    assert info["display_name"] == "SmolLM2 135M Instruct"
+
+
+@pytest.mark.parametrize("meta, filename, expected", [
+    ({"general.basename": "Mistral", "general.size_label": "7B"}, "mistral-7b-instruct-v0.2.Q4_K_M.gguf",
+     "mistral 7b instruct v0.2"),
+    ({"general.basename": "llama-3.2", "general.size_label": "1B", "general.finetune": "Instruct"},
+     "sha256-6a0746a1ec1aef3e7ec53868f220ff6e389f6f8ef87a01d77c96807de94ca2aa", "Llama-3.2 1B Instruct"),
+    ({"general.name": "tiny model"}, "blob", "tiny model"),
+    ({}, "mystery.gguf", "mystery.gguf"),
+])
+def test_display_name_fallbacks(meta, filename, expected):
+    assert names.display_name(meta, filename) == expected
+
+
+@pytest.mark.parametrize("value", ["", 42, ["a"]])
+def test_a_bad_model_name_in_mkdocs_yml_is_refused(value):
+    config = SimpleNamespace(extra={"deck": {"model_name": value}})
+    with pytest.raises(PluginError, match=r"mkdocs.yml: extra.deck.model_name must be a non-empty string"):
+        snapshot_hooks._model_name(config)
+
+
+def test_a_configured_model_name_wins():
+    config = SimpleNamespace(extra={"deck": {"model_name": "  My Model 1B  "}})
+    assert snapshot_hooks._model_name(config) == "My Model 1B"

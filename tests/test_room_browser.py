@@ -1,0 +1,272 @@
+"""Readable from the back of the room, usable on a phone, accessible: the built site in Chromium.
+
+- every slide at 1280x720: text at least 16 px (code and captions 14 px), nothing spills below the
+  stage, and the build-time fit estimate (build_hooks/deck/fit.py) is never far below the real height;
+- axe-core (from npm, pinned in package.json) finds no serious or critical WCAG 2.1 A/AA violation on
+  any page, every present slide included, in the light and the dark scheme;
+- phones from 360 to 430 px: no sideways scrolling, the Present button on screen, and a shared
+  `present/<deck>/#/N` link opens slide N in reveal.js's scroll view;
+- each widget works from the keyboard alone and says its result in a live region;
+- present mode warms up the next slide's widget while the slide before it is shown.
+
+One build for the whole session (conftest's `built_site`), served under /deck/.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from build_hooks.deck import fit
+from conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+READY = 120_000
+PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
+
+# Per slide, in the browser: the smallest rendered text (screen px) by kind, and how far the content
+# reaches below the slide's content box.
+MEASURE = """async () => {
+  const R = window.Reveal, out = [];
+  const SMALL = "pre, code, kbd, samp, figcaption, caption, .demo-note, .footnote, small, sub, sup";
+  for (const [i, s] of R.getSlides().entries()) {
+    R.slide(R.getIndices(s).h, R.getIndices(s).v);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const scale = R.getScale(), cs = getComputedStyle(s);
+    let small = [];
+    const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || el.closest("aside.notes, script, [hidden], .snap-tip")) continue;
+      const box = el.getBoundingClientRect();
+      if (!box.width || !box.height) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+      const limit = el.closest(SMALL) ? 14 : 16;
+      if (px < limit - 0.01) small.push(`${px.toFixed(1)}px "${n.textContent.trim().slice(0, 30)}"`);
+    }
+    const top = s.getBoundingClientRect().top + parseFloat(cs.paddingTop) * scale;
+    const floor = s.getBoundingClientRect().bottom - parseFloat(cs.paddingBottom) * scale;
+    let bottom = top;
+    for (const el of s.querySelectorAll(":scope > :not(aside)")) {
+      const r = el.getBoundingClientRect();
+      if (r.height) bottom = Math.max(bottom, r.bottom);
+    }
+    out.push({ i, id: s.id, height: (bottom - top) / scale, over: (bottom - floor) / scale, small: small.slice(0, 3),
+               scale, html: s.innerHTML });
+  }
+  return out;
+}"""
+
+
+def reading_pages(built: Path) -> list[str]:
+    return sorted(("" if p.parent == built else p.parent.relative_to(built).as_posix() + "/")
+                  for p in built.rglob("index.html") if "present" not in p.relative_to(built).parts)
+
+
+def present_pages(built: Path) -> list[str]:
+    return sorted(p.parent.relative_to(built).as_posix() + "/" for p in (built / "present").rglob("index.html"))
+
+
+def axe(page, context="document") -> list[str]:
+    """Serious and critical axe-core violations (WCAG 2.1 A/AA) in `context`, one line each."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async ([ctx, tags]) => {
+        const r = await axe.run(ctx === "document" ? document : document.querySelector(ctx),
+                                {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+        return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => `${v.id} (${v.impact}): ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(" ")}`);
+    }""", [context, WCAG])
+    return found
+
+
+def ready(page):
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+
+
+# ------------------------------------------------------------------ the room: 1280x720
+
+def test_every_slide_is_readable_and_fits_at_1280x720(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(site_url + "present/")
+        ready(page)
+        slides = page.evaluate(MEASURE)
+    finally:
+        context.close()
+    assert len(slides) > 20 and all(abs(s["scale"] - 1) < 0.01 for s in slides), "the stage must be 1:1 at 1280x720"
+    small = [f'{s["id"]}: {", ".join(s["small"])}' for s in slides if s["small"]]
+    assert not small, "text under 16 px (code/captions 14 px) on a 1280x720 screen:\n" + "\n".join(small)
+    spill = [f'{s["id"]}: {s["over"]:.0f} px below the stage' for s in slides if s["over"] > 1]
+    assert not spill, "slides taller than 1280x720 (fit.py should have failed the build):\n" + "\n".join(spill)
+    # the build-time estimate must not be optimistic: it is what fails the build on GitHub Pages
+    figures = lambda src: next(iter(built_site.glob("figures/" + Path(src).name)), None)  # noqa: E731
+    low = [f'{s["id"]}: estimated {fit.estimate(s["html"], figures):.0f} px, measured {s["height"]:.0f} px'
+           for s in slides if fit.estimate(s["html"], figures) < 0.92 * s["height"]]
+    assert not low, "fit.py underestimates these slides:\n" + "\n".join(low)
+
+
+# ------------------------------------------------------------------ everyone: axe-core
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_any_page(browser, built_site, site_url, scheme):
+    assert AXE.is_file(), "axe-core is missing: run `npm ci` (it is a devDependency in package.json)"
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    try:
+        for path in reading_pages(built_site):
+            page.goto(site_url + path)
+            page.wait_for_load_state("load")
+            palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            assert palette == ("slate" if scheme == "dark" else "default"), f"{path}: scheme {palette}"
+            problems += [f"{path or 'index'}: {v}" for v in axe(page)]
+        for path in present_pages(built_site):
+            page.goto(site_url + path)
+            ready(page)
+            problems += [f"{path}: {v}" for v in axe(page)]
+            if path == "present/":     # the whole talk: every slide, shown one at a time
+                page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+                for i in range(page.evaluate("Reveal.getTotalSlides()")):
+                    page.evaluate("i => Reveal.slide(i)", i)
+                    problems += [f"{path}#/{i}: {v}" for v in axe(page, ".slides > section.present")]
+    finally:
+        context.close()
+    assert not problems, f"axe-core, {scheme} scheme:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------ phones
+
+@pytest.mark.parametrize("width", [360, 390, 430])
+def test_phone_pages_do_not_scroll_sideways(browser, built_site, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    wide = []
+    try:
+        for path in reading_pages(built_site):
+            page.goto(site_url + path)
+            page.wait_for_load_state("load")
+            extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if extra > 0:
+                wide.append(f"{path or 'index'}: {extra}px wider than the screen")
+            for link in page.locator("a.deck-present-link").all():
+                box = link.bounding_box()
+                if box["x"] < 0 or box["x"] + box["width"] > width:
+                    wide.append(f"{path}: the {link.text_content().strip()!r} button is cut ({box})")
+    finally:
+        context.close()
+    assert not wide, f"{width} px phone:\n" + "\n".join(wide)
+
+
+def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        for hash_, index in (("#/3", 3), ("#/slide-top-k-top-p-then-temperature", None)):
+            page.goto(site_url + "present/08-sampling/" + hash_)
+            ready(page)
+            assert page.evaluate("Reveal.isScrollView()"), "below 435 px reveal.js uses its scroll view"
+            if index is None:
+                index = page.evaluate("id => Reveal.getSlides().indexOf(document.getElementById(id))",
+                                      hash_[2:])
+                assert index > 0
+            page.wait_for_function("i => Reveal.getIndices().h === i", arg=index, timeout=5000)
+            top = page.evaluate("i => Reveal.getSlides()[i].closest('.scroll-page')"
+                                ".getBoundingClientRect().top", index)
+            assert abs(top) < 80, f"slide {index} is {top}px from the top of the screen"
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------ the keyboard alone
+
+@pytest.mark.parametrize("path", ["08-sampling/", "07-ngrams/", "09-tokens/"])
+def test_widgets_work_from_the_keyboard_alone(page, site_url, path):
+    page.goto(site_url + path)
+    for widget in page.locator('.demo:not([data-demo="live"])').all():
+        kind = widget.get_attribute("data-demo")
+        status = widget.locator(".demo-status")
+        assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+        controls = widget.locator("input, select, textarea, button").all()
+        controls = [c for c in controls if c.is_visible()]
+        # Tab reaches every control in order, each with a visible focus ring
+        controls[0].focus()
+        for k, control in enumerate(controls):
+            if k:
+                page.keyboard.press("Tab")
+            assert control.evaluate("el => el === document.activeElement"), f"{kind}: Tab skipped a control"
+            ring = control.evaluate("el => getComputedStyle(el).outlineStyle")
+            assert ring != "none", f"{kind}: no visible focus on {control.get_attribute('name')}"
+        # operate it with keys only: a slider with the arrow keys, else the button with Enter
+        before = status.text_content()
+        slider = widget.locator('input[type="range"]').first
+        if slider.count():
+            slider.focus()
+            page.keyboard.press("ArrowLeft")
+        else:
+            button = widget.locator("button:visible").first
+            if button.count():
+                button.focus()
+                page.keyboard.press("Enter")
+            else:
+                widget.locator("input[type=text], textarea").first.focus()
+                page.keyboard.type(" x")
+        page.wait_for_function("([el, before]) => el.dataset.state === 'ready' && !el.dataset.busy && "
+                               "/^Live: /.test(el.querySelector('.demo-status').textContent) && "
+                               "el.querySelector('.demo-status').textContent !== before",
+                               arg=[widget.element_handle(), before], timeout=READY)
+
+
+# ------------------------------------------------------------------ warm-up
+
+def test_present_mode_warms_up_the_next_widget(page, built_site, site_url):
+    urls = []
+    page.context.on("request", lambda r: urls.append(r.url))
+    page.goto(site_url + "present/08-sampling/")
+    ready(page)
+    widget_at = page.evaluate("""() => Reveal.getHorizontalSlides()
+        .findIndex(s => s.querySelector('.demo[data-demo="sampling"]'))""")
+    assert widget_at >= 2
+    page.evaluate("i => Reveal.slide(i)", widget_at - 2)          # two slides before: nothing loads
+    page.wait_for_timeout(1500)
+    assert not [u for u in urls if PYODIDE.search(u)], "Pyodide started two slides ahead"
+    page.keyboard.press("ArrowRight")                              # the slide before the widget
+    page.wait_for_function("window.deckDemos.bridge.state === 'ready'", timeout=READY)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("i => Reveal.getIndices().h === i", arg=widget_at)
+    state = page.locator('.slides > section.present .demo[data-demo="sampling"]').get_attribute("data-state")
+    assert state == "ready", f"the widget was {state!r} when its slide appeared"
+
+
+# ------------------------------------------------------------------ for the audience: URL, QR, names
+
+def test_first_and_last_slides_show_the_site_url_and_its_qr_code(built_site, site_url):
+    import segno
+    html = (built_site / "present" / "index.html").read_text(encoding="utf-8")
+    slides = re.findall(r'<section class="slide".*?</section>', html, flags=re.S)
+    follow = [k for k, s in enumerate(slides) if 'class="deck-follow"' in s]
+    assert follow == [0, len(slides) - 1], follow
+    for k in follow:
+        assert f'href="{site_url}"' in slides[k]
+        svg = re.search(r'<svg role="img" aria-label="QR code for ([^"]+)" viewBox="0 0 (\d+) \2"', slides[k])
+        assert svg and svg[1] == site_url, "the QR code needs a name for screen readers"
+        # the drawn symbol has the size of a QR code for this URL (version + 4-module margins)
+        assert int(svg[2]) == segno.make(site_url, error="m").symbol_size(border=4)[0]
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="deck-follow"') == 1 and f'href="{site_url}"' in home
+
+
+def test_the_model_has_a_readable_name_and_statuses_need_no_emoji_font(page, built_site, site_url):
+    card = (built_site / "02-models-on-disk" / "index.html").read_text(encoding="utf-8")
+    assert "<tr><th>name</th><td>SmolLM2 135M Instruct</td></tr>" in card
+    captions = re.findall(r"<figcaption>.*?</figcaption>", (built_site / "08-sampling" / "index.html").read_text())
+    assert captions and not [c for c in captions if "Smollm2 135M 8k" in c]
+    assert any("SmolLM2 135M Instruct (Q4_1)" in c for c in captions)
+    page.goto(site_url + "08-sampling/")
+    marks = page.evaluate("""() => [...document.querySelectorAll('.demo-status')]
+        .map(s => getComputedStyle(s, '::before').content)""")
+    assert marks and all(m in ('""', "none", "normal") for m in marks), f"status marks drawn with glyphs: {marks}"
+    texts = page.evaluate("[...document.querySelectorAll('.demo-status')].map(s => s.textContent)")
+    assert not [t for t in texts if re.search("[\U0001F000-\U0001FFFF\u2600-\u27BF\u23E9-\u23FA]", t)], texts
