@@ -172,6 +172,8 @@ def block(node: Node, width: float, size: float, figures=None) -> float:
         return 200 + 0.8 * size
     if "snapshot" in cls:
         return height(node, width, 20, figures) + 0.8 * 20
+    if "snap-completion" in cls:        # tokens as buttons, line-height 1.8 (present.css)
+        return lines(node.text(), width, size) * size * 1.8 + 0.4 * size
     if tag == "p":
         return height(node, width, size, figures) + 0.5 * size
     if tag in ("ul", "ol"):
@@ -189,8 +191,9 @@ def block(node: Node, width: float, size: float, figures=None) -> float:
         src = node.attrs.get("src", "")
         path = figures(src) if figures else None
         return (svg_height(path, width) if path else 460) + 30       # its margins (0.4em) and line box
-    if tag == "figcaption":
-        return lines(node.text(), width, 18) * 18 * STAGE.line
+    if tag == "figcaption":             # 18 px under a figure, 16 px under a snapshot (20 px text)
+        cap = min(18, 0.8 * size)
+        return lines(node.text(), width, cap) * cap * STAGE.line
     if tag == "details" and "open" not in node.attrs:     # closed: only its summary shows
         summary = next((c for c in node.all("summary")), None)
         return (lines(summary.text(), width, size * 0.8) * size * 0.8 * STAGE.line if summary else 0) + 0.4 * size
@@ -223,7 +226,7 @@ def widget(node: Node) -> float:
             left += lines(button.text(), left_w - 32, 20) * 26 + 18 + 8
     right = 0.0
     bars = sum(1 for _ in node.all("li", "demo-bar"))
-    right += bars * (small * 1.25 + 2)
+    right += bars * (small * 1.25 + 0.2)
     for pre in node.all("pre", "demo-text"):
         right += min(lines(pre.text(), right_w, small, STAGE.mono, pre=True), 7.5 / 1.3) * row + 16
     for table in node.all("table"):
@@ -236,7 +239,7 @@ def widget(node: Node) -> float:
         right += row
     note = " ".join(p.text() for p in node.all("p", "demo-note"))
     head = 20 * STAGE.line + 4
-    slack = 16      # borders, the gaps between fields: rather too much than a slide that spills
+    slack = 12      # borders, the gaps between fields: rather too much than a slide that spills
     return slack + head + max(left, right) + (lines(note, STAGE.content_width, small) * row if note else 0) + 24 + 0.6 * 20
 
 
