@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from html import unescape
 import struct
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from test_demos import TOKENIZER_CASES
 from build_hooks.browser import vocab as export
 from build_hooks.model import gguf
 from demos import tokenizers
+from demos.tokenizers import unicode
 from demos.tokenizers.llama_cpp_regexes import NAMES, UNSUPPORTED
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
@@ -184,3 +186,73 @@ def test_vocabulary_file_is_smaller_than_the_json_it_replaces(suite):
     old = json.dumps({"tokens": md["tokenizer.ggml.tokens"], "merges": md["tokenizer.ggml.merges"],
                       "token_type": md["tokenizer.ggml.token_type"]}, ensure_ascii=False, separators=(",", ":"))
     assert len(text.encode()) < 0.85 * len(old.encode())
+
+
+def test_the_same_code_gives_llama_cpp_ids_under_pyodide_in_chromium(suite, all_strings, browser, tmp_path):
+    """demos/tokenizers in Pyodide (Python 3.14, Unicode 16: newer than llama.cpp's tables) in
+    Chromium, on three families, including characters Unicode assigned after llama.cpp's table."""
+    from pyodide_tokenizer import PyodideTokenizer
+
+    newer = "".join(chr(a) + chr(b) for a, b in unicode.NEW_AFTER_15_1[:12]) + " \u1b4e\u1b4fx 𐗀𐗁 1\U00011f5a2"
+    texts = all_strings + [newer, "a" + newer + " b"]
+    with PyodideTokenizer(browser, tmp_path / "site") as py:
+        assert py.version.startswith("3.14")
+        for name in ("llama-spm", "gemma-4", "qwen2", "starcoder"):
+            text_file = tmp_path / f"{name}.txt"
+            text_file.write_text(export.export(gguf.read(suite[name], arrays=True)), encoding="utf-8")
+            timing = py.load(text_file)
+            assert timing["n"] > 0
+            llm = llama_cpp.Llama(str(suite[name]), vocab_only=True, verbose=False)
+            expected = [llm.tokenize(t.encode("utf-8"), add_bos=False, special=False) for t in texts]
+            got = py.encode(texts)
+            wrong = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
+            assert not wrong, f"{name} under Pyodide: {len(wrong)} strings differ, e.g. {wrong[:2]}"
+
+
+# --- the deck with another model: what the build does with its tokenizer -------------------------
+
+def test_a_sentencepiece_model_gets_a_live_widget_with_llama_cpp_ids(suite, monkeypatch, tmp_path):
+    """DECK_MODEL = a SentencePiece ("llama") GGUF: the build exports its vocabulary, the worker's
+    Page loads that file, and the widget's ids for typed multi-line code are llama.cpp's.
+    (The suite's llama-spm file has no weights, so the rest of a deck build can't run on it.)"""
+    from build_hooks.fences import demo as demo_fence
+    from build_hooks.mkdocs import demo_hooks
+    from demos import web
+
+    info = gguf.read(suite["llama-spm"], arrays=True)
+    data = export.snapshot(info)
+    monkeypatch.setattr(demo_hooks, "BUILD", tmp_path)
+    monkeypatch.setattr(demo_hooks, "snapshot", lambda kind, params, where: data)
+    monkeypatch.setattr(demo_hooks, "_checksum", lambda kind, params, where: None)
+    monkeypatch.setitem(demo_hooks._STATE, "tokenizer_info", None)
+    page = web.Page()
+    page.tokenizer_load(demo_hooks._vocab_file().read_text(encoding="utf-8"))    # what the worker fetches
+    llm = llama_cpp.Llama(str(suite["llama-spm"]), vocab_only=True, verbose=False)
+    for text in ["def f(x):\n\tif x:\n        return x ** 2\n\n# done", "  two leading spaces", "é\n\n😀 <s> x"]:
+        assert [t["id"] for t in page.tokenize(text)] == llm.tokenize(text.encode(), add_bos=False, special=False)
+    html = unescape(demo_fence.render_tokenizer({"text": "a\n\tb"}, page.tokenize("a\n\tb"),
+                                                demo_hooks._tokenizer_info("x")))
+    assert "The model's own tokenizer: llama (SentencePiece BPE)" in html and 'data-live="off"' not in html
+    assert "<textarea name=\"text\" rows=\"4\" spellcheck=\"false\">\na\n\tb</textarea>" in html
+
+
+def test_an_unsupported_tokenizer_is_refused_in_the_build_log_and_stays_static(suite, monkeypatch, tmp_path, caplog):
+    from build_hooks.fences import demo as demo_fence
+    from build_hooks.mkdocs import demo_hooks
+
+    data = export.snapshot(gguf.read(suite["bert-bge"], arrays=True))
+    assert data["unsupported"].startswith("tokenizer type 'bert' is not supported")
+    monkeypatch.setattr(demo_hooks, "BUILD", tmp_path)
+    monkeypatch.setattr(demo_hooks, "snapshot", lambda kind, params, where: data)
+    monkeypatch.setattr(demo_hooks, "_checksum", lambda kind, params, where: None)
+    monkeypatch.setitem(demo_hooks._STATE, "tokenizer_info", None)
+    with caplog.at_level("INFO", logger="mkdocs.build_hooks.demos"):
+        assert not demo_hooks._vocab_file().exists()                  # nothing for the browser to fetch
+    assert "tokenizer demo: tokenizer type 'bert' is not supported" in caplog.text
+    llm = llama_cpp.Llama(str(suite["bert-bge"]), vocab_only=True, verbose=False)
+    ids = llm.tokenize(b"hello world", add_bos=False, special=False)        # the static view: llama.cpp's ids
+    html = unescape(demo_fence.render_tokenizer({"text": "hello world"}, [{"id": i, "label": "?"} for i in ids],
+                                                demo_hooks._tokenizer_info("x")))
+    assert 'data-live="off"' in html
+    assert "The live tokenizer does not support this model's tokenizer type (bert)." in html
+    assert f'data-token-ids="{json.dumps(ids, separators=(",", ":"))}"' in html

@@ -37,6 +37,38 @@ WHITESPACE = frozenset(map(chr, [
     0x2028, 0x2029, 0x202F, 0x205F, 0x3000]))
 
 
+# llama.cpp's category table is Unicode 15.1 (CPython 3.13's too). Pyodide 314's Python 3.14 knows
+# Unicode 16.0, which assigned these code points: to llama.cpp they are still unassigned, so we
+# treat them so wherever unicodedata is newer (measured: they are the only differences).
+NEW_AFTER_15_1 = [
+    (0x897, 0x897), (0x1B4E, 0x1B4F), (0x1B7F, 0x1B7F), (0x1C89, 0x1C8A), (0x2427, 0x2429), (0x31E4, 0x31E5),
+    (0xA7CB, 0xA7CD), (0xA7DA, 0xA7DC), (0x105C0, 0x105F3), (0x10D40, 0x10D65), (0x10D69, 0x10D85),
+    (0x10D8E, 0x10D8F), (0x10EC2, 0x10EC4), (0x10EFC, 0x10EFC), (0x11380, 0x11389), (0x1138B, 0x1138B),
+    (0x1138E, 0x1138E), (0x11390, 0x113B5), (0x113B7, 0x113C0), (0x113C2, 0x113C2), (0x113C5, 0x113C5),
+    (0x113C7, 0x113CA), (0x113CC, 0x113D5), (0x113D7, 0x113D8), (0x113E1, 0x113E2), (0x116D0, 0x116E3),
+    (0x11BC0, 0x11BE1), (0x11BF0, 0x11BF9), (0x11F5A, 0x11F5A), (0x13460, 0x143FA), (0x16100, 0x16139),
+    (0x16D40, 0x16D79), (0x18CFF, 0x18CFF), (0x1CC00, 0x1CCF9), (0x1CD00, 0x1CEB3), (0x1E5D0, 0x1E5FA),
+    (0x1E5FF, 0x1E5FF), (0x1F8B2, 0x1F8BB), (0x1F8C0, 0x1F8C1), (0x1FA89, 0x1FA89), (0x1FA8F, 0x1FA8F),
+    (0x1FABE, 0x1FABE), (0x1FAC6, 0x1FAC6), (0x1FADC, 0x1FADC), (0x1FADF, 0x1FADF), (0x1FAE9, 0x1FAE9),
+    (0x1FBCB, 0x1FBEF),
+]
+_UNASSIGNED_TO_LLAMA_CPP = (
+    [range(a, b + 1) for a, b in NEW_AFTER_15_1]
+    if tuple(map(int, unicodedata.unidata_version.split("."))) > (15, 1, 0) else [])
+
+
+def category(code):
+    """The first letter of a code point's Unicode category, as llama.cpp's table has it.
+
+    Example:
+    >>> category(ord("a")), category(0x897), category(0x378)
+    ('L', 'C', 'C')
+    """
+    if any(code in r for r in _UNASSIGNED_TO_LLAMA_CPP):
+        return "C"
+    return unicodedata.category(chr(code))[0]
+
+
 class _Collapse(dict):
     """A str.translate() table filled on first sight of each character (the table for all
     1.1 million code points would take seconds to build; a text uses a few hundred)."""
@@ -54,7 +86,7 @@ class _Collapse(dict):
         elif self.spaces_only:
             out = ch
         else:
-            out = STAND_IN.get(unicodedata.category(ch)[0], OTHER)
+            out = STAND_IN.get(category(code), OTHER)
         self[code] = out
         return out
 
