@@ -13,9 +13,12 @@ One build for the whole session (conftest's `built_site`), served under /deck/.
 """
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import segno
 
 from build_hooks.deck import fit
 from conftest import ROOT
@@ -242,8 +245,19 @@ def test_present_mode_warms_up_the_next_widget(page, built_site, site_url):
 
 # ------------------------------------------------------------------ for the audience: URL, QR, names
 
-def test_first_and_last_slides_show_the_site_url_and_its_qr_code(built_site, site_url):
-    import segno
+def test_first_and_last_slides_show_the_site_url_and_its_qr_code(page, built_site, site_url, tmp_path):
+    zbarimg = shutil.which("zbarimg")
+    assert zbarimg, "zbarimg is missing: `apt-get install zbar-tools` (.ci/run installs it)"
+    page.set_viewport_size({"width": 1280, "height": 720})
+    last = (built_site / "present" / "index.html").read_text(encoding="utf-8").count('<section class="slide"') - 1
+    for where in ("present/#/0", f"present/#/{last}"):
+        page.goto(site_url + where)
+        ready(page)
+        shot = tmp_path / "qr.png"
+        page.locator(".slides > section.present svg.deck-qr").screenshot(path=str(shot))
+        # ZBar, an independent QR decoder, reads the code off the rendered slide
+        read = subprocess.run([zbarimg, "--raw", "-q", str(shot)], capture_output=True, text=True)
+        assert read.stdout.strip() == site_url, (where, read.stdout, read.stderr)
     html = (built_site / "present" / "index.html").read_text(encoding="utf-8")
     slides = re.findall(r'<section class="slide".*?</section>', html, flags=re.S)
     follow = [k for k, s in enumerate(slides) if 'class="deck-follow"' in s]

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import html
 
-import segno
-
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code for `url`: black on white (also in a dark theme: scanners want a light
@@ -25,6 +23,11 @@ def qr_svg(url: str) -> str:
     >>> qr_svg("https://x.org/").startswith('<svg role="img" aria-label="QR code for https://x.org/"')
     True
     """
+    try:
+        import segno
+    except ImportError:
+        raise RuntimeError("the QR code on the first and last slide needs segno: run `make deps` "
+                           "(pyproject.toml lists it) or `pip install segno`") from None
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="deck-qr", dark="#000", light="#fff")
     label = html.escape(f"QR code for {url}", quote=True)

@@ -88,7 +88,10 @@ def on_page_content(html, page, config, files):
             raise PluginError("mkdocs.yml: site_url is not set; the first and the last slide show it as a QR "
                               "code. Set site_url (the Pages workflow sets it from SITE_URL)")
         target = rendered[0] if page.is_homepage else rendered[-1]
-        target.html += qr.follow_along(config["site_url"])
+        try:
+            target.html += qr.follow_along(config["site_url"])
+        except RuntimeError as err:
+            raise PluginError(f"{where}: {err}") from None
     try:
         fit.check(rendered, where, figures=lambda src: _file_for(src, page, files))
     except ValueError as err:
