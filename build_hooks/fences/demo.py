@@ -288,8 +288,9 @@ def render_tokenizer(o, tokens, info) -> str:
     ({"type", "pre", "family"}, plus "unsupported" when the browser can't run it)."""
     kind = info["type"] + (f", pre-tokenizer {info['pre']}" if info.get("pre") and info["type"] == "gpt2" else "")
     # the HTML parser drops one newline right after <textarea>: give it one so the text keeps its own
+    readonly = " readonly" if info.get("unsupported") else ""
     controls = (f'<label class="demo-field demo-text-field"><span>Text</span>'
-                f'<textarea name="text" rows="4" spellcheck="false">\n{e(o["text"])}</textarea></label>')
+                f'<textarea name="text" rows="4" spellcheck="false"{readonly}>\n{e(o["text"])}</textarea></label>')
     output = token_spans(tokens) + f'<p class="demo-count">{len(tokens)} tokens</p>'
     if info.get("unsupported"):
         return shell("tokenizer", f"The model's own tokenizer ({kind})", {"text": o["text"]}, controls, output,
