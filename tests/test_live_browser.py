@@ -202,16 +202,31 @@ def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built
         tried.append(route.request.url)
         route.abort()
 
-    page.route(re.compile(r".*/assets/live/.*"), block)
+    page.route(re.compile(r".*/assets/live/(?!Old-).*"), block)
     # a browser without JSPI or Memory64 (wllama 2.x needs neither, and never reaches for a CDN)
     page.add_init_script("delete WebAssembly.Suspending; delete WebAssembly.promising;")
     page.goto(site_url + live_url(built_site))
+    # an older build's model in the cache (another SHA-256 in its name): dropped after this load
+    cached = """async (old) => {
+        const { Wllama } = await import(new URL("../assets/vendor/wllama/index.js", location.href).href);
+        const cache = new Wllama({"single-thread/wllama.wasm": "x"}).cacheManager;
+        if (old) await cache.download(old);
+        await new Promise((r) => setTimeout(r, 300));      // wllama writes the metadata file unawaited
+        return (await cache.list()).map((e) => e.metadata.originalURL);
+    }"""
+    old = site_url + "assets/live/Old-000000000000-00001-of-00001.gguf"
+    page.route(old, lambda route: route.fulfill(status=200, body=b"GGUF", content_type="application/octet-stream"))
+    assert old in page.evaluate(cached, old)
     widget = page.locator('.demo[data-demo="live"]').first
     widget.locator('button[name="load"]').click()
     page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
                            timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
     assert not tried, f"the cached model was fetched again: {tried}"
+    page.wait_for_timeout(500)
+    left = page.evaluate(cached, "")
+    assert old not in left and len([u for u in left if "/assets/live/" in u]) == len(list(
+        (built_site / "assets" / "live").glob("*.gguf")))
     page.close()
 
 

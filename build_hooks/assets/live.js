@@ -74,6 +74,19 @@
       });
       this.addBos = this.wllama.mustAddBosToken();
       this.bos = this.wllama.getBOS();
+      this.forgetOldModels().catch(() => {});
+    },
+
+    // Shard names carry the model's SHA-256: a rebuilt deck with another model leaves the old
+    // shards in the browser's cache. Drop those (this site's assets/live/ only: other sites on
+    // the same origin, e.g. other GitHub Pages projects, keep theirs).
+    async forgetOldModels() {
+      const folder = new URL("live/", ASSETS).href;
+      const current = new URL(this.config.model, ASSETS).href.replace(/-\d{5}-of-(\d{5})\.gguf$/, "");
+      await this.wllama.cacheManager.deleteMany((entry) => {
+        const url = entry.metadata.originalURL || "";
+        return url.startsWith(folder) && !url.startsWith(current + "-");
+      });
     },
 
     // One engine call at a time (llama.cpp has one context): calls wait their turn.
