@@ -10,11 +10,14 @@ every other one must be refused by name.
 from __future__ import annotations
 
 import json
+import os
 import random
-from html import unescape
+import shutil
 import struct
 import subprocess
 import sys
+from html import unescape
+from pathlib import Path
 
 import pytest
 import vocab_suite
@@ -28,6 +31,7 @@ from demos.tokenizers.llama_cpp_regexes import NAMES, UNSUPPORTED
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
 
+ROOT = Path(__file__).resolve().parents[1]
 SUPPORTED = {"gpt2", "gemma4", "llama"}
 ALPHABET = list("abcxyzABCXYZ0123456789 '\"!?.,;:-_()[]{}<>/\\|$+=^~`@#%&*") + [" "] * 10 + \
     ["\n", "\t", "\r", "  ", "\n\n", "   "] + list("éèàüößÄÉñçœ中文字日本語한국어ΩαβДжЯ١٢३४ℕⅷ²½€£©™°•…—“”‘’«»") + \
@@ -258,3 +262,46 @@ def test_an_unsupported_tokenizer_is_refused_in_the_build_log_and_stays_static(s
     assert 'data-live="off"' in html and "readonly>" in html      # nothing pretends to be live
     assert "The live tokenizer does not support this model's tokenizer type (bert)." in html
     assert f'data-token-ids="{json.dumps(ids, separators=(",", ":"))}"' in html
+
+
+def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chromium(suite, browser, tmp_path):
+    """The whole deck, built (strict) from a copy of this repository with DECK_MODEL = a tiny runnable
+    llama GGUF around the suite's SentencePiece vocabulary (tests/tiny_gguf.py); in Chromium the
+    tokenizer widget names the type and gives llama.cpp's ids for typed multi-line code."""
+    from test_widgets_browser import open_demo, wake
+    from tiny_gguf import tiny_llama
+
+    from build_hooks import localhost
+
+    model = tiny_llama(suite["llama-spm"], tmp_path / "tiny-spm.gguf")
+    repo = tmp_path / "repo"
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split("\n")
+    for name in filter(None, files):
+        if not name.startswith("node_modules/") and (ROOT / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    site = tmp_path / "served" / "deck"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=repo,
+                            env={**os.environ, "DECK_MODEL": str(model), "NO_MKDOCS_2_WARNING": "1"},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    llm = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
+    server, base = localhost.serve(site.parent)
+    page = browser.new_page()
+    try:
+        _, widget = open_demo(page, site, base + "deck/", "tokenizer")
+        assert "llama (SentencePiece BPE)" in widget.locator(".demo-title").text_content()
+        field = widget.locator("textarea[name=text]")
+        static = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))
+        assert static == llm.tokenize(field.input_value().encode(), add_bos=False, special=False)
+        wake(page, widget)
+        for text in ["def f(x):\n\tif x:\n        return x ** 2\n\n# done\n", "  naïve café 😀\n\n日本語"]:
+            field.fill(text)
+            want = json.dumps(llm.tokenize(text.encode(), add_bos=False, special=False), separators=(",", ":"))
+            page.wait_for_function("([el, want]) => el.querySelector('.demo-tokens').dataset.tokenIds === want",
+                                   arg=[widget.element_handle(), want], timeout=60_000)
+    finally:
+        page.close()
+        server.shutdown()

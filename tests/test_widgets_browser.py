@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 READY = 120_000          # ms: Pyodide boots in ~3 s on a quiet machine, much slower on a busy one
-PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.json")
+PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.txt")
 
 
 def page_with(built_site: Path, kind: str, present: bool = False) -> str:
