@@ -25,9 +25,8 @@ e = html.escape
 
 # Measured (tests/test_live_browser.py): the browser's llama.cpp build and the build's
 # llama-cpp-python differ in float arithmetic (SIMD, accumulation order, KV cache precision).
-PRECISION = ("Your browser's numbers come from llama.cpp compiled to WebAssembly; they differ slightly from "
-             "the build's (llama-cpp-python) by arithmetic precision, by up to about 0.015 here (measured), "
-             "not by a bug.")
+PRECISION = ("Live numbers come from llama.cpp compiled to WebAssembly: they differ slightly from the build's "
+             "(llama-cpp-python) by arithmetic precision, at most 0.0125 in the top 10 here (measured), not by a bug.")
 
 
 def config_script(cfg: dict) -> str:
@@ -94,7 +93,7 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
     output = (table(rows, rest, n_vocab, identity) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
               f'<p class="snap-completion demo-live-gen" aria-live="polite"><span class="snap-prompt">{e(o["prompt"])}</span></p>')
     note = ("Before loading: the build's numbers for this prompt (llama-cpp-python). After sampling: top-k, then "
-            "top-p on the model's probabilities, then the temperature (demos/sampling.py). " + PRECISION)
+            "top-p on the model's probabilities, then the temperature (demos/sampling.py).")
     data = {"prompt": o["prompt"], "top": o["top"]}
     title = "The real model, live: next token after your prompt"
     return (f'<div class="demo demo-live" data-demo="live" data-state="static">'
@@ -102,4 +101,5 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
             f'<span class="demo-status" role="status" aria-live="polite">Static: the build\'s numbers for this '
             f'prompt. Load the real model to type your own.</span></div>'
             f'{data_script(data)}<div class="demo-controls">{controls}</div>'
-            f'<div class="demo-output">{output}</div><p class="demo-note">{e(note)}</p></div>')
+            f'<div class="demo-output">{output}</div><p class="demo-note">{e(note)}</p>'
+            f'<p class="demo-note demo-precision">{e(PRECISION)}</p></div>')
