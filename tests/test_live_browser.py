@@ -333,3 +333,13 @@ def test_present_page_preloads_the_model_with_live_1(live, site_url):
     widget = page.locator('.demo[data-demo="live"]').first
     assert widget.get_attribute("data-state") == "live"       # the slide is ready before it is shown
     page.close()
+
+
+def test_every_live_control_has_a_visible_label(live):
+    problems = live["widget"].evaluate("""root => [...root.querySelectorAll('input, select, textarea, button')]
+        .filter(c => !c.hidden && c.offsetParent !== null).filter(c => {
+            const label = c.tagName === 'BUTTON' ? (c.getAttribute('aria-label') || c.textContent)
+                                                 : (c.labels && c.labels[0] && c.labels[0].textContent);
+            return !label || !label.trim() || c.tabIndex < 0;
+        }).map(c => c.name || c.className)""")
+    assert problems == []
