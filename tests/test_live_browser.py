@@ -343,3 +343,14 @@ def test_every_live_control_has_a_visible_label(live):
             return !label || !label.trim() || c.tabIndex < 0;
         }).map(c => c.name || c.className)""")
     assert problems == []
+
+
+def test_axe_finds_no_serious_violation_in_the_live_widget_once_live(live):
+    from test_room_browser import axe       # axe-core 4 from npm, WCAG 2.1 A/AA, serious or critical
+
+    page, widget = live["page"], live["widget"]
+    ask(page, widget, "The cat sat on the", temperature=1, top_k=0, top_p=1, length=3)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => !el.dataset.busy && el.querySelectorAll('.demo-live-gen .snap-tok').length === 3",
+                           arg=widget.element_handle(), timeout=LOAD)
+    assert axe(page, '.demo[data-demo="live"]') == []
