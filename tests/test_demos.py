@@ -20,7 +20,7 @@ from demos import beam, ngram, sampling, tokenizers, web
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.web",
                 "build_hooks.fences.demo", "build_hooks.browser.wheel", "build_hooks.browser.vocab", "demos.tokenizers",
-                *(f"demos.tokenizers.{m}" for m in ["unicode", "pretokenize", "llama_cpp_regexes", "bpe",
+                *(f"demos.tokenizers.{m}" for m in ["unicode", "pretokenize", "regexes", "bpe",
                                                      "spm", "special", "vocab"])]
 
 

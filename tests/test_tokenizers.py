@@ -27,7 +27,7 @@ from build_hooks.browser import vocab as export
 from build_hooks.model import gguf
 from demos import tokenizers
 from demos.tokenizers import unicode
-from demos.tokenizers.llama_cpp_regexes import NAMES, UNSUPPORTED
+from demos.tokenizers.regexes import NAMES, UNSUPPORTED
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
 

@@ -2,7 +2,7 @@
 
 BPE merges never cross a word boundary, so where the text is cut decides the ids. A GGUF
 names its rule in `tokenizer.ggml.pre` ("smollm", "llama-bpe", "qwen2"...); llama.cpp maps the
-name to a list of regexes (llama_cpp_regexes.py) and applies them one after the other: each
+name to a list of regexes (regexes.py) and applies them one after the other: each
 regex cuts every piece the previous one produced, and the text BETWEEN two matches becomes a
 piece too (so nothing is ever lost).
 
@@ -19,7 +19,7 @@ Example:
 import re
 
 from demos.tokenizers import unicode
-from demos.tokenizers.llama_cpp_regexes import NAMES, RAW_UTF8, UNSUPPORTED, regexes
+from demos.tokenizers.regexes import NAMES, RAW_UTF8, UNSUPPORTED, regexes
 
 
 class Unsupported(ValueError):
