@@ -1,0 +1,119 @@
+"""Phones, the keyboard alone, and the warm-up, in Chromium against the built site under /deck/.
+
+- phones from 360 to 430 px: no sideways scrolling, the Present button on screen, and a shared
+  `present/<deck>/#/N` link opens slide N in reveal.js's scroll view;
+- each widget works from the keyboard alone (Tab to each control, visible focus, keys to operate
+  it) and says its result in its live region;
+- present mode warms up the next slide's widget while the slide before it is shown.
+"""
+
+import re
+
+import pytest
+
+from test_room_browser import READY, reading_pages, ready
+
+PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
+
+
+# ------------------------------------------------------------------ phones
+
+@pytest.mark.parametrize("width", [360, 390, 430])
+def test_phone_pages_do_not_scroll_sideways(browser, built_site, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    wide = []
+    try:
+        for path in reading_pages(built_site):
+            page.goto(site_url + path)
+            page.wait_for_load_state("load")
+            extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if extra > 0:
+                wide.append(f"{path or 'index'}: {extra}px wider than the screen")
+            for link in page.locator("a.deck-present-link").all():
+                box = link.bounding_box()
+                if box["x"] < 0 or box["x"] + box["width"] > width:
+                    wide.append(f"{path}: the {link.text_content().strip()!r} button is cut ({box})")
+    finally:
+        context.close()
+    assert not wide, f"{width} px phone:\n" + "\n".join(wide)
+
+
+def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        for hash_, index in (("#/3", 3), ("#/slide-top-k-top-p-then-temperature", None)):
+            page.goto(site_url + "present/08-sampling/" + hash_)
+            ready(page)
+            assert page.evaluate("Reveal.isScrollView()"), "below 435 px reveal.js uses its scroll view"
+            if index is None:
+                index = page.evaluate("id => Reveal.getSlides().indexOf(document.getElementById(id))",
+                                      hash_[2:])
+                assert index > 0
+            page.wait_for_function("i => Reveal.getIndices().h === i", arg=index, timeout=5000)
+            top = page.evaluate("i => Reveal.getSlides()[i].closest('.scroll-page')"
+                                ".getBoundingClientRect().top", index)
+            assert abs(top) < 80, f"slide {index} is {top}px from the top of the screen"
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------ the keyboard alone
+
+@pytest.mark.parametrize("path", ["08-sampling/", "07-ngrams/", "09-tokens/"])
+def test_widgets_work_from_the_keyboard_alone(page, site_url, path):
+    page.goto(site_url + path)
+    for widget in page.locator('.demo:not([data-demo="live"])').all():
+        kind = widget.get_attribute("data-demo")
+        status = widget.locator(".demo-status")
+        assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+        controls = widget.locator("input, select, textarea, button").all()
+        controls = [c for c in controls if c.is_visible()]
+        # Tab reaches every control in order, each with a visible focus ring
+        controls[0].focus()
+        for k, control in enumerate(controls):
+            if k:
+                page.keyboard.press("Tab")
+            assert control.evaluate("el => el === document.activeElement"), f"{kind}: Tab skipped a control"
+            ring = control.evaluate("el => getComputedStyle(el).outlineStyle")
+            assert ring != "none", f"{kind}: no visible focus on {control.get_attribute('name')}"
+        # operate it with keys only: a slider with the arrow keys, else the button with Enter
+        before = status.text_content()
+        slider = widget.locator('input[type="range"]').first
+        if slider.count():
+            slider.focus()
+            page.keyboard.press("ArrowLeft")
+        else:
+            button = widget.locator("button:visible").first
+            if button.count():
+                button.focus()
+                page.keyboard.press("Enter")
+            else:
+                widget.locator("input[type=text], textarea").first.focus()
+                page.keyboard.type(" x")
+        page.wait_for_function("([el, before]) => el.dataset.state === 'ready' && !el.dataset.busy && "
+                               "/^Live: /.test(el.querySelector('.demo-status').textContent) && "
+                               "el.querySelector('.demo-status').textContent !== before",
+                               arg=[widget.element_handle(), before], timeout=READY)
+
+
+# ------------------------------------------------------------------ warm-up
+
+def test_present_mode_warms_up_the_next_widget(page, built_site, site_url):
+    urls = []
+    page.context.on("request", lambda r: urls.append(r.url))
+    page.goto(site_url + "present/08-sampling/")
+    ready(page)
+    widget_at = page.evaluate("""() => Reveal.getHorizontalSlides()
+        .findIndex(s => s.querySelector('.demo[data-demo="sampling"]'))""")
+    assert widget_at >= 2
+    page.evaluate("i => Reveal.slide(i)", widget_at - 2)          # two slides before: nothing loads
+    page.wait_for_timeout(1500)
+    assert not [u for u in urls if PYODIDE.search(u)], "Pyodide started two slides ahead"
+    page.keyboard.press("ArrowRight")                              # the slide before the widget
+    page.wait_for_function("window.deckDemos.bridge.state === 'ready'", timeout=READY)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("i => Reveal.getIndices().h === i", arg=widget_at)
+    state = page.locator('.slides > section.present .demo[data-demo="sampling"]').get_attribute("data-state")
+    assert state == "ready", f"the widget was {state!r} when its slide appeared"
