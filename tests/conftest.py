@@ -1,6 +1,8 @@
 """Shared fixtures: a real strict MkDocs build served under a subpath, and a real headless Chromium.
 
 - `built_site`: `mkdocs build --strict` of this repository into <tmp>/deck (once per session).
+- every build here reads a temporary copy of slides/snapshots/ (DECK_SNAPSHOTS): tests never
+  write the committed store, and `make test` leaves `git status` as it found it (checked at the end).
 - `site_url`: http://127.0.0.1:PORT/deck/ serving that build (GitHub Pages-like project subpath).
 - `browser`: Debian's Chromium driven by Playwright (never `playwright install`).
 - `page`: a fresh page that records console errors, page errors and any request leaving 127.0.0.1;
@@ -8,6 +10,7 @@
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,12 +31,32 @@ def free_port() -> int:
 
 
 def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
-    """Run a real strict MkDocs build of this repo (or `config`) into `dest`."""
+    """Run a real strict MkDocs build of this repo (or `config`) into `dest`, over a copy of the snapshots."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)]
     if config:
         cmd += ["-f", str(config)]
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    env = dict(env or {})
+    if "DECK_SNAPSHOTS" not in env:
+        copy = Path(str(dest) + "-snapshots")
+        shutil.copytree(ROOT / "slides" / "snapshots", copy, ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
+        env["DECK_SNAPSHOTS"] = str(copy)
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
     return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def git_status() -> str | None:
+    result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                            capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched():
+    """The suite must not change the checkout (no snapshot, no stray file): compared before/after."""
+    before = git_status()
+    yield
+    after = git_status()
+    assert before == after, f"the tests changed the working tree:\nbefore:\n{before}\nafter:\n{after}"
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import itertools
 import json
 import math
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -360,23 +361,19 @@ def test_bytes_missing_from_the_vocabulary_are_dropped_like_llama_cpp(ours, llam
         assert ours.encode(text) == reference(llama, text)
 
 
-def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_path, monkeypatch):
-    """The tokenizer widget's static render reads a `tokens` snapshot; without one it falls back
-    to our BPE: both give the same chips."""
-    from build_hooks.fences import demo as demo_fence
-    from build_hooks.mkdocs import demo_hooks
-    from build_hooks.model import llm
-    from build_hooks.snapshots import store as snapshots
-    text = demo_fence.OPTIONS["tokenizer"]["text"][1]
-    data = llm.get(gguf_path).tokens(text)
-    monkeypatch.setattr(snapshots, "get", lambda kind, params, where: data)
-    assert demo_hooks._tokens(text, "slides/x.md:1") == web.tokenize(text, ours)
-    monkeypatch.setitem(demo_hooks._STATE, "tokenizer", ours)
-
-    def unavailable(kind, params, where):
-        raise snapshots.SnapshotError(f"{where}: no model here")
-    monkeypatch.setattr(snapshots, "get", unavailable)
-    assert demo_hooks._tokens(text, "slides/x.md:1") == web.tokenize(text, ours)
+def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_path):
+    """The tokenizer widget's static chips come from a `tokens` snapshot (llama.cpp's ids and
+    bytes); our BPE, which the live widget runs, gives the same chips."""
+    from build_hooks.fences.registry import KINDS
+    from build_hooks.model import card, gguf, llm
+    kind = KINDS["demo", "tokenizer"]
+    options = kind.parse("", None)
+    data = llm.get(gguf_path).tokens(options["text"])
+    html = kind.render(options, [data, card.vocab(gguf.read(gguf_path, arrays=True))], None)
+    chips = [{"id": int(i), "label": label} for label, i in
+             re.findall(r'<span class="demo-piece">(.*?)</span><span class="demo-id">(\d+)</span>', html)]
+    expected = web.tokenize(options["text"], ours)
+    assert chips == [{"id": r["id"], "label": __import__("html").escape(r["label"])} for r in expected]
 
 
 def test_pre_tokenizer_rules():
@@ -482,14 +479,15 @@ def test_wheel_is_deterministic_and_complete(tmp_path):
 
 def test_vendor_dir_has_pyodide_and_a_lock_that_lists_the_demos(tmp_path):
     from build_hooks.browser import wheel
-    out = wheel.build_vendor(tmp_path / "vendor")
+    pyodide = ROOT / "node_modules" / "pyodide"
+    out = wheel.build_vendor(tmp_path / "vendor", pyodide, tmp_path / "cache")
     names = {p.name for p in out.iterdir()}
     assert set(wheel.CORE_FILES) | {wheel.WHEEL_NAME, "pyodide-lock.json"} <= names
     lock = json.loads((out / "pyodide-lock.json").read_text())
     entry = lock["packages"][wheel.PACKAGE]
     assert entry["file_name"] == wheel.WHEEL_NAME and entry["imports"] == ["demos"]
     assert entry["sha256"] == hashlib.sha256((out / wheel.WHEEL_NAME).read_bytes()).hexdigest()
-    base = json.loads((wheel.PYODIDE_DIR / "pyodide-lock.json").read_text())
+    base = json.loads((pyodide / "pyodide-lock.json").read_text())
     assert lock["info"] == base["info"]
 
 
@@ -504,7 +502,7 @@ def test_fence_options_are_validated():
                               ("beam", "width: [", "YAML"), ("ngram", "corpus: nope.txt", "does not exist"),
                               ("tokenizer", "txt: hi", "unknown option `txt`"), ("beam", "width: true", "integer")]:
         with pytest.raises(DemoError, match=None) as err:
-            parse(kind, body)
+            parse(kind, body, ROOT / "slides")
         assert words in str(err.value), (kind, body, str(err.value))
 
 
@@ -514,25 +512,3 @@ def test_json_data_cannot_close_its_script_tag():
     assert html.count("</script>") == 1 and "<!--" not in html
     inner = html[html.index(">") + 1:html.rindex("</script>")]
     assert json.loads(inner)["text"] == "</script><script>alert(1)</script><!--"
-
-
-def test_bad_fence_stops_the_build_at_file_and_line(tmp_path):
-    """The hook's pre-scan names the raw file line (front matter included) and the fix."""
-    from types import SimpleNamespace
-
-    from mkdocs.exceptions import PluginError
-
-    from build_hooks.mkdocs import demo_hooks
-    page_md = tmp_path / "deck.md"
-    page_md.write_text("---\ntitle: T\nminutes: 1\norder: 1\n---\n\n# T\n\n"
-                       "```demo ngram\nn: 9\n```\n\n```demo sampling\n```\n")
-    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(page_md), src_uri="deck.md"))
-    config = {"docs_dir": str(ROOT / "slides")}
-    with pytest.raises(PluginError) as err:
-        demo_hooks.on_page_markdown(page_md.read_text(), page, config, None)
-    assert str(err.value) == "slides/deck.md:9: demo ngram: option `n` is 9; it must be an integer from 1 to 6"
-    page_md.write_text("# T\n\n```demo sampler\n```\n")
-    with pytest.raises(PluginError, match=r"slides/deck.md:3: unknown demo `sampler`; write one of: sampling"):
-        demo_hooks.on_page_markdown(page_md.read_text(), page, config, None)
-    page_md.write_text("# T\n\n```demo beam\nwidth: 2\n```\n")
-    assert demo_hooks.on_page_markdown("x", page, config, None) == "x"

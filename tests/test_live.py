@@ -1,6 +1,7 @@
 """Packaging the live model: the GGUF split (checked by llama.cpp itself), the size limit, the settings."""
 
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,8 @@ from build_hooks.browser import gguf_split, live
 from build_hooks.fences import live as live_fence
 from build_hooks.model import gguf
 from build_hooks.model.choice import embedded_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,7 @@ def test_split_keys_are_encoded_as_llama_cpp_types():
 
 
 def test_size_limit_keeps_a_big_model_off_the_site():
-    files, cfg = live.bundle({"deck": {"live": {"max_mb": 50}}})
+    files, cfg = live.bundle({"deck": {"live": {"max_mb": 50}}}, ROOT / "node_modules", ROOT / ".cache")
     assert files == [] and cfg["status"] == "too-big" and "model" not in cfg
     assert "98 MB, over the 50 MB limit" in cfg["message"] and "extra.deck.live.max_mb" in cfg["message"]
     html = live_fence.optin(cfg)
@@ -65,7 +68,7 @@ def test_size_limit_keeps_a_big_model_off_the_site():
 
 
 def test_the_embedded_model_ships_in_versioned_shards_by_default():
-    files, cfg = live.bundle({})
+    files, cfg = live.bundle({}, ROOT / "node_modules", ROOT / ".cache")
     assert cfg["status"] == "ready" and cfg["bytes"] == embedded_path().stat().st_size
     names = [uri for uri, _ in files if uri.startswith("assets/live/")]
     assert cfg["model"] == names[0].removeprefix("assets/") and "-00001-of-" in names[0]
@@ -74,7 +77,7 @@ def test_the_embedded_model_ships_in_versioned_shards_by_default():
 
 
 def test_turned_off_ships_nothing():
-    files, cfg = live.bundle({"deck": {"live": False}})
+    files, cfg = live.bundle({"deck": {"live": False}}, ROOT / "node_modules", ROOT / ".cache")
     assert files == [] and cfg["status"] == "off" and "turned off" in cfg["message"]
 
 

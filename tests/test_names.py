@@ -3,9 +3,8 @@
 from types import SimpleNamespace
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from build_hooks.mkdocs import snapshot_hooks
+from build_hooks.mkdocs.config import DeckConfig
 from build_hooks.model import choice, names
 
 
@@ -29,11 +28,12 @@ def test_display_name_fallbacks(meta, filename, expected):
 
 @pytest.mark.parametrize("value", ["", 42, ["a"]])
 def test_a_bad_model_name_in_mkdocs_yml_is_refused(value):
-    config = SimpleNamespace(extra={"deck": {"model_name": value}})
-    with pytest.raises(PluginError, match=r"mkdocs.yml: extra.deck.model_name must be a non-empty string"):
-        snapshot_hooks._model_name(config)
+    config = SimpleNamespace(config_file_path="/t/mkdocs.yml", docs_dir="/t/slides", extra={"deck": {"model_name": value}})
+    with pytest.raises(ValueError, match=r"mkdocs.yml: extra.deck.model_name must be a non-empty string"):
+        DeckConfig.from_mkdocs(config, environ={})
 
 
 def test_a_configured_model_name_wins():
-    config = SimpleNamespace(extra={"deck": {"model_name": "  My Model 1B  "}})
-    assert snapshot_hooks._model_name(config) == "My Model 1B"
+    config = SimpleNamespace(config_file_path="/t/mkdocs.yml", docs_dir="/t/slides",
+                             extra={"deck": {"model_name": "  My Model 1B  "}})
+    assert DeckConfig.from_mkdocs(config, environ={}).model_name == "My Model 1B"

@@ -19,8 +19,8 @@ def deck_files(built: Path) -> list[str]:
 def variant(tmp_path: Path, decks: dict[str, str]) -> Path:
     """A copy of mkdocs.yml that runs only deck_hooks, over the given decks; returns its path."""
     text = (ROOT / "mkdocs.yml").read_text()
-    text = re.sub(r"^  - build_hooks/mkdocs/(snapshot|demo)_hooks\.py.*\n", "", text, flags=re.M)
-    assert "deck_hooks.py" in text and "snapshot_hooks.py" not in text
+    text = re.sub(r"^  - build_hooks/mkdocs/fence_hooks\.py.*\n", "", text, flags=re.M)
+    assert "deck_hooks.py" in text and "fence_hooks.py" not in text
     (tmp_path / "mkdocs.yml").write_text(text)
     (tmp_path / "build_hooks").symlink_to(ROOT / "build_hooks")
     (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")

@@ -1,15 +1,16 @@
 """The snapshot cache: freshness, determinism, corruption, offline builds, fence errors and HTML."""
 
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import PluginError
 
 from build_hooks.fences import snapshot as snapshot_fence
-from build_hooks.mkdocs import snapshot_hooks
+from build_hooks.fences.pipeline import FenceError, Pipeline
 from build_hooks.model import choice as model
 from build_hooks.model.choice import Choice
 from build_hooks.snapshots import store as snapshots
@@ -88,15 +89,27 @@ def test_without_the_model_the_manifest_identity_serves_fresh_snapshots(tmp_path
         stranger.get(*REQUESTS[0], "x")
 
 
+def check_fences(text: str, path: str = "slides/a.md") -> None:
+    """The pipeline's checks alone (no snapshot is fetched before every fence parses)."""
+    from types import SimpleNamespace
+    cfg = SimpleNamespace(docs=ROOT / "slides", where=str)
+    Pipeline(cfg, store=None).prepare([(path, "---\ntitle: t\nminutes: 1\norder: 1\n---\n\n## A\n\n" + text)])
+
+
 def test_fence_errors_name_file_and_line():
-    text = "---\ntitle: t\n---\n\n## A\n\n```snapshot next_tokens\ntop: 3\n```\n"
-    with pytest.raises(PluginError, match=r"slides/a\.md:7: `next_tokens` needs the option `prompt`"):
-        snapshot_hooks.snapshot_fences(text, "slides/a.md")
-    bad = "```snapshot completion\nprompt: hi\ntemperature: 2\n```\n"
-    with pytest.raises(PluginError, match=r"slides/b\.md:1: unknown option\(s\) temperature"):
-        snapshot_hooks.snapshot_fences(bad, "slides/b.md")
-    with pytest.raises(PluginError, match=r"unknown snapshot kind `next_token`"):
-        snapshot_hooks.snapshot_fences("```snapshot next_token\nprompt: x\n```\n", "slides/c.md")
+    with pytest.raises(FenceError, match=r"slides/a\.md:9: `next_tokens` needs the option `prompt`"):
+        check_fences("```snapshot next_tokens\ntop: 3\n```\n")
+    with pytest.raises(FenceError, match=r"slides/b\.md:9: unknown option\(s\) temperature"):
+        check_fences("```snapshot completion\nprompt: hi\ntemperature: 2\n```\n", "slides/b.md")
+    with pytest.raises(FenceError, match=r"slides/a\.md:9: unknown snapshot kind `next_token`"):
+        check_fences("```snapshot next_token\nprompt: x\n```\n")
+    with pytest.raises(FenceError) as err:               # every bad fence at once, each at its line
+        check_fences("```snapshot\n```\n\n```demo sampler\n```\n\n```demo ngram\nn: 9\n```\n")
+    assert str(err.value).splitlines() == [
+        "slides/a.md:9: a snapshot fence needs a kind after `snapshot`, one of: next_tokens, completion, tokens, "
+        "beam, model_card, quant_study (e.g. ```snapshot next_tokens)",
+        "slides/a.md:12: unknown demo kind `sampler`; use one of: sampling, code, beam, tokenizer, ngram, live",
+        "slides/a.md:15: demo ngram: option `n` is 9; it must be an integer from 1 to 6"]
 
 
 def test_rendering_escapes_tokens_and_shows_probabilities_as_text():
@@ -144,3 +157,81 @@ def test_refresh_cli_help_and_missing_model(tmp_path):
     result = run(DECK_MODEL="ollama:no-such-model", OLLAMA_MODELS=str(tmp_path), DECK_SNAPSHOTS=str(tmp_path / "s"))
     assert result.returncode == 1 and "ollama pull no-such-model:latest" in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+# --- the store's lifecycle: keys follow the code, pruning is per model, writes are locked ------
+
+def test_the_key_follows_the_code_that_computes_the_kind(tmp_path, monkeypatch):
+    """Editing the module that computes a kind makes its snapshots stale; other kinds stay fresh."""
+    from dataclasses import replace
+
+    from build_hooks.snapshots import kinds
+    store = fill(tmp_path)
+    params = snapshots.normalize(*REQUESTS[0])
+    key, card = store.key(*REQUESTS[0][:1], params), store.key("model_card", {})
+    source = tmp_path / "code" / "next_tokens_code.py"               # stands in for model/llm.py
+    source.parent.mkdir()
+    source.write_text("def next_tokens(): ...\n")
+    monkeypatch.syspath_prepend(str(source.parent))
+    monkeypatch.setitem(kinds.KINDS, "next_tokens", replace(kinds.KINDS["next_tokens"], code=("next_tokens_code",)))
+    kinds.code_digest.cache_clear()
+    try:
+        first = store.key("next_tokens", params)
+        assert first != key and store.key("model_card", {}) == card
+        source.write_text("def next_tokens(): ...   # a fix\n")
+        kinds.code_digest.cache_clear()
+        assert store.key("next_tokens", params) != first
+    finally:
+        kinds.code_digest.cache_clear()
+
+
+def test_prune_only_touches_the_refreshed_models_entries(tmp_path):
+    store = fill(tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    stranger = dict(next(iter(manifest["entries"].values())), model="f" * 64, file="tokens-0123456789abcdef.json")
+    (tmp_path / stranger["file"]).write_bytes((tmp_path / next(iter(manifest["entries"].values()))["file"]).read_bytes())
+    manifest["entries"]["stranger-key"] = stranger
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    partial = Store(tmp_path, EMBEDDED)
+    partial.get(*REQUESTS[0], "x")                                   # a refresh that only needs one snapshot
+    gone = partial.prune()
+    kept = json.loads((tmp_path / "manifest.json").read_text())["entries"]
+    assert len(gone) == 2 and "stranger-key" in kept and (tmp_path / stranger["file"]).exists()
+    assert set(kept) == {"stranger-key", store.key("next_tokens", snapshots.normalize(*REQUESTS[0]))}
+
+
+def test_two_stores_writing_at_once_keep_both_entries(tmp_path):
+    """The manifest's read-merge-write is locked: entries from concurrent processes all survive."""
+    code = ("import sys; from build_hooks.snapshots.store import Store; from build_hooks.model.choice import Choice\n"
+            "s = Store(sys.argv[1], Choice('embedded', 'default'))\n"
+            "[s.get('tokens', {'text': f'{sys.argv[2]} {i}'}, 'x') for i in range(6)]\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), name]) for name in ("left", "right")]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    entries = json.loads((tmp_path / "manifest.json").read_text())["entries"]
+    assert len(entries) == 12 and all((tmp_path / e["file"]).exists() for e in entries.values())
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_refreshing_with_another_model_keeps_the_embedded_snapshots_fresh(tmp_path):
+    """`DECK_MODEL=<another gguf> make snapshots`, then a build with the embedded model (blocked, as
+    on GitHub Pages): every embedded snapshot is still there, byte for byte, and fresh."""
+    import os
+
+    from build_hooks.model import quant
+    from conftest import mkdocs_build
+    other = tmp_path / "smollm2-q8_0-from-q4_1.gguf"
+    quant.requantize(model.embedded_path(), other, "Q8_0")
+    snaps = tmp_path / "snapshots"
+    shutil.copytree(ROOT / "slides" / "snapshots", snaps, ignore=shutil.ignore_patterns(".lock"))
+    before = {k: v for k, v in files(snaps).items() if k != "manifest.json"}
+    env = {**os.environ, "DECK_MODEL": str(other), "DECK_SNAPSHOTS": str(snaps), "DECK_CACHE": str(tmp_path / "c")}
+    result = subprocess.run([sys.executable, "-m", "build_hooks", "snapshots"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"[1-9]\d* computed, 0 fresh, 0 pruned", result.stdout), result.stdout[-2000:]
+    after = files(snaps)
+    assert all(after.get(name) == data for name, data in before.items())        # embedded files untouched
+    assert len(after) > len(before) + 1                                          # the other model's, added
+    build = mkdocs_build(tmp_path / "site", env={"DECK_SNAPSHOTS": str(snaps), "DECK_OFFLINE": "1",
+                                                 "DECK_CACHE": str(tmp_path / "c")})
+    assert build.returncode == 0, build.stderr[-3000:]

@@ -217,48 +217,54 @@ def test_the_same_code_gives_llama_cpp_ids_under_pyodide_in_chromium(suite, all_
 
 # --- the deck with another model: what the build does with its tokenizer -------------------------
 
+def cache_in(folder):
+    """A build config whose cache is `folder` (all bundle.vocab reads of it)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(cache=folder)
+
+
+def served(data):
+    """A snapshot store that serves this `vocab` snapshot (as the store does once it is computed)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(get=lambda kind, params, where: data, checksum=lambda kind, params, where: "sha-of-it")
+
+
 def test_a_sentencepiece_model_gets_a_live_widget_with_llama_cpp_ids(suite, monkeypatch, tmp_path):
     """DECK_MODEL = a SentencePiece ("llama") GGUF: the build exports its vocabulary, the worker's
     Page loads that file, and the widget's ids for typed multi-line code are llama.cpp's.
     (The suite's llama-spm file has no weights, so the rest of a deck build can't run on it.)"""
+    from build_hooks.browser import bundle
     from build_hooks.fences import demo as demo_fence
-    from build_hooks.mkdocs import demo_hooks
+    from build_hooks.fences.registry import _tokenizer_info
     from demos import web
 
     info = gguf.read(suite["llama-spm"], arrays=True)
     data = export.snapshot(info)
-    monkeypatch.setattr(demo_hooks, "BUILD", tmp_path)
-    monkeypatch.setattr(demo_hooks, "snapshot", lambda kind, params, where: data)
-    monkeypatch.setattr(demo_hooks, "_checksum", lambda kind, params, where: None)
-    monkeypatch.setitem(demo_hooks._STATE, "tokenizer_info", None)
     page = web.Page()
-    page.tokenizer_load(demo_hooks._vocab_file().read_text(encoding="utf-8"))    # what the worker fetches
+    page.tokenizer_load(bundle.vocab(cache_in(tmp_path), served(data)).read_text(encoding="utf-8"))   # what the worker fetches
     llm = llama_cpp.Llama(str(suite["llama-spm"]), vocab_only=True, verbose=False)
     for text in ["def f(x):\n\tif x:\n        return x ** 2\n\n# done", "  two leading spaces", "é\n\n😀 <s> x"]:
         assert [t["id"] for t in page.tokenize(text)] == llm.tokenize(text.encode(), add_bos=False, special=False)
-    html = unescape(demo_fence.render_tokenizer({"text": "a\n\tb"}, page.tokenize("a\n\tb"),
-                                                demo_hooks._tokenizer_info("x")))
+    html = unescape(demo_fence.render_tokenizer({"text": "a\n\tb"}, page.tokenize("a\n\tb"), _tokenizer_info(data)))
     assert "The model's own tokenizer: llama (SentencePiece BPE)" in html and 'data-live="off"' not in html
     assert "<textarea name=\"text\" rows=\"4\" spellcheck=\"false\">\na\n\tb</textarea>" in html
 
 
 def test_an_unsupported_tokenizer_is_refused_in_the_build_log_and_stays_static(suite, monkeypatch, tmp_path, caplog):
+    from build_hooks.browser import bundle
     from build_hooks.fences import demo as demo_fence
-    from build_hooks.mkdocs import demo_hooks
+    from build_hooks.fences.registry import _tokenizer_info
 
     data = export.snapshot(gguf.read(suite["bert-bge"], arrays=True))
     assert data["unsupported"].startswith("tokenizer type 'bert' is not supported")
-    monkeypatch.setattr(demo_hooks, "BUILD", tmp_path)
-    monkeypatch.setattr(demo_hooks, "snapshot", lambda kind, params, where: data)
-    monkeypatch.setattr(demo_hooks, "_checksum", lambda kind, params, where: None)
-    monkeypatch.setitem(demo_hooks._STATE, "tokenizer_info", None)
     with caplog.at_level("INFO", logger="mkdocs.build_hooks.demos"):
-        assert not demo_hooks._vocab_file().exists()                  # nothing for the browser to fetch
+        assert bundle.vocab(cache_in(tmp_path), served(data)) is None     # nothing for the browser to fetch
+        assert not (tmp_path / "demos" / "vocab.txt").exists()
     assert "tokenizer demo: tokenizer type 'bert' is not supported" in caplog.text
     llm = llama_cpp.Llama(str(suite["bert-bge"]), vocab_only=True, verbose=False)
     ids = llm.tokenize(b"hello world", add_bos=False, special=False)        # the static view: llama.cpp's ids
     html = unescape(demo_fence.render_tokenizer({"text": "hello world"}, [{"id": i, "label": "?"} for i in ids],
-                                                demo_hooks._tokenizer_info("x")))
+                                                _tokenizer_info(data)))
     assert 'data-live="off"' in html and "readonly>" in html      # nothing pretends to be live
     assert "The live tokenizer does not support this model's tokenizer type (bert)." in html
     assert f'data-token-ids="{json.dumps(ids, separators=(",", ":"))}"' in html

@@ -31,13 +31,11 @@ from pathlib import Path
 
 from build_hooks.browser import gguf_split
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_DIR = ROOT / "node_modules" / "@wllama" / "wllama"
+ENGINE = Path("@wllama") / "wllama"          # inside node_modules/
 ENGINE_FILES = {"index.js": "esm/index.js", "single-thread/wllama.wasm": "esm/single-thread/wllama.wasm",
                 "multi-thread/wllama.wasm": "esm/multi-thread/wllama.wasm", "LICENCE": "LICENCE"}
 ENGINE_URI = "assets/vendor/wllama"
 MODEL_URI = "assets/live"
-CACHE = ROOT / ".cache" / "live"
 
 # 150 MB: the embedded 98 MB model fits with room for a slightly bigger one (a 135M model at
 # Q8_0 is 145 MB), while a reader's phone still copes: the tab holds the model plus llama.cpp's
@@ -100,8 +98,8 @@ def stem(model: Path, sha256: str) -> str:
     return f"{base}-{sha256[:12]}"
 
 
-def shards(model: Path, sha256: str, cache: Path = CACHE) -> list[Path]:
-    """The model's shards in the build cache, split once per model version (0.3 s for 98 MB)."""
+def shards(model: Path, sha256: str, cache: Path) -> list[Path]:
+    """The model's shards in `cache` (the build's .cache/live/), split once per model version (0.3 s for 98 MB)."""
     name = stem(model, sha256)
     folder = cache / name
     done = folder / "shards.json"
@@ -114,7 +112,7 @@ def shards(model: Path, sha256: str, cache: Path = CACHE) -> list[Path]:
     return paths
 
 
-def engine_files(engine_dir: Path = ENGINE_DIR) -> list[tuple[str, Path]]:
+def engine_files(engine_dir: Path) -> list[tuple[str, Path]]:
     """(site path, file) pairs of the engine, from node_modules; LiveError names the fix if missing."""
     out = []
     for site, rel in ENGINE_FILES.items():
@@ -146,8 +144,9 @@ def too_big_message(size: int, limit: int) -> str:
             f"{limit / 1e6:.0f} MB limit for shipping it to readers (extra.deck.live.max_mb in mkdocs.yml).")
 
 
-def bundle(extra: dict | None) -> tuple[list[tuple[str, Path]], dict]:
+def bundle(extra: dict | None, node_modules: Path, cache: Path) -> tuple[list[tuple[str, Path]], dict]:
     """What the site ships for the live model: (site path, file) pairs and the widgets' config.
+    Paths come from the MkDocs config: the engine from node_modules/, the shards in cache/live/.
 
     The model is the one the build runs (DECK_MODEL > extra.deck.model > embedded). A model that
     is not on this machine stops the build (say `extra.deck.live: false` to build without it);
@@ -169,6 +168,6 @@ def bundle(extra: dict | None) -> tuple[list[tuple[str, Path]], dict]:
     if info["file_size"] > cfg.max_bytes:
         return [], page_config("too-big", total=info["file_size"], name=name,
                                message=too_big_message(info["file_size"], cfg.max_bytes))
-    parts = shards(path, info["sha256"])
-    files = engine_files() + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
+    parts = shards(path, info["sha256"], cache / "live")
+    files = engine_files(node_modules / ENGINE) + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
     return files, page_config("ready", first=parts[0].name, total=info["file_size"], name=name)

@@ -13,7 +13,7 @@ The browser runs the very same `demos/*.py` the tests import. To let the worker 
 Everything lands in one directory that the site serves as assets/vendor/pyodide/.
 
 Example:
->>> out = build_vendor(Path("/tmp/vendor"))          # doctest: +SKIP
+>>> out = build_vendor(Path("/tmp/vendor"), Path("node_modules/pyodide"), Path(".cache"))   # doctest: +SKIP
 >>> sorted(p.name for p in out.iterdir())            # doctest: +SKIP
 ['deck_demos-0.1.0-py3-none-any.whl', 'pyodide-lock.json', 'pyodide.asm.mjs', ...]
 """
@@ -28,12 +28,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import demos
 from build_hooks.files import atomic_write
 
-ROOT = Path(__file__).resolve().parents[2]
-PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+DEMOS = Path(demos.__file__).resolve().parent      # the package itself, wherever it is installed
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
-CACHE = ROOT / ".cache" / "pyodide-lock"
 
 DIST = "deck_demos"            # wheel distribution name
 PACKAGE = "deck-demos"         # the name loadPackage() and the lock file use
@@ -54,7 +53,7 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def wheel_files(src: Path = ROOT / "demos") -> dict[str, bytes]:
+def wheel_files(src: Path = DEMOS) -> dict[str, bytes]:
     """The wheel's contents {archive name: bytes}: demos/**/*.py plus the .dist-info metadata.
 
     Example:
@@ -67,7 +66,7 @@ def wheel_files(src: Path = ROOT / "demos") -> dict[str, bytes]:
     files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {VERSION}\n"
                                  "Summary: The deck's live demos (n-grams, sampling, tokenizer, beam search)\n"
                                  "Requires-Python: >=3.12\n").encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build_hooks.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build_hooks.browser.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files[f"{info}/top_level.txt"] = b"demos\n"
     record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in sorted(files.items()))
     files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
@@ -100,10 +99,10 @@ def _pyodide_cli() -> list[str]:
     return [found]
 
 
-def custom_lock(wheel: Path, base_lock: Path) -> bytes:
-    """Pyodide's lock file plus our wheel, made by `pyodide lockfile add-wheels`, cached by digest."""
+def custom_lock(wheel: Path, base_lock: Path, cache: Path) -> bytes:
+    """Pyodide's lock file plus our wheel, made by `pyodide lockfile add-wheels`, cached by digest in `cache`."""
     key = hashlib.sha256(wheel.read_bytes() + base_lock.read_bytes()).hexdigest()[:24]
-    cached = CACHE / f"{key}.json"
+    cached = cache / f"{key}.json"
     if cached.exists():
         return cached.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,13 +115,14 @@ def custom_lock(wheel: Path, base_lock: Path) -> bytes:
                               f"{result.stdout}{result.stderr}\nCheck that pyodide-build is installed (make deps).")
         data = out.read_bytes()
     atomic_write(cached, data)
-    for old in sorted(CACHE.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-8]:   # keep the 8 newest
+    for old in sorted(cache.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-8]:   # keep the 8 newest
         old.unlink(missing_ok=True)
     return data
 
 
-def build_vendor(out_dir: Path, pyodide_dir: Path = PYODIDE_DIR) -> Path:
-    """Fill out_dir with Pyodide's core files, the demos wheel and the custom lock file."""
+def build_vendor(out_dir: Path, pyodide_dir: Path, cache: Path) -> Path:
+    """Fill out_dir with Pyodide's core files (from the npm package in pyodide_dir), the demos wheel
+    and the custom lock file (cached under cache/pyodide-lock/)."""
     missing = [f for f in CORE_FILES + ["pyodide-lock.json"] if not (pyodide_dir / f).exists()]
     if missing:
         raise VendorError(f"{pyodide_dir} lacks {', '.join(missing)}: run `make deps` (npm ci) "
@@ -133,10 +133,7 @@ def build_vendor(out_dir: Path, pyodide_dir: Path = PYODIDE_DIR) -> Path:
         if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.stat().st_mtime < src.stat().st_mtime:
             shutil.copy2(src, dst)
     wheel = build_wheel(out_dir)
-    lock = custom_lock(wheel, pyodide_dir / "pyodide-lock.json")
+    lock = custom_lock(wheel, pyodide_dir / "pyodide-lock.json", cache / "pyodide-lock")
     atomic_write(out_dir / "pyodide-lock.json", lock)
     return out_dir
 
-
-if __name__ == "__main__":
-    print(build_vendor(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".cache" / "vendor-pyodide")))

@@ -30,6 +30,7 @@ Line numbers are always those of the raw file (1-based, front matter included), 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -79,6 +80,7 @@ class Slide:
 class Deck:
     meta: dict
     slides: list[Slide] = field(default_factory=list)
+    fences: list[Fence] = field(default_factory=list)   # every fenced block, with its raw line
 
 
 # ---------------------------------------------------------------- front matter
@@ -200,7 +202,8 @@ def split_slides(text: str, path: str = "deck.md") -> Deck:
     meta, first = parse_front_matter(text, path)
     lines = text.splitlines()
     in_fence = set()  # raw line indexes inside (or on) a fence
-    for fence in find_fences(text):
+    fences = find_fences(text)
+    for fence in fences:
         if fence.end_line is None:
             raise SlideError(path, fence.line, f"code fence {fence.marker}{fence.lang} is never closed; "
                              f"add a closing {fence.marker} line where its code ends")
@@ -214,10 +217,17 @@ def split_slides(text: str, path: str = "deck.md") -> Deck:
             cuts.append(i)
     cuts.append(len(lines))
 
-    deck = Deck(meta=meta)
+    deck = Deck(meta=meta, fences=fences)
     for a, b in zip(cuts, cuts[1:]):
         deck.slides.append(_make_slide(lines, a + 1, b, in_fence, path, cut_line=a + 1))
     return deck
+
+
+@functools.lru_cache(maxsize=256)
+def parse_deck(text: str, path: str = "deck.md") -> Deck:
+    """split_slides, once per build: the deck hooks and the fence pipeline share one parse of a deck
+    (same text and path, same Deck object; treat it as read-only)."""
+    return split_slides(text, path)
 
 
 def _make_slide(lines, start, stop, in_fence, path, cut_line) -> Slide:

@@ -30,9 +30,6 @@ import yaml
 
 from demos import sampling, web
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "slides"
-
 # Data -------------------------------------------------------------------------------------------
 
 PROMPT = "The cat sat on the"
@@ -91,8 +88,9 @@ class DemoError(ValueError):
 # Helpers: options ----------------------------------------------------------------------------
 
 
-def parse(kind: str, body: str) -> dict:
+def parse(kind: str, body: str, docs: Path | None = None) -> dict:
     """Check a fence's kind and YAML body; return the options with defaults filled in.
+    `docs` is the docs_dir that an n-gram corpus is named relative to (checked when given).
 
     Example:
     >>> parse("beam", "width: 2")["width"], parse("beam", "")["depth"]
@@ -122,16 +120,10 @@ def parse(kind: str, body: str) -> dict:
         options[key] = value
     for key, (_, default, _, _) in spec.items():
         options.setdefault(key, default)
-    if kind == "ngram" and not (DOCS / options["corpus"]).is_file():
+    if kind == "ngram" and docs is not None and not (docs / options["corpus"]).is_file():
         raise DemoError(f"demo ngram: corpus file slides/{options['corpus']} does not exist; "
                         "put a text file under slides/ (e.g. slides/corpus/) and name it relative to slides/")
     return options
-
-
-def kind_of(inputs: dict) -> str:
-    """The demo name from superfences' inputs: ```demo sampling gives {"sampling": "sampling"}."""
-    names = [k for k, v in inputs.items() if k == v]
-    return names[0] if len(names) == 1 else ""
 
 
 # Helpers: HTML -------------------------------------------------------------------------------
@@ -205,7 +197,7 @@ def temperature_slider(value) -> str:
     return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}")
 
 
-# Renderers: one per demo (data comes from snapshots passed in by demo_hooks) ------------------
+# Renderers: one per demo (data comes from snapshots, fetched by fences/pipeline.py) ------------------
 
 
 def render_sampling(o, next_tokens, live_cfg=None) -> str:
@@ -256,8 +248,7 @@ def render_code(o, next_tokens) -> str:
                  "A run that takes over 5 seconds is stopped.")
 
 
-def render_ngram(o) -> str:
-    corpus = (DOCS / o["corpus"]).read_text(encoding="utf-8")
+def render_ngram(o, corpus: str) -> str:
     model = web.ngram.NGram(o["n"], o["level"]).train(corpus)
     out = web.ngram_output(o["prompt"], o["length"], o["temperature"], o["seed"], model=model)
     level = "".join(f'<option value="{v}"{" selected" if v == o["level"] else ""}>{label}</option>'
@@ -320,26 +311,3 @@ def beam_table(result) -> str:
                    for k, r in rows)
     return ('<table class="demo-beams"><thead><tr><th scope="col">path</th><th scope="col">continuation</th>'
             f'<th scope="col">log-prob</th><th scope="col">prob</th></tr></thead><tbody>{body}</tbody></table>')
-
-
-# Fence API (pymdown superfences) --------------------------------------------------------------
-
-RENDER = None   # set by demo_hooks: render(kind, options) -> html
-
-
-def validate(language, inputs, options, attrs, md):
-    kind = kind_of(inputs)
-    try:
-        options.update(parse(kind, ""))       # the body is checked in format() and by the pre-scan
-    except DemoError:
-        return False
-    options["demo"] = kind
-    return True
-
-
-def format(source, language, class_name, options, md, **kwargs):
-    kind = options.get("demo", "")
-    opts = parse(kind, source)
-    if RENDER is None:
-        return f'<div class="demo demo-{e(kind)}" data-demo="{e(kind)}" data-state="static"></div>'
-    return RENDER(kind, opts)

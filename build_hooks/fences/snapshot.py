@@ -6,7 +6,7 @@
     ```
 
 The first word after `snapshot` is the kind; the body is YAML options (see
-build_hooks.snapshots.store.KINDS for each kind's options and defaults), plus the display option
+build_hooks/snapshots/kinds.py for each kind's options and defaults), plus the display option
 `caption`. Every model string is escaped (html.escape) and whitespace inside tokens is made
 visible (␣ for a space, ↵ for a newline, → for a tab).
 
@@ -22,13 +22,10 @@ import math
 
 import yaml
 
-from build_hooks.snapshots import store as snapshots
+from build_hooks.snapshots.kinds import normalize
 
 DISPLAY = {"caption": str}
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
-# Set by the hook before each page is rendered: fence body -> "slides/x.md:LINE" (for messages),
-# and the model's name as the slides say it (extra.deck.model_name, or build_hooks.model.names).
-CONTEXT: dict = {"page": "?", "where": {}, "model_name": ""}
 
 
 def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
@@ -47,29 +44,8 @@ def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
     for k, typ in DISPLAY.items():
         if k in display and not isinstance(display[k], typ):
             raise ValueError(f"option `{k}` must be text")
-    snapshots.normalize(kind, options)      # raises ValueError naming the bad option
+    normalize(kind, options)      # raises ValueError naming the bad option
     return kind, options, display
-
-
-def kind_of(options: dict) -> str | None:
-    """The kind from superfences' parsed info string: ```snapshot next_tokens -> {"next_tokens": ...}."""
-    kinds = [k for k in options if k in snapshots.KINDS]
-    return kinds[0] if len(kinds) == 1 else None
-
-
-# Superfences entry points -----------------------------------------------------------------------
-
-
-def validate(language, inputs, options, attrs, md):
-    options.update(inputs)
-    return kind_of(inputs) is not None       # bad options are reported by the hook's pre-scan
-
-
-def format(source, language, class_name, options, md, **kwargs):
-    kind = kind_of(options)
-    kind, params, display = parse(kind, source)
-    where = CONTEXT["where"].get((kind, source.strip()), CONTEXT["page"])
-    return render(kind, snapshots.get(kind, params, where), display)
 
 
 # Rendering ------------------------------------------------------------------------------------
@@ -114,9 +90,10 @@ def hue(p: float) -> int:
 
 
 def model_name(data: dict) -> str:
-    """The readable name (configured or derived), else what the snapshot recorded."""
+    """The readable name: extra.deck.model_name or the one derived from the GGUF (the pipeline sets
+    `display_name`), else what the snapshot recorded."""
     m = data.get("model") or {}
-    return CONTEXT.get("model_name") or m.get("display_name") or m.get("name") or "?"
+    return m.get("display_name") or m.get("name") or "?"
 
 
 def model_line(data: dict) -> str:
@@ -197,7 +174,7 @@ def render_beam(data, display):
     for width, beams in data["beams"].items():
         for j, b in enumerate(beams):
             rows.append(f'<tr><td>{width if j == 0 else ""}</td><td>{plain(b["text"])}'
-                        f'</td></td><td class="snap-logprob">{b["logprob"]:.2f}</td>'
+                        f'</td><td class="snap-logprob">{b["logprob"]:.2f}</td>'
                         f'<td class="snap-num">{pct(math.exp(b["logprob"]))}</td></tr>')
     table = ('<table class="snap-table"><thead><tr><th>width</th><th>continuation</th><th>total log p</th>'
              '<th>probability</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")

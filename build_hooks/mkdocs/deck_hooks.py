@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -27,16 +28,31 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from build_hooks.deck import fit, present, qr, sections, slides
+from build_hooks.mkdocs.config import DeckConfig
+
+
+@dataclass
+class DeckBuild:
+    """This build's decks (MkDocs hooks are plain modules: on_config makes a new one per build)."""
+    cfg: DeckConfig
+    decks: dict[str, present.DeckPage] = field(default_factory=dict)       # src_uri -> rendered slides
+    order: dict[str, tuple[int, str, str]] = field(default_factory=dict)   # src_uri -> (order, title, src_uri)
+
+
+_build: DeckBuild | None = None
 
 # Hooks ---------------------------------------------------------------------------------------
 
 
 def on_config(config):
-    _DECKS.clear()
-    _ORDER.clear()
-    if _theme(config) not in present.THEMES:  # fail before building anything
+    global _build
+    try:
+        _build = DeckBuild(DeckConfig.from_mkdocs(config))
+    except ValueError as err:           # a bad extra.deck field, named with its fix
+        raise PluginError(str(err)) from None
+    if _build.cfg.theme not in present.THEMES:  # fail before building anything
         raise PluginError(f"mkdocs.yml: extra.deck.theme must be one of {', '.join(present.THEMES)} "
-                          f"(reveal.js themes whose fonts are embedded), got {_theme(config)!r}")
+                          f"(reveal.js themes whose fonts are embedded), got {_build.cfg.theme!r}")
 
 
 def on_files(files, config):
@@ -46,10 +62,10 @@ def on_files(files, config):
     for file in files.documentation_pages():
         if _is_deck(file):
             try:
-                meta, _ = slides.parse_front_matter(file.content_string, _where(file, config))
+                meta = slides.parse_deck(file.content_string, _where(file)).meta
             except slides.SlideError as err:
                 raise PluginError(str(err)) from None
-            _ORDER[file.src_uri] = (meta["order"], meta["title"], file.src_uri)
+            _build.order[file.src_uri] = (meta["order"], meta["title"], file.src_uri)
     return files
 
 
@@ -68,7 +84,7 @@ def on_page_markdown(markdown, page, config, files):
     if not _is_deck(page.file):
         return markdown
     try:
-        deck = slides.split_slides(page.file.content_string, _where(page.file, config))
+        deck = slides.parse_deck(page.file.content_string, _where(page.file))
     except slides.SlideError as err:
         raise PluginError(str(err)) from None
     page.meta["deck_slides"] = [s.line for s in deck.slides]
@@ -78,7 +94,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     if not _is_deck(page.file) or "deck_slides" not in page.meta:
         return html
-    where = _where(page.file, config)
+    where = _where(page.file)
     try:
         rendered = sections.split_rendered(html, page.meta["deck_slides"], where)
     except slides.SlideError as err:
@@ -97,19 +113,19 @@ def on_page_content(html, page, config, files):
     except ValueError as err:
         raise PluginError(str(err)) from None
     stem = _stem(page.file)
-    _DECKS[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
+    _build.decks[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
                                                  url=page.url, slides=rendered)
     return _present_links(stem, page, config) + sections.wrap_sections(rendered)
 
 
 def on_post_build(config):
-    decks = [_DECKS[uri] for uri in sorted(_DECKS, key=lambda u: _ORDER.get(u, (0, "", u)))]
+    decks = [_build.decks[uri] for uri in sorted(_build.decks, key=lambda u: _build.order.get(u, (0, "", u)))]
     if not decks:
         return
     css = [str(u) for u in config["extra_css"] if not _is_reading_only(str(u))]
     js = [_script(s) for s in config["extra_javascript"] if not _is_reading_only(str(s))]
     present.write_present(config["site_dir"], decks, site_name=config["site_name"], css=css, js=js,
-                          theme=_theme(config), favicon=str(config["theme"].get("favicon") or ""))
+                          theme=_build.cfg.theme, favicon=str(config["theme"].get("favicon") or ""))
 
 
 # Helpers -------------------------------------------------------------------------------------
@@ -124,15 +140,14 @@ def _stem(file) -> str:
     return Path(file.src_uri).with_suffix("").as_posix().replace("/", "-")
 
 
-def _where(file, config) -> str:
+def _where(file) -> str:
     """The deck's path as the user sees it ("slides/why.md"): relative to mkdocs.yml's folder."""
-    root = os.path.dirname(os.path.abspath(config["config_file_path"] or "mkdocs.yml"))
-    return os.path.relpath(file.abs_src_path, root) if file.abs_src_path else file.src_uri
+    return _build.cfg.where(file.abs_src_path) if file.abs_src_path else file.src_uri
 
 
 def _last_deck() -> str:
     """The src_uri of the deck that ends the talk (highest front-matter order)."""
-    return max(_ORDER, key=lambda uri: _ORDER[uri]) if _ORDER else ""
+    return max(_build.order, key=lambda uri: _build.order[uri]) if _build.order else ""
 
 
 def _file_for(src: str, page, files) -> Path | None:
@@ -143,9 +158,6 @@ def _file_for(src: str, page, files) -> Path | None:
     file = files.get_file_from_path(uri)
     return Path(file.abs_src_path) if file and file.abs_src_path and os.path.exists(file.abs_src_path) else None
 
-
-def _theme(config) -> str:
-    return ((config["extra"] or {}).get("deck") or {}).get("theme", "white")
 
 
 def _present_links(stem: str, page, config) -> str:
@@ -168,8 +180,8 @@ def _present_url(stem: str, page_url: str, config) -> str:
 
 def _nav_key(item):
     file = getattr(item, "file", None)
-    if file is not None and file.src_uri in _ORDER:
-        return (0, *_ORDER[file.src_uri])
+    if file is not None and file.src_uri in _build.order:
+        return (0, *_build.order[file.src_uri])
     return (1, 0, "", "")
 
 
@@ -191,14 +203,11 @@ def _script(entry) -> dict:
 
 def _assets(config):
     """(site path, file) pairs to copy: our own assets, then reveal.js dist from node_modules."""
-    here = Path(__file__).resolve().parents[1]
-    for path in sorted((here / "assets").rglob("*")):
+    for path in sorted(ASSETS.rglob("*")):
         if path.is_file():
-            yield f"{present.OWN}/{path.relative_to(here / 'assets').as_posix()}", path
-    roots = [Path(config["config_file_path"] or ".").resolve().parent, here.parent]
-    dist = next((r / "node_modules/reveal.js/dist" for r in roots if (r / "node_modules/reveal.js/dist").is_dir()),
-                None)
-    if dist is None:
+            yield f"{present.OWN}/{path.relative_to(ASSETS).as_posix()}", path
+    dist = _build.cfg.node_modules / "reveal.js" / "dist"
+    if not dist.is_dir():
         raise PluginError("node_modules/reveal.js/dist not found: run `npm ci` (or `make deps`) next to "
                           "mkdocs.yml to install reveal.js for present mode")
     for rel in REVEAL_FILES:
@@ -212,8 +221,7 @@ def _assets(config):
 
 # Data ----------------------------------------------------------------------------------------
 
+ASSETS = Path(__file__).resolve().parents[1] / "assets"   # package data: installed with build_hooks
+
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
 REVEAL_FILES = ["reveal.js", "reveal.css", "reset.css", "theme/white.css", "theme/black.css", "plugin/notes.js"]
-
-_DECKS: dict[str, present.DeckPage] = {}       # src_uri -> the deck's rendered slides (this build)
-_ORDER: dict[str, tuple[int, str, str]] = {}   # src_uri -> (order, title, src_uri) from front matter

