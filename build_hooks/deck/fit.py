@@ -237,10 +237,16 @@ def widget(node: Node) -> float:
         right += math.ceil(width / right_w) * (2 * row + 6) + row
     if any(True for _ in node.all("p", "demo-context")):
         right += row
-    note = " ".join(p.text() for p in node.all("p", "demo-note"))
+    notes = [p.text() for p in node.all("p", "demo-note")]
+    if "demo-live" in node.classes:      # present.css puts the live widget's notes under its output
+        right += sum(lines(n, right_w, small) * row + 10 for n in notes)
+        notes = []
+    note = " ".join(notes) if len(notes) < 2 else ""
+    below = sum(lines(n, STAGE.content_width, small) * row + 10 for n in notes) if len(notes) > 1 else 0
     head = 20 * STAGE.line + 4
     slack = 12      # borders, the gaps between fields: rather too much than a slide that spills
-    return slack + head + max(left, right) + (lines(note, STAGE.content_width, small) * row if note else 0) + 24 + 0.6 * 20
+    return (slack + head + max(left, right) + below + (lines(note, STAGE.content_width, small) * row if note else 0)
+            + 24 + 0.6 * 20)
 
 
 def estimate(chunk: str, figures=None) -> float:
