@@ -74,7 +74,7 @@
       });
       this.addBos = this.wllama.mustAddBosToken();
       this.bos = this.wllama.getBOS();
-      this.forgetOldModels().catch(() => {});
+      setTimeout(() => this.forgetOldModels().catch(() => {}), 5000);   // housekeeping, after the first answers
     },
 
     // Shard names carry the model's SHA-256: a rebuilt deck with another model leaves the old
@@ -226,11 +226,15 @@
       const w = widget();
       if (!w) return;
       w.touched = true;
-      // after the engine's queued work (a live widget's first distribution): Python's boot would
-      // otherwise compete with it for the CPU
-      engine.queue.then(() => window.deckDemos.bridge.start()).then(() => w.schedule(), () => {});
+      window.deckDemos.bridge.start().then(() => w.schedule(), () => {});
     };
-    optin.onLive = redraw;
+    // A `demo live` widget on the page draws first: Python's boot would compete with it for the CPU.
+    const first = document.querySelector('.demo[data-demo="live"]');
+    const whenFirstShown = () => (first ? new Promise((resolve) => {
+      first.addEventListener("live-distribution", resolve, { once: true });
+      first.addEventListener("live-redraw", resolve, { once: true });
+    }) : Promise.resolve());
+    optin.onLive = () => whenFirstShown().then(redraw);
     const prompt = root.querySelector('textarea[name="prompt"]');
     let timer = null;
     if (prompt) prompt.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(redraw, 250); });
