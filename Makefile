@@ -47,7 +47,7 @@ $(VENV)/.deps-model: $(VENV)/.deps
 	@touch $@
 
 node_modules/.package-lock.json: package.json
-	@echo "==> installing reveal.js and Pyodide from npm"
+	@echo "==> installing reveal.js, Pyodide and wllama from npm"
 	npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
 	@touch $@
 
