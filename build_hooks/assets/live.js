@@ -47,7 +47,10 @@
       this.loading = this.start(mb).then(
         () => { this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`, 1); },
         (err) => {
-          this.set("error", `The real model did not load (${err.message || err}). The numbers shown are the build's.`);
+          const why = /memory|allocat/i.test(String(err.message || err))
+            ? "this browser could not give it the memory it needs, about 0.5 GB; close other tabs and try again"
+            : (err.message || String(err));
+          this.set("error", `The real model did not load (${why}). The numbers shown are the build's.`);
           this.loading = null;
           throw err;
         });
