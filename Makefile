@@ -73,6 +73,7 @@ bench: deps-model site  ## Print the benchmarks' ratios
 	$(PY) bench/build.py
 	$(PY) bench/snapshots.py
 	$(PY) bench/browser.py
+	$(PY) bench/warmup.py
 	$(PY) bench/tokenizer.py
 	$(PY) bench/live.py
 
