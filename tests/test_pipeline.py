@@ -35,6 +35,7 @@ def _no_gguf(tmp: Path) -> Path:
 def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path:
     """A copy of the talk: mkdocs.yml (notebook plugin off), slides/ with its snapshots; code symlinked.
     live=False ships no live model (it needs the GGUF on the machine)."""
+    tmp.mkdir(exist_ok=True)
     text = (ROOT / "mkdocs.yml").read_text()
     text = re.sub(r"^(\s*)- mkdocs-jupyter:?.*\n(?:\1\s+\S.*\n)*", "", text, flags=re.M)
     if not live:
@@ -124,3 +125,24 @@ def test_format_fails_loudly_for_a_fence_the_scan_did_not_see():
         pipeline.format("width: 2", "demo", "demo", options, None)
     with pytest.raises(SuperFencesException, match=r"slides/x\.md: unknown demo kind `beams`"):
         pipeline.format("", "demo", "demo", {"kind": "beams"}, None)
+
+
+def test_a_non_editable_install_builds_from_another_directory(tmp_path):
+    """`pip install .` (not -e) into a folder of its own, then `mkdocs build -f /abs/mkdocs.yml` from an
+    unrelated working directory: every path comes from the config file, none from the checkout's layout."""
+    target = tmp_path / "installed"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                          "--target", str(target), str(ROOT)], capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    assert (target / "build_hooks" / "assets" / "widgets.js").is_file()          # package data installed
+    config = project(tmp_path / "talk")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(target), "DECK_OFFLINE": "1"}
+    where = subprocess.run([sys.executable, "-c", "import build_hooks, demos; print(build_hooks.__file__, demos.__file__)"],
+                           cwd=elsewhere, capture_output=True, text=True, env={**os.environ, **env})
+    assert where.stdout.count(str(target)) == 2, where.stdout + where.stderr       # the installed copy, not the checkout
+    result = build(config, elsewhere, env)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert (elsewhere / "site" / "assets" / "vendor" / "pyodide" / "pyodide-lock.json").is_file()
+    assert not (elsewhere / ".cache").exists() and not (elsewhere / "slides").exists()   # nothing written to the cwd

@@ -189,7 +189,10 @@ def hf_path(name: str, environ=os.environ) -> Path:
     raise ModelUnavailable(f"hf:{name} is not in the Hugging Face cache {cache}. {fix}")
 
 
-SHA_CACHE = Path(".cache") / "model-sha256.json"   # realpath|size|mtime -> digest, for big local models
+# Per machine, not per project (a model file's digest is the same for every deck that uses it), and never
+# relative to the working directory: $XDG_CACHE_HOME/local-llm-deck, else ~/.cache/local-llm-deck.
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "local-llm-deck"
+SHA_CACHE = CACHE_DIR / "model-sha256.json"   # realpath|size|mtime -> digest, for big local models
 
 
 @functools.cache
@@ -209,7 +212,7 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 def sha256(path) -> str:
     """The file's SHA-256. Ollama and Hugging Face name their blobs by it: no hashing needed then.
-    Otherwise hashed once per (path, size, mtime) and remembered in .cache/model-sha256.json
+    Otherwise hashed once per (path, size, mtime) and remembered in ~/.cache/local-llm-deck/model-sha256.json
     (a 4 GB model takes seconds to hash: not on every `mkdocs serve` rebuild).
 
     Example:
@@ -234,7 +237,7 @@ def describe(path) -> dict:
     """A short identity of a model file for the snapshot manifest and the slides.
 
     Validating costs a GGUF read (the walk over the tokenizer's 49k strings); a file that passed
-    is remembered per (path, size, mtime) in .cache/model-info.json, so an unchanged model is
+    is remembered per (path, size, mtime) in ~/.cache/local-llm-deck/model-info.json, so an unchanged model is
     not read again. A changed, truncated or replaced file has another size or mtime: read again.
 
     Example:
