@@ -1,16 +1,31 @@
 """Figures: deterministic SVG, themed for light and dark, with a <title>; cached by digest."""
 
+from pathlib import Path
+
+import pytest
+
 from build_hooks.figures import draw as figures
+
+TALK = figures.load(Path(__file__).resolve().parents[1] / "slides" / "data")     # slides/data/figures.yml
+WINDOWS = figures.inputs("context_windows", TALK)
+
+
+def test_the_talk_data_file_is_checked(tmp_path):
+    with pytest.raises(ValueError, match=r"figures\.yml is missing"):
+        figures.load(tmp_path)
+    (tmp_path / "figures.yml").write_text("prompt: x\ntemperatures: [1]\npassage: y\ncontext_windows: [[1, 2]]\n")
+    with pytest.raises(ValueError, match=r"figures\.yml: context_windows entry 1 must be"):
+        figures.load(tmp_path)
 
 
 def test_figures_are_deterministic_themed_and_titled(tmp_path):
-    for name in ("context_windows", "sora_patches"):
-        a, b = figures.render(name, []), figures.render(name, [])
+    for name, data in (("context_windows", WINDOWS), ("sora_patches", [])):
+        a, b = figures.render(name, data), figures.render(name, data)
         assert a == b
         svg = a.decode()
         assert "<title>" in svg and "prefers-color-scheme: dark" in svg and "var(--fg)" in svg
         assert figures.FG not in svg and "<dc:date>" not in svg
-    assert "2403.05530" in figures.render("context_windows", []).decode()     # the source is in the figure
+    assert "2403.05530" in figures.render("context_windows", WINDOWS).decode()     # the source is in the figure
 
 
 def test_figure_cache_is_keyed_by_data(tmp_path):
@@ -28,7 +43,7 @@ def test_context_windows_reads_from_the_back_of_the_room():
     from matplotlib.text import Text
 
     with matplotlib.rc_context(figures.RC):
-        fig = figures.DRAW["context_windows"](plt)
+        fig = figures.DRAW["context_windows"](plt, *WINDOWS)
         fig.canvas.draw()                                    # lay out legend and ticks before measuring
         renderer = fig.canvas.get_renderer()
         shown = [tick.label1 for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for tick in axis.get_major_ticks()
@@ -45,6 +60,6 @@ def test_context_windows_reads_from_the_back_of_the_room():
     overlapping = [(a, b) for i, (a, box_a, tick_a) in enumerate(boxes) for b, box_b, tick_b in boxes[i + 1:]
                    if not (tick_a and tick_b) and box_a.overlaps(box_b)]    # two axis ticks may share a corner
     assert not overlapping, f"labels on top of each other: {overlapping}"
-    svg = figures.render("context_windows", []).decode()
+    svg = figures.render("context_windows", WINDOWS).decode()
     for label, source in (("Gemini 1.5 Pro: 2M", "27 Jun 2024"), ("Llama 4 Scout: 10M", "5 Apr 2025")):
         assert label in svg and source in svg, f"{label} ({source}) missing from the chart"

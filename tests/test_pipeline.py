@@ -96,7 +96,8 @@ def test_a_new_demo_fence_renders_the_widget_once_its_snapshot_exists(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
-                                  "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle"])
+                                  "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle",
+                                  "build_hooks.figures.draw"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -156,8 +156,8 @@ def test_the_tokens_slide_says_what_the_tokenizer_did():
 
 
 def test_the_surprisal_note_says_what_the_chart_shows():
-    from build_hooks.figures.draw import PASSAGE
-    data = snapshot_data("surprisal", PASSAGE)
+    from build_hooks.figures import draw
+    data = snapshot_data("surprisal", draw.load(SLIDES / "data")["passage"])
     bits = dict(zip(range(len(data["pieces"])), data["surprisal_bits"]))
     digits = [bits[i] for i, p in enumerate(data["pieces"]) if p.isdigit()]
     at = bits[data["pieces"].index(" at")]

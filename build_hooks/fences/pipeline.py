@@ -64,6 +64,7 @@ class Pipeline:
     page: str = "a page"             # the page MkDocs renders now (set by the hook), for messages
     figures: dict = field(default_factory=dict)  # figure name -> its SVG file (only those a page shows)
     vocab: object = None             # the tokenizer widget's vocab.json (when a page has one)
+    talk: dict | None = None         # the talk's figure data (slides/data/figures.yml), read on first use
     live: dict | None = None         # the live model's page config (build_hooks/browser/live.py), set in on_files
 
     # Before rendering --------------------------------------------------------------------------
@@ -101,8 +102,10 @@ class Pipeline:
     def _figure(self, name: str, where: str) -> None:
         if name not in figures.NAMES:
             raise ValueError(f"{where}: there is no figure `figures/{name}.svg`; figures: {', '.join(figures.NAMES)}")
-        data = [self.store.get(kind, params, where) for kind, params in figures.needs(name)]
-        self.figures[name] = figures.build(name, data, self.cfg.figures)
+        if self.talk is None:
+            self.talk = figures.load(self.cfg.data)
+        data = [self.store.get(kind, params, where) for kind, params in figures.needs(name, self.talk)]
+        self.figures[name] = figures.build(name, data + figures.inputs(name, self.talk), self.cfg.figures)
 
     def _prepare(self, lang: str, name: str, body: str, where: str) -> Ready:
         key = (lang, name, body_key(body))

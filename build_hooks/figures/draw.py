@@ -1,6 +1,7 @@
 """The deck's figures, drawn with matplotlib from snapshots: deterministic SVG, light and dark.
 
-Each figure is `NAME -> (the snapshots it needs, a draw function)`. `build(name, data, cache)`
+Each figure is `NAME -> (the snapshots it needs, a draw function)`; the talk's own numbers (the
+prompt, the passage, the context-window dates) live beside the talk in slides/data/figures.yml. `build(name, data, cache)`
 writes `cache/NAME-<digest>.svg` once; the digest covers the data, this file and matplotlib's
 version, so an unchanged figure is never redrawn (and matplotlib is not even imported).
 
@@ -9,8 +10,8 @@ them with `prefers-color-scheme`, so it reads the same on any page colour. Deter
 `svg.hashsalt` is fixed and the Date metadata dropped, so the same data gives the same bytes.
 
 Example:
->>> needs("temperature")                        # doctest: +ELLIPSIS
-[('distribution', {'prompt': 'The cat sat on the', 'top': 12, ...})]
+>>> needs("temperature", {"prompt": "The cat sat on the", "temperatures": [1], "passage": "..."})
+[('distribution', {'prompt': 'The cat sat on the', 'top': 12, 'temperatures': [1]})]
 """
 
 import functools
@@ -19,10 +20,33 @@ import importlib.metadata
 import json
 from pathlib import Path
 
-PROMPT = "The cat sat on the"
-PASSAGE = ("The cat sat on the mat. In 1969, Neil Armstrong walked on the Moon, "
-           "and the cat did not care at all.")
-TEMPERATURES = [0.2, 0.7, 1, 1.5]
+DATA_FILE = "figures.yml"     # in the talk's data folder (slides/data/): prompt, temperatures, passage, context_windows
+DATA_KEYS = {"prompt": str, "temperatures": list, "passage": str, "context_windows": list}
+
+
+def load(data_dir: Path) -> dict:
+    """The talk's figure data from <data_dir>/figures.yml; ValueError names the file, the field and the fix.
+
+    Example:
+    >>> load(Path("slides/data"))["prompt"]                      # doctest: +SKIP
+    'The cat sat on the'
+    """
+    import yaml
+
+    path = Path(data_dir) / DATA_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        raise ValueError(f"{path} is missing: the figures' data (prompt, temperatures, passage, context_windows) "
+                         "lives there, beside the talk") from None
+    for key, typ in DATA_KEYS.items():
+        if not isinstance(data.get(key), typ):
+            raise ValueError(f"{path}: `{key}` must be a {typ.__name__}, got {data.get(key)!r}")
+    for n, row in enumerate(data["context_windows"], 1):
+        if not (isinstance(row, list) and len(row) == 5 and isinstance(row[1], int)):
+            raise ValueError(f"{path}: context_windows entry {n} must be [\"YYYY-MM-DD\", tokens, label, kind, source]")
+    return data
+
 
 # Sentinel colours, swapped for CSS variables after drawing (see _themed).
 FG, BG, GRID = "#010203", "#fefdfc", "#0a0b0c"
@@ -41,32 +65,17 @@ ALT = {
     "sora_patches": "Video frames stacked along time and cut into spacetime patches, each patch one token",
 }
 
-# Context windows: (date, tokens, label, kind, source), kind "product", "research" or "open weights".
-# Checked against the primary announcements; the slide links each one.
-CONTEXT_WINDOWS = [
-    ("2020-05-28", 2_048, "GPT-3", "product", "GPT-3: arXiv 2005.14165"),
-    ("2023-03-14", 8_192, "GPT-4", "product", "GPT-4: OpenAI, 14 Mar 2023"),
-    ("2023-03-14", 32_768, "GPT-4-32k", "product", "GPT-4: OpenAI, 14 Mar 2023"),
-    ("2023-05-11", 100_000, "Claude", "product", "Claude: Anthropic, 11 May and 21 Nov 2023"),
-    ("2023-11-06", 128_000, "GPT-4 Turbo", "product", "GPT-4 Turbo: OpenAI DevDay, 6 Nov 2023"),
-    ("2023-11-21", 200_000, "Claude 2.1", "product", "Claude: Anthropic, 11 May and 21 Nov 2023"),
-    ("2024-02-15", 1_000_000, "Gemini 1.5 Pro", "product", "Gemini 1.5: Google, 15 Feb 2024"),
-    ("2024-02-15", 10_000_000, "Gemini 1.5, tested", "research", "arXiv 2403.05530 (10M tested)"),
-    ("2024-06-27", 2_000_000, "Gemini 1.5 Pro", "product", "Gemini 1.5 Pro 2M: Google Developers Blog, 27 Jun 2024"),
-    ("2025-04-05", 10_000_000, "Llama 4 Scout", "open weights", "Llama 4 Scout: Meta, 5 Apr 2025"),
-]
+def needs(name: str, talk: dict) -> list[tuple[str, dict]]:
+    """The snapshots a figure is drawn from (kind, params); `talk` is load()'s data."""
+    dist = [("distribution", {"prompt": talk["prompt"], "top": 12, "temperatures": talk["temperatures"]})]
+    surprisal = [("surprisal", {"text": talk["passage"]})]
+    return {"temperature": dist, "topk_topp": dist, "quantization": [("quant_study", {})], "surprisal": surprisal,
+            "context_windows": [], "sora_patches": []}[name]
 
 
-def needs(name: str) -> list[tuple[str, dict]]:
-    """The snapshots a figure is drawn from (kind, params)."""
-    return {
-        "temperature": [("distribution", {"prompt": PROMPT, "top": 12, "temperatures": TEMPERATURES})],
-        "topk_topp": [("distribution", {"prompt": PROMPT, "top": 12, "temperatures": TEMPERATURES})],
-        "quantization": [("quant_study", {})],
-        "surprisal": [("surprisal", {"text": PASSAGE})],
-        "context_windows": [],
-        "sora_patches": [],
-    }[name]
+def inputs(name: str, talk: dict) -> list:
+    """What a figure is drawn from besides snapshots: the talk's own numbers."""
+    return [[tuple(row) for row in talk["context_windows"]]] if name == "context_windows" else []
 
 
 def digest(name: str, data: list) -> str:
@@ -232,11 +241,11 @@ def draw_surprisal(plt, s):
     return fig
 
 
-def draw_context_windows(plt):
+def draw_context_windows(plt, windows):
     from build_hooks.figures import timeline
     colours = {"fg": FG, "product": (BLUE, "o", False), "research": (RED, "o", True),
                "open weights": (GREEN, "s", False)}
-    return timeline.draw(plt, CONTEXT_WINDOWS, colours)
+    return timeline.draw(plt, windows, colours)
 
 
 def draw_sora_patches(plt):
