@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from demos import beam, ngram, sampling, tokenizers, web
 
@@ -367,7 +368,8 @@ def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_p
     from build_hooks.fences.registry import KINDS
     from build_hooks.model import card, gguf, llm
     kind = KINDS["demo", "tokenizer"]
-    options = kind.parse("", None)
+    talk = yaml.safe_load((ROOT / "slides" / "data" / "fences.yml").read_text(encoding="utf-8"))
+    options = kind.parse("", None, talk["demo"]["tokenizer"])
     data = llm.get(gguf_path).tokens(options["text"])
     html = kind.render(options, [data, card.vocab(gguf.read(gguf_path, arrays=True))], None)
     chips = [{"id": int(i), "label": label} for label, i in
@@ -495,7 +497,12 @@ def test_vendor_dir_has_pyodide_and_a_lock_that_lists_the_demos(tmp_path):
 
 def test_fence_options_are_validated():
     from build_hooks.fences.demo import DemoError, parse
-    assert parse("sampling", "")["prompt"] == "The cat sat on the"
+    from build_hooks.snapshots.kinds import MissingOption
+    # the talk's strings have no generator default: the fence, else slides/data/fences.yml gives them
+    with pytest.raises(MissingOption, match=r"needs `prompt`.*slides/data/fences.yml"):
+        parse("sampling", "")
+    assert parse("sampling", "", defaults={"prompt": "Hi"})["prompt"] == "Hi"
+    assert parse("sampling", "prompt: Yo", defaults={"prompt": "Hi"})["prompt"] == "Yo"
     for kind, body, words in [("nope", "", "unknown demo"), ("sampling", "temperature: 9", "from 0 to 5"),
                               ("sampling", "top_p: 0", "(0, 1]"), ("ngram", "n: 7", "1 to 6"),
                               ("ngram", "level: byte", '"char" or "word"'), ("beam", "- a", "option: value"),

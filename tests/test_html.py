@@ -85,7 +85,8 @@ class FixedStore:
 
 def render(source: str) -> str:
     from types import SimpleNamespace
-    pipeline = Pipeline(SimpleNamespace(docs=ROOT / "slides", model_name=None), FixedStore(), page="slides/t.md")
+    cfg = SimpleNamespace(docs=ROOT / "slides", data=ROOT / "slides" / "data", where=str, model_name=None)
+    pipeline = Pipeline(cfg, FixedStore(), page="slides/t.md")
     configs = {}
     pipeline.register(configs)
     return markdown.markdown(source, extensions=["pymdownx.superfences"], extension_configs=configs)
@@ -118,6 +119,63 @@ SNAPSHOT_TOKENS = (
     ('```snapshot tokens\ntext: "ab"\n```', SNAPSHOT_TOKENS),
 ], ids=["next_tokens", "beam", "tokens"])
 def test_snapshot_fence_fragments(markdown_in, html_out):
+    assert render(markdown_in) == html_out
+    assert problems(html_out) == []
+
+
+DEMO_BEAM = (
+    '<div class="demo demo-beam" data-demo="beam" data-state="static"><div class="demo-head"><span class="demo-'
+    'title">Beam search after “a”</span><span class="demo-status" role="status" aria-live="polite">Static previ'
+    'ew: use a control to run it live (Python in your browser).</span></div><script type="application/json" cla'
+    'ss="demo-data">{"prompt":"a","snapshot":{"expansions":{"":[{"id":7,"text":" b","logprob":-0.693}]}}}</scri'
+    'pt><div class="demo-controls"><label class="demo-field"><span>Beam width</span><input type="range" name="w'
+    'idth" min="1" max="1" step="1" value="1"><output>1</output></label><label class="demo-field"><span>Length '
+    '(tokens)</span><input type="range" name="depth" min="1" max="1" step="1" value="1"><output>1</output></lab'
+    'el><label class="demo-field"><span>Seed (sampled path)</span><input type="number" name="seed" min="0" max='
+    '"999999" step="1" value="0"></label></div><div class="demo-output"><table class="demo-beams"><thead><tr><t'
+    'h scope="col">path</th><th scope="col">continuation</th><th scope="col">log-prob</th><th scope="col">prob<'
+    '/th></tr></thead><tbody><tr data-kind="beam"><th scope="row">beam</th><td class="demo-beam-text">␣b</td><t'
+    'd class="demo-num">-0.69</td><td class="demo-num">50.0%</td></tr><tr data-kind="greedy"><th scope="row">gr'
+    'eedy</th><td class="demo-beam-text">␣b</td><td class="demo-num">-0.69</td><td class="demo-num">50.0%</td><'
+    '/tr><tr data-kind="sampled"><th scope="row">sampled</th><td class="demo-beam-text">␣b</td><td class="demo-'
+    'num">-0.69</td><td class="demo-num">50.0%</td></tr></tbody></table></div><p class="demo-note">Replays the '
+    'model&#x27;s recorded choices: the top children of every prefix any search expands. The sampled path draws'
+    ' each step among those recorded children only (renormalized), not the whole vocabulary; every log-prob sho'
+    'wn is the model&#x27;s.</p></div>')
+DEMO_TOKENIZER = (
+    '<div class="demo demo-tokenizer" data-demo="tokenizer" data-state="static"><div class="demo-head"><span cl'
+    'ass="demo-title">The model&#x27;s own tokenizer: llama (SentencePiece BPE)</span><span class="demo-status"'
+    ' role="status" aria-live="polite">Static preview: use a control to run it live (Python in your browser).</'
+    'span></div><script type="application/json" class="demo-data">{"text":"ab"}</script><div class="demo-contro'
+    'ls"><label class="demo-field demo-text-field"><span>Text</span><textarea name="text" rows="4" spellcheck="'
+    'false">\nab</textarea></label></div><div class="demo-output"><div class="demo-tokens" data-token-ids="[1,2'
+    ']"><span class="demo-token" data-c="0"><span class="demo-piece">a</span><span class="demo-id">1</span></sp'
+    'an><span class="demo-token" data-c="1"><span class="demo-piece">b</span><span class="demo-id">2</span></sp'
+    'an></div><p class="demo-count">2 tokens</p></div><p class="demo-note">Live ids come from demos/tokenizers,'
+    ' Python in your browser; tests check them against llama.cpp&#x27;s own ids (tests/test_tokenizers.py, on l'
+    'lama.cpp&#x27;s tokenizer test strings).</p></div>')
+DEMO_TOKENIZER_REFUSED = (
+    '<div class="demo demo-tokenizer" data-demo="tokenizer" data-state="static" data-live="off"><div class="dem'
+    'o-head"><span class="demo-title">The model&#x27;s own tokenizer (wpm)</span><span class="demo-status" role'
+    '="status" aria-live="polite">Static: llama.cpp&#x27;s ids from the build.</span></div><script type="applic'
+    'ation/json" class="demo-data">{"text":"ab"}</script><div class="demo-controls"><label class="demo-field de'
+    'mo-text-field"><span>Text</span><textarea name="text" rows="4" spellcheck="false" readonly>\nab</textarea>'
+    '</label></div><div class="demo-output"><div class="demo-tokens" data-token-ids="[1,2]"><span class="demo-t'
+    'oken" data-c="0"><span class="demo-piece">a</span><span class="demo-id">1</span></span><span class="demo-t'
+    'oken" data-c="1"><span class="demo-piece">b</span><span class="demo-id">2</span></span></div><p class="dem'
+    'o-count">2 tokens</p></div><p class="demo-note">These are llama.cpp&#x27;s ids, computed when the deck was'
+    ' built. The live tokenizer does not support this model&#x27;s tokenizer type (wpm).</p></div>')
+
+
+@pytest.mark.parametrize("markdown_in, vocab, html_out", [
+    ('```demo beam\nprompt: "a"\nwidth: 1\ndepth: 1\n```', None, DEMO_BEAM),
+    # the talk's default text would apply if the fence gave none; here the fence gives its own
+    ('```demo tokenizer\ntext: "ab"\n```', {"type": "llama", "family": "SentencePiece BPE"}, DEMO_TOKENIZER),
+    # a tokenizer the browser can't run: llama.cpp's ids from the build, read-only, and the page says so
+    ('```demo tokenizer\ntext: "ab"\n```', {"type": "wpm", "unsupported": "wpm"}, DEMO_TOKENIZER_REFUSED),
+], ids=["beam", "tokenizer", "tokenizer refused"])
+def test_demo_fence_fragments(markdown_in, vocab, html_out, monkeypatch):
+    monkeypatch.setitem(DATA, "vocab", vocab)
     assert render(markdown_in) == html_out
     assert problems(html_out) == []
 

@@ -95,7 +95,55 @@ def test_a_new_demo_fence_renders_the_widget_once_its_snapshot_exists(tmp_path):
     assert 'data-demo="beam"' in page and "The capital of France is" in page
 
 
+def _edit_defaults(config: Path, edit) -> None:
+    path = config.parent / "slides" / "data" / "fences.yml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# (how the copy's slides/data/fences.yml is edited, what the failed build must say)
+BAD_DEFAULTS = {
+    "bad value": (lambda t: t.replace('sampling: {prompt: "The cat sat on the"}',
+                                      'sampling: {prompt: "The cat sat on the", top: 500}'),
+                  ["slides/data/fences.yml: `demo: sampling:`", "option `top` is 500", "from 2 to 100"]),
+    "unknown kind": (lambda t: t.replace("  beam: {", "  beams: {"),
+                     ["slides/data/fences.yml: `demo: beams:` is not a demo kind", "beam, tokenizer"]),
+    "not YAML": (lambda t: t.replace("  live: {", "  live: {{"),
+                 ["slides/data/fences.yml:1", ": not valid YAML"]),
+    "missing default": (lambda t: t.replace("  tokenizer: {text:", "  tokenizer_off: {text:").replace(
+                            "tokenizer_off", "#"),
+                        ["slides/09-tokens.md:35:", "demo tokenizer: needs `text`", "slides/data/fences.yml"]),
+    "missing study prompts": (lambda t: re.sub(r"    prompts:\n(      - .*\n)+", "", t),
+                              ["slides/03-quantization.md:62:", "`quant_study` needs the option `prompts`"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_DEFAULTS)
+def test_the_talks_fence_defaults_are_checked_and_a_missing_one_names_the_fence(tmp_path, case):
+    """The talk's strings live in slides/data/fences.yml: a bad entry fails the build naming that
+    file; a fence left without a required option fails naming the fence's file:line."""
+    edit, words = BAD_DEFAULTS[case]
+    config = project(tmp_path, live=False)
+    _edit_defaults(config, edit)
+    result = build(config, tmp_path, {"DECK_OFFLINE": "1"})
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out[-3000:]
+    for w in words:
+        assert w in out, (w, out[-3000:])
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_fences_own_option_wins_over_the_talks_default(tmp_path):
+    """The same widget with the talk's default prompt and with its own: each shows its own."""
+    config = project(tmp_path, NEW_DEMO + "\n---\n\n## Another\n\n```demo beam\nwidth: 3\ndepth: 4\n```\n", live=False)
+    result = build(config, tmp_path, {})       # with the model: the new prompt's snapshot goes into the copy
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    page = (tmp_path / "site" / "zz-new" / "index.html").read_text()
+    assert "Beam search after “The capital of France is”" in page
+    assert "Beam search after “The cat sat on the”" in page
+
+
 @pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
+                                  "build_hooks.fences.defaults", "build_hooks.fences.parts",
                                   "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle",
                                   "build_hooks.figures.draw"])
 def test_docstring_examples(name):
@@ -119,7 +167,8 @@ def test_format_fails_loudly_for_a_fence_the_scan_did_not_see():
         def get(self, kind, params, where):
             raise SnapshotError(f"{where}: snapshot `{kind}` is missing ... Run `make snapshots`")
 
-    pipeline = Pipeline(SimpleNamespace(docs=ROOT / "slides"), NoSnapshots(), page="slides/x.md")
+    cfg = SimpleNamespace(docs=ROOT / "slides", data=ROOT / "slides" / "data", where=str)
+    pipeline = Pipeline(cfg, NoSnapshots(), page="slides/x.md")
     options = {}
     assert pipeline.validate("demo", {"beam": "beam"}, options, {}, None) and options == {"kind": "beam"}
     with pytest.raises(SuperFencesException, match=r"slides/x\.md: snapshot `beam` is missing .*make snapshots"):

@@ -92,7 +92,7 @@ def test_without_the_model_the_manifest_identity_serves_fresh_snapshots(tmp_path
 def check_fences(text: str, path: str = "slides/a.md") -> None:
     """The pipeline's checks alone (no snapshot is fetched before every fence parses)."""
     from types import SimpleNamespace
-    cfg = SimpleNamespace(docs=ROOT / "slides", where=str)
+    cfg = SimpleNamespace(docs=ROOT / "slides", data=ROOT / "slides" / "data", where=str)
     Pipeline(cfg, store=None).prepare([(path, "---\ntitle: t\nminutes: 1\norder: 1\n---\n\n## A\n\n" + text)])
 
 

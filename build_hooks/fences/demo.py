@@ -20,24 +20,26 @@ in the browser: never HTML.
 
 from __future__ import annotations
 
-import html
 import inspect
-import json
 import re
 from pathlib import Path
 
 import yaml
 
+from build_hooks.fences.parts import bars, data_script, e, number, percent, shell, slider, temperature_slider, token_spans
+from build_hooks.snapshots.kinds import REQUIRED, MissingOption
 from demos import sampling, web
 
 # Data -------------------------------------------------------------------------------------------
 
-PROMPT = "The cat sat on the"
 NUM = (int, float)
+# The talk's own strings (its prompt, sample text, corpus) have no default here: a fence names
+# them, or the talk sets them once for all its fences in slides/data/fences.yml (fences/defaults.py).
+PROMPT = (str, REQUIRED, None, "a prompt string")
 # option: (types, default, check, hint)
 OPTIONS = {
     "sampling": {
-        "prompt": (str, PROMPT, None, "a prompt string"),
+        "prompt": PROMPT,
         "top": (int, 20, lambda v: 2 <= v <= 100, "an integer from 2 to 100 (how many candidates to show)"),
         "temperature": (NUM, 1.0, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
         "top_k": (int, 0, lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
@@ -45,7 +47,7 @@ OPTIONS = {
         "seed": (int, 0, None, "an integer"),
     },
     "ngram": {
-        "corpus": (str, "corpus/coriolanus.txt", None, "a text file path relative to slides/"),
+        "corpus": (str, REQUIRED, None, "a text file path relative to slides/"),
         "n": (int, 4, lambda v: 1 <= v <= 6, "an integer from 1 to 6"),
         "level": (str, "char", lambda v: v in ("char", "word"), '"char" or "word"'),
         "temperature": (NUM, 1.0, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
@@ -54,10 +56,10 @@ OPTIONS = {
         "seed": (int, 0, None, "an integer"),
     },
     "tokenizer": {
-        "text": (str, "The cat sat on the mat. Ünïcödé, 日本語, emoji 😀, code: x  = f(42)", None, "a string"),
+        "text": (str, REQUIRED, None, "a string (the text the widget starts with)"),
     },
     "beam": {
-        "prompt": (str, PROMPT, None, "a prompt string"),
+        "prompt": PROMPT,
         "width": (int, 3, lambda v: 1 <= v <= 5, "an integer from 1 to 5"),
         "depth": (int, 5, lambda v: 1 <= v <= 8, "an integer from 1 to 8"),
         "seed": (int, 0, None, "an integer"),
@@ -65,7 +67,7 @@ OPTIONS = {
 }
 # The live model (fences/live.py): any prompt, the real next-token distribution, generation.
 OPTIONS["live"] = {
-    "prompt": (str, PROMPT, None, "a prompt string"),
+    "prompt": PROMPT,
     "top": (int, 10, lambda v: 2 <= v <= 50, "an integer from 2 to 50 (rows to show)"),
     "temperature": OPTIONS["sampling"]["temperature"], "top_k": OPTIONS["sampling"]["top_k"],
     "top_p": OPTIONS["sampling"]["top_p"], "seed": OPTIONS["sampling"]["seed"],
@@ -88,16 +90,20 @@ class DemoError(ValueError):
 # Helpers: options ----------------------------------------------------------------------------
 
 
-def parse(kind: str, body: str, docs: Path | None = None) -> dict:
-    """Check a fence's kind and YAML body; return the options with defaults filled in.
+def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None = None) -> dict:
+    """Check a fence's kind and YAML body; return the options with defaults filled in: the fence's
+    own, else the talk's `defaults` (slides/data/fences.yml), else the widget's.
     `docs` is the docs_dir that an n-gram corpus is named relative to (checked when given).
 
     Example:
-    >>> parse("beam", "width: 2")["width"], parse("beam", "")["depth"]
-    (2, 5)
+    >>> parse("beam", "width: 2", defaults={"prompt": "Hi"})
+    {'prompt': 'Hi', 'width': 2, 'depth': 5, 'seed': 0}
     >>> try: parse("beam", "wdth: 2")
     ... except DemoError as err: print(err)
     demo beam: unknown option `wdth`; known options: prompt, width, depth, seed
+    >>> try: parse("beam", "width: 2")
+    ... except MissingOption as err: print(str(err)[:59])
+    demo beam: needs `prompt`; write `prompt: ...` in the fence
     """
     if kind not in OPTIONS:
         raise DemoError(f"unknown demo `{kind or '(none)'}`; write one of: {', '.join(OPTIONS)} "
@@ -111,90 +117,22 @@ def parse(kind: str, body: str, docs: Path | None = None) -> dict:
         raise DemoError(f"demo {kind}: the body must be `option: value` lines, got {type(data).__name__}")
     spec = OPTIONS[kind]
     options = {}
-    for key, value in data.items():
+    for key, value in {**(defaults or {}), **data}.items():
         if key not in spec:
             raise DemoError(f"demo {kind}: unknown option `{key}`; known options: {', '.join(spec)}")
         types, _, check, hint = spec[key]
         if isinstance(value, bool) or not isinstance(value, types) or (check and not check(value)):
             raise DemoError(f"demo {kind}: option `{key}` is {value!r}; it must be {hint}")
         options[key] = value
-    for key, (_, default, _, _) in spec.items():
+    for key, (_, default, _, hint) in spec.items():
+        if key not in options and default is REQUIRED:
+            raise MissingOption(f"demo {kind}: needs `{key}`; write `{key}: ...` in the fence ({hint}), or set it "
+                            f"once for the talk in slides/data/fences.yml under `demo: {kind}:`")
         options.setdefault(key, default)
     if kind == "ngram" and docs is not None and not (docs / options["corpus"]).is_file():
         raise DemoError(f"demo ngram: corpus file slides/{options['corpus']} does not exist; "
                         "put a text file under slides/ (e.g. slides/corpus/) and name it relative to slides/")
     return options
-
-
-# Helpers: HTML -------------------------------------------------------------------------------
-
-e = html.escape
-
-
-def data_script(data) -> str:
-    """JSON for the browser inside <script type="application/json">: every `<` is written as the
-    JSON escape \\u003c, so neither `</script>` nor `<!--` in a model or corpus string can end the tag."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return ('<script type="application/json" class="demo-data">'
-            + text.replace("<", "\\u003c") + "</script>")
-
-
-def slider(name, label, lo, hi, step, value, shown=None) -> str:
-    shown = value if shown is None else shown
-    return (f'<label class="demo-field"><span>{e(label)}</span>'
-            f'<input type="range" name="{name}" min="{lo}" max="{hi}" step="{step}" value="{value}">'
-            f'<output>{e(str(shown))}</output></label>')
-
-
-def number(name, label, lo, hi, value) -> str:
-    return (f'<label class="demo-field"><span>{e(label)}</span>'
-            f'<input type="number" name="{name}" min="{lo}" max="{hi}" step="1" value="{value}"></label>')
-
-
-def percent(p: float) -> str:
-    return f"{p * 100:.1f}%"
-
-
-def hue(p: float) -> int:
-    """Red (0) for an unsure, low probability to green (120) for a sure one (square root: the
-    usual next-token probabilities, 1 to 20 %, still get distinct colours)."""
-    return round(120 * max(0.0, min(1.0, p)) ** 0.5)
-
-
-def bars(rows) -> str:
-    items = []
-    for r in rows:
-        num = percent(r["prob"]) if r["kept"] else f"cut ({percent(r['tempered'])})"
-        items.append(f'<li class="demo-bar" data-kept="{str(r["kept"]).lower()}" data-id="{r["id"]}" '
-                     f'style="--p:{r["prob"]:.4f};--hue:{hue(r["prob"])}"><span class="demo-label">{e(r["label"])}'
-                     f'</span><span class="demo-track"><span class="demo-fill"></span></span>'
-                     f'<span class="demo-num">{e(num)}</span></li>')
-    return f'<ol class="demo-bars">{"".join(items)}</ol>'
-
-
-def token_spans(tokens) -> str:
-    ids = json.dumps([t["id"] for t in tokens], separators=(",", ":"))   # as JSON.stringify writes it
-    spans = "".join(f'<span class="demo-token" data-c="{k % 6}"><span class="demo-piece">{e(t["label"])}</span>'
-                    f'<span class="demo-id">{t["id"]}</span></span>' for k, t in enumerate(tokens))
-    return f'<div class="demo-tokens" data-token-ids="{e(ids)}">{spans}</div>'
-
-
-def shell(kind, title, data, controls, output, note="", status=None) -> str:
-    """The frame every widget shares: title, status line, controls, output, embedded data.
-    A widget given its own `status` stays static (data-live="off": widgets.js leaves it alone)."""
-    live = "" if status is None else ' data-live="off"'
-    status = status or "Static preview: use a control to run it live (Python in your browser)."
-    return (f'<div class="demo demo-{kind}" data-demo="{kind}" data-state="static"{live}>'
-            f'<div class="demo-head"><span class="demo-title">{e(title)}</span>'
-            f'<span class="demo-status" role="status" aria-live="polite">{e(status)}</span></div>'
-            f'{data_script(data)}<div class="demo-controls">{controls}</div>'
-            f'<div class="demo-output">{output}</div>'
-            + (f'<p class="demo-note">{e(note)}</p>' if note else "") + "</div>")
-
-
-def temperature_slider(value) -> str:
-    """0 to 5 in steps of 0.1, then one last stop for infinity (5.1)."""
-    return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}")
 
 
 # Renderers: one per demo (data comes from snapshots, fetched by fences/pipeline.py) ------------------
@@ -301,7 +239,9 @@ def render_beam(o, snapshot) -> str:
                 + number("seed", "Seed (sampled path)", 0, 999999, o["seed"]))
     data = {"prompt": o["prompt"], "snapshot": {"expansions": snapshot["expansions"]}}
     return shell("beam", f"Beam search after “{o['prompt']}”", data, controls, beam_table(result),
-                 "Replays the model's recorded choices: the top children of every prefix any search expands.")
+                 "Replays the model's recorded choices: the top children of every prefix any search expands. "
+                 "The sampled path draws each step among those recorded children only (renormalized), not the "
+                 "whole vocabulary; every log-prob shown is the model's.")
 
 
 def beam_table(result) -> str:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import html
 
-from build_hooks.fences.demo import data_script, hue, number, percent, slider, temperature_slider
+from build_hooks.fences.parts import data_script, hue, number, percent, slider, temperature_slider
 
 e = html.escape
 
 # Measured (tests/test_live_browser.py): the browser's llama.cpp build and the build's
 # llama-cpp-python differ in float arithmetic (SIMD, accumulation order, KV cache precision).
 PRECISION = ("Live numbers come from llama.cpp compiled to WebAssembly: they differ slightly from the build's "
-             "(llama-cpp-python) by arithmetic precision, at most 0.0125 in the top 10 here (measured), not by a bug.")
+             "(llama-cpp-python) by arithmetic precision, not by a bug (measured on the deck's default model: "
+             "at most 0.0125 in the top 10).")
 
 
 def config_script(cfg: dict) -> str:

@@ -25,8 +25,9 @@ from pymdownx.superfences import SuperFencesException
 
 from build_hooks.browser import bundle
 from build_hooks.deck import slides
+from build_hooks.fences import defaults as talk_defaults
+from build_hooks.fences.registry import KINDS, LANGS, FenceKind, lookup
 from build_hooks.figures import draw as figures
-from build_hooks.fences.registry import LANGS, FenceKind, lookup
 from build_hooks.snapshots.store import SnapshotError
 
 
@@ -65,12 +66,17 @@ class Pipeline:
     figures: dict = field(default_factory=dict)  # figure name -> its SVG file (only those a page shows)
     vocab: object = None             # the tokenizer widget's vocab.json (when a page has one)
     talk: dict | None = None         # the talk's figure data (slides/data/figures.yml), read on first use
+    defaults: dict | None = None     # the talk's fence defaults (slides/data/fences.yml), read on first use
     live: dict | None = None         # the live model's page config (build_hooks/browser/live.py), set in on_files
 
     # Before rendering --------------------------------------------------------------------------
 
     def prepare(self, pages) -> None:
         """Check every fence of every page ((path, text) pairs) and fetch what it needs."""
+        try:
+            self.fence_defaults("", "")          # a bad slides/data/fences.yml fails first, naming itself
+        except ValueError as err:
+            raise FenceError(str(err)) from None
         problems, shown = [], {}
         for path, text in pages:
             where = self.cfg.where(path)
@@ -99,12 +105,21 @@ class Pipeline:
         if any(key[:2] == ("demo", "tokenizer") for key in self.ready):
             self.vocab = bundle.vocab(self.cfg, self.store)
 
+    def fence_defaults(self, lang: str, name: str) -> dict:
+        """The talk's options for every `lang name` fence (slides/data/fences.yml; {} when none)."""
+        if self.defaults is None:
+            checks = {key: (lambda opts, k=kind: k.parse("", self.cfg.docs, opts)) for key, kind in KINDS.items()}
+            self.defaults = talk_defaults.load(self.cfg.data, checks, self.cfg.where)
+        return self.defaults.get((lang, name), {})
+
     def _figure(self, name: str, where: str) -> None:
         if name not in figures.NAMES:
             raise ValueError(f"{where}: there is no figure `figures/{name}.svg`; figures: {', '.join(figures.NAMES)}")
         if self.talk is None:
             self.talk = figures.load(self.cfg.data)
-        data = [self.store.get(kind, params, where) for kind, params in figures.needs(name, self.talk)]
+        # a figure drawn from a fence's kind (the quantization study) takes the talk's defaults for it
+        data = [self.store.get(kind, {**self.fence_defaults("snapshot", kind), **params}, where)
+                for kind, params in figures.needs(name, self.talk)]
         self.figures[name] = figures.build(name, data + figures.inputs(name, self.talk), self.cfg.figures)
 
     def _prepare(self, lang: str, name: str, body: str, where: str) -> Ready:
@@ -112,7 +127,7 @@ class Pipeline:
         if key not in self.ready:
             try:
                 kind = lookup(lang, name)
-                options = kind.parse(body, self.cfg.docs)
+                options = kind.parse(body, self.cfg.docs, self.fence_defaults(lang, name))
             except ValueError as err:
                 raise ValueError(f"{where}: {err}") from None
             data = [self.store.get(k, params, where) for k, params in kind.needs(options)]

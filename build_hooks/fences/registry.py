@@ -7,7 +7,8 @@
 A fence is (language, kind): `snapshot` fences show one snapshot as a figure, `demo` fences are
 live widgets with a static render. For each, a `FenceKind` says
 
-    parse(body, docs)       YAML body -> options; ValueError says what is wrong and the fix
+    parse(body, docs, defaults)  YAML body -> options, an option left out taken from the talk's
+                            `defaults` (fences/defaults.py); ValueError says what is wrong and the fix
     needs(options)          the snapshots to fetch before rendering: [(snapshot kind, params)]
     render(options, data, ctx)   options + the fetched snapshots' data (in `needs` order) -> HTML;
                                  ctx is the pipeline (ctx.cfg.docs, ctx.live: the live model's page config)
@@ -16,7 +17,7 @@ fences/pipeline.py looks kinds up here; nothing else knows the list.
 
 Example:
 >>> kind = KINDS["demo", "beam"]
->>> options = kind.parse("width: 2", None)
+>>> options = kind.parse("width: 2", None, {"prompt": "The cat sat on the"})
 >>> kind.needs(options)
 [('beam', {'prompt': 'The cat sat on the', 'width': 2, 'depth': 5})]
 >>> sorted({lang for lang, _ in KINDS})
@@ -36,27 +37,22 @@ from build_hooks.fences import demo, live, snapshot
 class FenceKind:
     lang: str
     name: str
-    parse: Callable[[str, Path | None], dict]
+    parse: Callable[[str, Path | None, dict], dict]
     needs: Callable[[dict], list[tuple[str, dict]]]
     render: Callable[[dict, list[dict], object], str]
 
 
 def _snapshot_kind(name: str) -> FenceKind:
     """A `snapshot NAME` fence: the body is the snapshot's params plus display options (caption)."""
-    def parse(body, docs):
-        _, params, display = snapshot.parse(name, body)
+    def parse(body, docs, defaults):
+        _, params, display = snapshot.parse(name, body, defaults)
         return {"params": params, "display": display}
     return FenceKind("snapshot", name, parse, lambda o: [(name, o["params"])],
                      lambda o, data, ctx: snapshot.render(name, ctx.named(data[0]), o["display"]))
 
 
 def _demo_kind(name: str, needs, render) -> FenceKind:
-    def parse(body, docs):
-        try:
-            return demo.parse(name, body, docs)
-        except demo.DemoError as err:
-            raise ValueError(str(err)) from None
-    return FenceKind("demo", name, parse, needs, render)
+    return FenceKind("demo", name, lambda body, docs, defaults: demo.parse(name, body, docs, defaults), needs, render)
 
 
 def _next_tokens(o):

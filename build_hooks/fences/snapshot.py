@@ -28,8 +28,9 @@ DISPLAY = {"caption": str}
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
 
 
-def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
-    """Split a fence into (kind, model params, display options). Raises ValueError saying the fix."""
+def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[str, dict, dict]:
+    """Split a fence into (kind, model params, display options); an option the fence leaves out comes
+    from the talk's `defaults` (slides/data/fences.yml), then from the kind. Raises ValueError saying the fix."""
     if not kind:
         raise ValueError(f"a snapshot fence needs a kind after `snapshot`, one of: {', '.join(FENCE_KINDS)}")
     if kind not in FENCE_KINDS:
@@ -40,6 +41,7 @@ def parse(kind: str | None, body: str) -> tuple[str, dict, dict]:
         raise ValueError(f"the options are not valid YAML ({str(e).splitlines()[0]}); write `key: value` lines") from None
     if not isinstance(options, dict):
         raise ValueError("the options must be `key: value` lines (YAML), e.g. `prompt: \"The cat sat on the\"`")
+    options = {**(defaults or {}), **options}
     display = {k: options.pop(k) for k in list(options) if k in DISPLAY}
     for k, typ in DISPLAY.items():
         if k in display and not isinstance(display[k], typ):

@@ -14,7 +14,7 @@ Honesty note: the embedded model is ITSELF quantized (Q4_1). A copy requantized 
 only lose information: a "Q8_0" made from Q4_1 is Q4_1's precision in a bigger file.
 
 Example:
->>> study(Path("SmolLM2-135M-Instruct.Q4_1.gguf"), ["Q8_0"])["variants"][0]["type"]   # doctest: +SKIP
+>>> study(Path("SmolLM2-135M-Instruct.Q4_1.gguf"), ["Q8_0"], ["The cat sat on the"], "Once upon a time.")["variants"][0]["type"]   # doctest: +SKIP
 'Q8_0'
 """
 
@@ -32,33 +32,20 @@ import llama_cpp
 from build_hooks.model import gguf
 from build_hooks.model.llm import Model
 
-PROMPTS = [
-    "The cat sat on the",
-    "Once upon a time, there was a",
-    "The capital of France is",
-    "To make a cup of tea, first",
-    "def add(a, b):\n    return",
-    "The quick brown fox jumps over the",
-    "Water boils at a temperature of",
-    "My favourite thing about the weekend is",
-]
-PASSAGE = (
-    "Language models read text as tokens, small pieces of words. At every step the model gives each "
-    "token in its vocabulary a probability of coming next, and a sampler picks one. Running a model "
-    "on your own computer keeps your data private, works without a network connection, and lets you "
-    "see exactly what the model does."
-)
 FULL_PRECISION = {"F32", "F16", "BF16"}
 
 
-def study(source: Path, types: list[str]) -> dict:
+def study(source: Path, types: list[str], prompts: list[str], passage: str) -> dict:
+    """Requantize `source` to each of `types`; measure KL divergence and top-1 agreement on the
+    next-token distributions after `prompts`, and perplexity on `passage` (the talk's, from
+    slides/data/fences.yml)."""
     info = gguf.read(source)
     source_type = gguf.file_type_name(info)
-    ref = _measure(str(source))
+    ref = _measure(str(source), prompts, passage)
     result = {
         "source": {"type": source_type, "file_size": info.file_size,
                    "bits_per_weight": gguf.bits_per_weight(info), "perplexity": ref["perplexity"]},
-        "prompts": PROMPTS, "passage": PASSAGE, "variants": [],
+        "prompts": prompts, "passage": passage, "variants": [],
         "source_is_quantized": source_type not in FULL_PRECISION,
         "note": (f"The source is itself {source_type}: copies requantized from it can only lose precision "
                  f"(a Q8_0 made from {source_type} is no more precise than {source_type}). The numbers show "
@@ -71,7 +58,7 @@ def study(source: Path, types: list[str]) -> dict:
             dst = Path(tmp) / f"model.{qtype}.gguf"
             requantize(source, dst, qtype)
             qinfo = gguf.read(dst)
-            m = _measure(str(dst))
+            m = _measure(str(dst), prompts, passage)
             kls = [kl(p, q) for p, q in zip(ref["logprobs"], m["logprobs"])]
             top1 = [int(np.argmax(p) == np.argmax(q)) for p, q in zip(ref["logprobs"], m["logprobs"])]
             result["variants"].append({
@@ -124,12 +111,12 @@ def kl(p_log: np.ndarray, q_log: np.ndarray) -> float:
     return float((p * (p_log - q_log)).sum() / np.log(2))
 
 
-def _measure(path: str) -> dict:
+def _measure(path: str, prompts: list[str], passage: str) -> dict:
     """Next-token log-probabilities for every prompt, and the passage's perplexity."""
     m = Model(path)
     try:
-        logprobs = [m.next_logprobs(m.tokenize(p)) for p in PROMPTS]
-        return {"logprobs": logprobs, "perplexity": m.perplexity(PASSAGE)["perplexity"]}
+        logprobs = [m.next_logprobs(m.tokenize(p)) for p in prompts]
+        return {"logprobs": logprobs, "perplexity": m.perplexity(passage)["perplexity"]}
     finally:
         m.llm.close()
         del m

@@ -26,6 +26,11 @@ from pathlib import Path
 from typing import Callable
 
 REQUIRED = object()
+
+
+class MissingOption(ValueError):
+    """A required option nobody gave (neither the fence nor the talk's slides/data/fences.yml)."""
+
 _num = (int, float)
 _prompt = (str, REQUIRED, None)
 LLM = ("build_hooks.model.llm",)
@@ -52,7 +57,7 @@ def _card(path, arrays=False):
 
 def _quant(params, path):
     from build_hooks.model import quant
-    return quant.study(Path(path), params["types"])
+    return quant.study(Path(path), params["types"], params["prompts"], params["passage"])
 
 
 KINDS: dict[str, Kind] = {
@@ -69,7 +74,10 @@ KINDS: dict[str, Kind] = {
     "beam": Kind({"prompt": _prompt, "width": (int, 3, lambda v: 1 <= v <= 5), "depth": (int, 5, lambda v: 1 <= v <= 8)},
                  LLM + ("demos.beam",), lambda p, path: _model(path).beam(p["prompt"], p["width"], p["depth"])),
     "model_card": Kind({}, GGUF, lambda p, path: _card(path)),
-    "quant_study": Kind({"types": (list, ["Q8_0", "Q4_0", "Q2_K"], lambda v: v and all(isinstance(t, str) for t in v))},
+    # the prompts (KL, top-1) and the passage (perplexity) are the talk's: slides/data/fences.yml
+    "quant_study": Kind({"types": (list, ["Q8_0", "Q4_0", "Q2_K"], lambda v: v and all(isinstance(t, str) for t in v)),
+                         "prompts": (list, REQUIRED, lambda v: v and all(isinstance(t, str) and t for t in v)),
+                         "passage": _prompt},
                         LLM + GGUF + ("build_hooks.model.quant",), _quant),
     # the browser tokenizer's vocabulary file; `format` names its layout (a new one makes a new snapshot)
     "vocab": Kind({"format": (str, "llama-vocab/1", lambda v: v == "llama-vocab/1")},
@@ -92,7 +100,7 @@ def normalize(kind: str, params: dict) -> dict:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown snapshot kind {kind!r}; use one of: {', '.join(KINDS)}")
-    schema, out = KINDS[kind].options, {}
+    schema, out, missing = KINDS[kind].options, {}, []
     unknown = sorted(set(params) - set(schema))
     if unknown:
         raise ValueError(f"unknown option(s) {', '.join(unknown)} for `{kind}`; "
@@ -100,7 +108,7 @@ def normalize(kind: str, params: dict) -> dict:
     for name, (typ, default, check) in schema.items():
         if name not in params:
             if default is REQUIRED:
-                raise ValueError(f"`{kind}` needs the option `{name}`")
+                missing.append(name)
             out[name] = default
             continue
         value = params[name]
@@ -109,6 +117,9 @@ def normalize(kind: str, params: dict) -> dict:
         if isinstance(value, bool) or not isinstance(value, typ) or (check and not check(value)):
             raise ValueError(f"option `{name}` of `{kind}` has a bad value {value!r}")
         out[name] = value
+    if missing:     # after the values: a bad value is reported even where another option is missing
+        raise MissingOption(f"`{kind}` needs the option `{missing[0]}`: write `{missing[0]}: ...` in the fence, "
+                            "or once for the whole talk in slides/data/fences.yml")
     return out
 
 

@@ -1,0 +1,87 @@
+"""The HTML parts every widget is made of: sliders, number fields, probability bars, token chips,
+and the frame (`shell`) around them. Pure functions: options in, an HTML string out.
+
+Every string that came from a model, a corpus or a reader is escaped here (html.escape); the
+browser later sets text with textContent, never as HTML.
+
+Example:
+>>> percent(0.0734)
+'7.3%'
+>>> hue(0.0), hue(0.25), hue(1.0)
+(0, 60, 120)
+>>> slider("top_p", "Top-p", 0.01, 1, 0.01, 0.9)
+'<label class="demo-field"><span>Top-p</span><input type="range" name="top_p" min="0.01" max="1" step="0.01" value="0.9"><output>0.9</output></label>'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+e = html.escape
+
+
+def data_script(data) -> str:
+    """JSON for the browser inside <script type="application/json">: every `<` is written as the
+    JSON escape \\u003c, so neither `</script>` nor `<!--` in a model or corpus string can end the tag."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return ('<script type="application/json" class="demo-data">'
+            + text.replace("<", "\\u003c") + "</script>")
+
+
+def slider(name, label, lo, hi, step, value, shown=None) -> str:
+    shown = value if shown is None else shown
+    return (f'<label class="demo-field"><span>{e(label)}</span>'
+            f'<input type="range" name="{name}" min="{lo}" max="{hi}" step="{step}" value="{value}">'
+            f'<output>{e(str(shown))}</output></label>')
+
+
+def number(name, label, lo, hi, value) -> str:
+    return (f'<label class="demo-field"><span>{e(label)}</span>'
+            f'<input type="number" name="{name}" min="{lo}" max="{hi}" step="1" value="{value}"></label>')
+
+
+def percent(p: float) -> str:
+    return f"{p * 100:.1f}%"
+
+
+def hue(p: float) -> int:
+    """Red (0) for an unsure, low probability to green (120) for a sure one (square root: the
+    usual next-token probabilities, 1 to 20 %, still get distinct colours)."""
+    return round(120 * max(0.0, min(1.0, p)) ** 0.5)
+
+
+def bars(rows) -> str:
+    items = []
+    for r in rows:
+        num = percent(r["prob"]) if r["kept"] else f"cut ({percent(r['tempered'])})"
+        items.append(f'<li class="demo-bar" data-kept="{str(r["kept"]).lower()}" data-id="{r["id"]}" '
+                     f'style="--p:{r["prob"]:.4f};--hue:{hue(r["prob"])}"><span class="demo-label">{e(r["label"])}'
+                     f'</span><span class="demo-track"><span class="demo-fill"></span></span>'
+                     f'<span class="demo-num">{e(num)}</span></li>')
+    return f'<ol class="demo-bars">{"".join(items)}</ol>'
+
+
+def token_spans(tokens) -> str:
+    ids = json.dumps([t["id"] for t in tokens], separators=(",", ":"))   # as JSON.stringify writes it
+    spans = "".join(f'<span class="demo-token" data-c="{k % 6}"><span class="demo-piece">{e(t["label"])}</span>'
+                    f'<span class="demo-id">{t["id"]}</span></span>' for k, t in enumerate(tokens))
+    return f'<div class="demo-tokens" data-token-ids="{e(ids)}">{spans}</div>'
+
+
+def shell(kind, title, data, controls, output, note="", status=None) -> str:
+    """The frame every widget shares: title, status line, controls, output, embedded data.
+    A widget given its own `status` stays static (data-live="off": widgets.js leaves it alone)."""
+    live = "" if status is None else ' data-live="off"'
+    status = status or "Static preview: use a control to run it live (Python in your browser)."
+    return (f'<div class="demo demo-{kind}" data-demo="{kind}" data-state="static"{live}>'
+            f'<div class="demo-head"><span class="demo-title">{e(title)}</span>'
+            f'<span class="demo-status" role="status" aria-live="polite">{e(status)}</span></div>'
+            f'{data_script(data)}<div class="demo-controls">{controls}</div>'
+            f'<div class="demo-output">{output}</div>'
+            + (f'<p class="demo-note">{e(note)}</p>' if note else "") + "</div>")
+
+
+def temperature_slider(value) -> str:
+    """0 to 5 in steps of 0.1, then one last stop for infinity (5.1)."""
+    return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}")
