@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from build_hooks.deck import fit, present, qr, sections, slides
 from build_hooks.mkdocs.config import DeckConfig
+from build_hooks.mkdocs.linked import LinkedFile
 
 
 @dataclass
@@ -58,7 +58,7 @@ def on_config(config):
 def on_files(files, config):
     for src_uri, path in _assets(config):
         if files.get_file_from_path(src_uri) is None:
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+            files.append(LinkedFile.generated(config, src_uri, abs_src_path=str(path)))
     for file in files.documentation_pages():
         if _is_deck(file):
             try:

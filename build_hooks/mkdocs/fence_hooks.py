@@ -16,11 +16,12 @@ file) fails in on_config / on_pre_build, BEFORE MkDocs cleans or writes the site
 from __future__ import annotations
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, get_files
+from mkdocs.structure.files import get_files
 
 from build_hooks.browser import bundle, live, wheel
 from build_hooks.fences.pipeline import FenceError, Pipeline
 from build_hooks.mkdocs.config import DeckConfig
+from build_hooks.mkdocs.linked import LinkedFile
 from build_hooks.model.choice import ModelError
 from build_hooks.snapshots.store import SnapshotError, Store
 
@@ -50,15 +51,15 @@ def on_pre_build(config):
 
 def on_files(files, config):
     for name, path in _pipeline.figures.items():
-        files.append(File.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
+        files.append(LinkedFile.generated(config, f"figures/{name}.svg", abs_src_path=str(path)))
     try:
         vendor = bundle.vendor(_pipeline.cfg)
     except wheel.VendorError as err:
         raise PluginError(f"live demos: {err}") from None
     for path in sorted(vendor.iterdir()):
-        files.append(File.generated(config, f"{bundle.SITE_PATHS['vendor']}/{path.name}", abs_src_path=str(path)))
+        files.append(LinkedFile.generated(config, f"{bundle.SITE_PATHS['vendor']}/{path.name}", abs_src_path=str(path)))
     if _pipeline.vocab:
-        files.append(File.generated(config, bundle.SITE_PATHS["vocab"], abs_src_path=str(_pipeline.vocab)))
+        files.append(LinkedFile.generated(config, bundle.SITE_PATHS["vocab"], abs_src_path=str(_pipeline.vocab)))
     cfg = _pipeline.cfg
     try:
         shipped, _pipeline.live = live.bundle(config.extra, cfg.node_modules, cfg.cache)
@@ -66,7 +67,7 @@ def on_files(files, config):
         raise PluginError(f"mkdocs.yml: {err}") from None
     for src_uri, path in shipped:
         if files.get_file_from_path(src_uri) is None:
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+            files.append(LinkedFile.generated(config, src_uri, abs_src_path=str(path)))
     return files
 
 
