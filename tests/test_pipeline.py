@@ -180,9 +180,13 @@ def test_format_fails_loudly_for_a_fence_the_scan_did_not_see():
 def test_a_non_editable_install_builds_from_another_directory(tmp_path):
     """`pip install .` (not -e) into a folder of its own, then `mkdocs build -f /abs/mkdocs.yml` from an
     unrelated working directory: every path comes from the config file, none from the checkout's layout."""
-    target = tmp_path / "installed"
+    target, source = tmp_path / "installed", tmp_path / "source"
+    # installed from a copy: building in the checkout would leave setuptools' build/ and egg-info there
+    shutil.copytree(ROOT, source, ignore=lambda d, names: [n for n in names if Path(d) == ROOT and n not in
+                                                           ("pyproject.toml", "README.md", "build_hooks", "demos")]
+                    + [n for n in names if n == "__pycache__"])
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                          "--target", str(target), str(ROOT)], capture_output=True, text=True)
+                          "--target", str(target), str(source)], capture_output=True, text=True)
     assert pip.returncode == 0, pip.stderr[-2000:]
     assert (target / "build_hooks" / "assets" / "widgets.js").is_file()          # package data installed
     config = project(tmp_path / "talk")
