@@ -181,9 +181,12 @@ def render_code(o, next_tokens) -> str:
                 + '<button type="button" name="run">Run</button>')
     output = '<pre class="demo-error" hidden></pre>' + bars(rows)
     data = {"prompt": o["prompt"], "candidates": cands}
+    # the function sees the model's top tokens only: say so, with how much of the model they hold
+    held = percent(1 - next_tokens.get("rest", 0.0))
     return shell("code", f"Edit the sampler: next token after “{o['prompt']}”", data, controls, output,
-                 "softmax() and the other helpers of demos/sampling.py are available. "
-                 "A run that takes over 5 seconds is stopped.")
+                 f"Your function gets the model's {len(cands)} most likely tokens ({held} of its probability), so "
+                 f"the bars are renormalized among those {len(cands)}, not over the whole vocabulary. softmax() and "
+                 "the other helpers of demos/sampling.py are available. A run that takes over 5 seconds is stopped.")
 
 
 def render_ngram(o, corpus: str) -> str:
