@@ -9,6 +9,7 @@
   the test fails at teardown if a request left the machine or a page error happened.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -88,6 +89,16 @@ def browser():
         b = launch(pw)
         yield b
         b.close()
+
+
+@contextlib.contextmanager
+def browser_page(browser, **options):
+    """A page in a browser context of its own (viewport, color_scheme, is_mobile...), closed afterwards."""
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -63,3 +63,22 @@ def test_context_windows_reads_from_the_back_of_the_room():
     svg = figures.render("context_windows", WINDOWS).decode()
     for label, source in (("Gemini 1.5 Pro: 2M", "27 Jun 2024"), ("Llama 4 Scout: 10M", "5 Apr 2025")):
         assert label in svg and source in svg, f"{label} ({source}) missing from the chart"
+
+
+def test_legibility_finds_small_text_through_groups_transforms_and_exponents():
+    """The measure behind tests/test_figures_browser.py: sizes in the SVG's units, scaled by the
+    transforms around them and by the width the page gives the image; captions may be smaller."""
+    from build_hooks.figures import legibility
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="864pt" viewBox="0 0 864 300">'
+           '<g transform="translate(5 5) scale(2)"><text style="font-size: 7px">doubled</text></g>'
+           '<text><tspan style="font-size: 14px">10</tspan><tspan style="font-size: 9.8px">3</tspan></text>'
+           '<g id="caption-1"><text style="font-size: 11px">Source: x</text></g></svg>')
+    assert legibility.too_small(svg, 1140) == ["'3' 12.9 px (at least 16)"]
+    assert legibility.too_small(svg, 864) == ["'3' 9.8 px (at least 16)", "'Source: x' 11.0 px (at least 14)",
+                                             "'10' 14.0 px (at least 16)", "'doubled' 14.0 px (at least 16)"]
+
+
+def test_source_lines_are_marked_as_captions():
+    svg = figures.render("context_windows", WINDOWS).decode()
+    from build_hooks.figures import legibility
+    assert [t.text[:8] for t in legibility.texts(svg) if t.caption] == ["Sources.", "GPT-4 Tu", "Gemini 1"]

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from test_room_browser import READY, reading_pages, ready
+from conftest import browser_page
+from test_room_browser import READY, loaded, reading_pages, ready
 
 PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
 
@@ -20,13 +21,9 @@ PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
 
 @pytest.mark.parametrize("width", [360, 390, 430])
 def test_phone_pages_do_not_scroll_sideways(browser, built_site, site_url, width):
-    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
-    page = context.new_page()
     wide = []
-    try:
-        for path in reading_pages(built_site):
-            page.goto(site_url + path)
-            page.wait_for_load_state("load")
+    with browser_page(browser, viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True) as page:
+        for path in loaded(page, site_url, reading_pages(built_site)):
             extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if extra > 0:
                 wide.append(f"{path or 'index'}: {extra}px wider than the screen")
@@ -34,15 +31,11 @@ def test_phone_pages_do_not_scroll_sideways(browser, built_site, site_url, width
                 box = link.bounding_box()
                 if box["x"] < 0 or box["x"] + box["width"] > width:
                     wide.append(f"{path}: the {link.text_content().strip()!r} button is cut ({box})")
-    finally:
-        context.close()
     assert not wide, f"{width} px phone:\n" + "\n".join(wide)
 
 
 def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, site_url):
-    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True) as page:
         for hash_, index in (("#/3", 3), ("#/slide-top-k-top-p-then-temperature", None)):
             page.goto(site_url + "present/08-sampling/" + hash_)
             ready(page)
@@ -55,8 +48,6 @@ def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, sit
             top = page.evaluate("i => Reveal.getSlides()[i].closest('.scroll-page')"
                                 ".getBoundingClientRect().top", index)
             assert abs(top) < 80, f"slide {index} is {top}px from the top of the screen"
-    finally:
-        context.close()
 
 
 # ------------------------------------------------------------------ the keyboard alone

@@ -145,7 +145,8 @@ def test_a_fences_own_option_wins_over_the_talks_default(tmp_path):
 @pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
                                   "build_hooks.fences.defaults", "build_hooks.fences.parts",
                                   "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle",
-                                  "build_hooks.figures.draw"])
+                                  "build_hooks.figures.draw", "build_hooks.figures.charts",
+                                  "build_hooks.figures.legibility"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -21,11 +21,12 @@ import pytest
 import segno
 
 from build_hooks.deck import fit
-from conftest import ROOT
+from conftest import ROOT, browser_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 READY = 120_000
+STAGE = {"width": 1280, "height": 720}
 
 # Per slide, in the browser: the smallest rendered text (screen px) by kind, and how far the content
 # reaches below the slide's content box.
@@ -66,6 +67,22 @@ def reading_pages(built: Path) -> list[str]:
                   for p in built.rglob("index.html") if "present" not in p.relative_to(built).parts)
 
 
+def loaded(page, site_url: str, paths):
+    """Open each path of the site in `page` in turn, yielding it once the page has loaded."""
+    for path in paths:
+        page.goto(site_url + path)
+        page.wait_for_load_state("load")
+        yield path
+
+
+def on_stage(browser, site_url: str, script: str):
+    """Run `script` on the whole-talk present page on a 1280x720 screen (the projector's stage)."""
+    with browser_page(browser, viewport=STAGE) as page:
+        page.goto(site_url + "present/")
+        ready(page)
+        return page.evaluate(script)
+
+
 def present_pages(built: Path) -> list[str]:
     return sorted(p.parent.relative_to(built).as_posix() + "/" for p in (built / "present").rglob("index.html"))
 
@@ -90,14 +107,7 @@ def ready(page):
 # ------------------------------------------------------------------ the room: 1280x720
 
 def test_every_slide_is_readable_and_fits_at_1280x720(browser, built_site, site_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    try:
-        page.goto(site_url + "present/")
-        ready(page)
-        slides = page.evaluate(MEASURE)
-    finally:
-        context.close()
+    slides = on_stage(browser, site_url, MEASURE)
     assert len(slides) > 20 and all(abs(s["scale"] - 1) < 0.01 for s in slides), "the stage must be 1:1 at 1280x720"
     small = [f'{s["id"]}: {", ".join(s["small"])}' for s in slides if s["small"]]
     assert not small, "text under 16 px (code/captions 14 px) on a 1280x720 screen:\n" + "\n".join(small)
@@ -115,13 +125,9 @@ def test_every_slide_is_readable_and_fits_at_1280x720(browser, built_site, site_
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violation_on_any_page(browser, built_site, site_url, scheme):
     assert AXE.is_file(), "axe-core is missing: run `npm ci` (it is a devDependency in package.json)"
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
-    page = context.new_page()
     problems = []
-    try:
-        for path in reading_pages(built_site):
-            page.goto(site_url + path)
-            page.wait_for_load_state("load")
+    with browser_page(browser, viewport=STAGE, color_scheme=scheme) as page:
+        for path in loaded(page, site_url, reading_pages(built_site)):
             palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             assert palette == ("slate" if scheme == "dark" else "default"), f"{path}: scheme {palette}"
             problems += [f"{path or 'index'}: {v}" for v in axe(page)]
@@ -134,8 +140,6 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, built_site, site_ur
                 for i in range(page.evaluate("Reveal.getTotalSlides()")):
                     page.evaluate("i => Reveal.slide(i)", i)
                     problems += [f"{path}#/{i}: {v}" for v in axe(page, ".slides > section.present")]
-    finally:
-        context.close()
     assert not problems, f"axe-core, {scheme} scheme:\n" + "\n".join(problems)
 
 
@@ -155,10 +159,8 @@ def test_axe_finds_no_serious_violation_in_the_black_present_theme(browser, buil
             assert "theme/white.css" in text and "deck-theme-white" in text
             target.write_text(text.replace("theme/white.css", "theme/black.css")
                               .replace("deck-theme-white", "deck-theme-black"), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme="dark")
-    page = context.new_page()
     problems = []
-    try:
+    with browser_page(browser, viewport=STAGE, color_scheme="dark") as page:
         page.goto(site_url.replace("/deck/", "/deck-black/") + "present/")
         ready(page)
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(25, 25, 25)"
@@ -167,8 +169,6 @@ def test_axe_finds_no_serious_violation_in_the_black_present_theme(browser, buil
         for i in range(page.evaluate("Reveal.getTotalSlides()")):
             page.evaluate("i => Reveal.slide(i)", i)
             problems += [f"present/#/{i}: {v}" for v in axe(page, ".slides > section.present")]
-    finally:
-        context.close()
     assert not problems, "axe-core, black present theme:\n" + "\n".join(problems)
 
 

@@ -72,7 +72,7 @@ def draw(plt, windows, colours):
     """The figure for `windows`, rows of (date, tokens, label, kind, source) with kind one of
     `colours`' keys (product, research, open weights)."""
     fg = colours["fg"]
-    fig, ax = plt.subplots(figsize=(12, 5.6))
+    fig, ax = plt.subplots(figsize=(12, 5.4))
     labels = []
     for date, tokens, label, kind, _ in windows:
         d = dt.date.fromisoformat(date)
@@ -85,6 +85,7 @@ def draw(plt, windows, colours):
             ha="left" if right else "right", va="center", fontsize=LABEL_PT, color=fg,
             arrowprops={"arrowstyle": "-", "color": fg, "lw": 0.8, "shrinkA": 2, "shrinkB": 7}))
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(lambda value, _: short(round(value)))   # 10k, not 10 with a tiny exponent
     ax.set_xlim(START, END)
     ax.set_ylim(1_000, 40_000_000)
     ax.tick_params(labelsize=SOURCE_PT)
@@ -97,7 +98,7 @@ def draw(plt, windows, colours):
     ax.legend(loc="lower right", fontsize=SOURCE_PT, frameon=False)
     names = "; ".join(dict.fromkeys(source for *_, source in windows))    # each source once
     fig.text(0.01, 0.01, "\n".join(textwrap.wrap("Sources. " + names, 108)), fontsize=SOURCE_PT,
-             va="bottom", color=fg)
+             va="bottom", color=fg, gid="caption-sources")     # a caption: 14 px is enough on the slide
     fig.tight_layout(rect=(0, 0.16, 1, 1))
     _spread(fig, labels)
     return fig
