@@ -30,6 +30,7 @@ def data_script(data) -> str:
 
 
 def slider(name, label, lo, hi, step, value, shown=None) -> str:
+    value = f"{value:g}" if isinstance(value, float) else value      # 1.0 reads "1", as the browser shows it
     shown = value if shown is None else shown
     return (f'<label class="demo-field"><span>{e(label)}</span>'
             f'<input type="range" name="{name}" min="{lo}" max="{hi}" step="{step}" value="{value}">'
