@@ -364,6 +364,13 @@ def test_sampling_widget_shares_the_live_model_and_takes_any_prompt(live):
     assert "France" in widget.locator(".demo-bars").first.text_content()
     rest = widget.locator(".demo-rest")
     assert "all other tokens" in rest.text_content() and 0 < float(rest.get_attribute("data-prob")) < 1
+    # the caption gives the live numbers, not the build's, and the status counts tokens, not the rest row
+    note = widget.locator(".demo-note").text_content()
+    shown = f"all other tokens {100 * float(rest.get_attribute('data-prob')):.1f}%"
+    assert note.startswith("Live: ") and shown in note, note
+    assert int(re.search(r"whole vocabulary of ([\d,]+) tokens", note).group(1).replace(",", "")) > 1000, note
+    status = widget.locator(".demo-status").text_content()
+    assert re.search(r"\b(\d+) of the 20 most likely tokens kept", status), status
 
 
 def test_present_page_preloads_the_model_with_live_1(live, site_url):

@@ -240,14 +240,15 @@
     // The status line is a live region (role="status"): say what the result is now, so a reader
     // who moved a slider with the keyboard hears it without leaving the control.
     announce() {
-      const kept = this.root.querySelectorAll('.demo-output .demo-bar[data-kept="true"]');
-      const all = this.root.querySelectorAll(".demo-output .demo-bar");
+      // the token bars only: the "all other tokens" row is not one token
+      const kept = this.root.querySelectorAll('.demo-output .demo-bar[data-kept="true"]:not(.demo-rest)');
+      const all = this.root.querySelectorAll(".demo-output .demo-bar:not(.demo-rest)");
       const best = this.root.querySelector('.demo-beams tr[data-kind="beam"]');
       const count = this.root.querySelector(".demo-count");
       let text = "";
       if (kept.length) {
         const top = kept[0];
-        text = `${kept.length} of ${all.length} tokens kept; first: ${top.querySelector(".demo-label").textContent} ` +
+        text = `${kept.length} of the ${all.length} most likely tokens kept; first: ${top.querySelector(".demo-label").textContent} ` +
                `${top.querySelector(".demo-num").textContent}.`;
       } else if (best) {
         text = `best beam: ${best.querySelector(".demo-beam-text").textContent}, ${best.lastChild.textContent}.`;
@@ -286,6 +287,14 @@
       rest.style.setProperty("--hue", String(hue(after ?? 0)));
       rest.lastChild.textContent = after === null ? "not computed" : percent(after);
       this.root.querySelector(".demo-inexact").hidden = live || out.exact;
+      if (live) {     // the build's caption gave the build's numbers: say what the bars show now
+        const shown = out.rows.length, vocab = out.dist.ids.length;
+        this.root.querySelector(".demo-note").textContent =
+          `Live: the model's ${shown} most likely next tokens after this prompt, over its whole vocabulary of ` +
+          `${vocab.toLocaleString("en")} tokens (${percent(1 - out.rest)} together; all other tokens ` +
+          `${percent(out.rest)}). Green: likely, red: unlikely; grey bars are cut. Draws pick among every token ` +
+          "the settings keep.";
+      }
     }
 
     async sample() {
