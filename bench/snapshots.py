@@ -21,9 +21,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_hooks.model import choice as model, llm, quant  # noqa: E402
+import yaml  # noqa: E402
+
+from build_hooks.model import choice as model, llm  # noqa: E402
 
 ROUNDS = 5
+
+
+def prompts() -> list[str]:
+    """The quantization study's prompts, as the talk sets them in slides/data/fences.yml.
+
+    Example:
+    >>> prompts()[0]
+    'The cat sat on the'
+    """
+    data = yaml.safe_load((ROOT / "slides" / "data" / "fences.yml").read_text(encoding="utf-8"))
+    return data["snapshot"]["quant_study"]["prompts"]
 
 
 def best_of(fn, rounds=ROUNDS) -> float:
@@ -38,8 +51,8 @@ def best_of(fn, rounds=ROUNDS) -> float:
 def main() -> int:
     path = str(model.locate(model.choose({})))
     m = llm.get(path)
-    prompts = quant.PROMPTS
-    token_lists = [m.tokenize(p) for p in prompts]
+    texts = prompts()
+    token_lists = [m.tokenize(p) for p in texts]
 
     def raw():
         for ids in token_lists:
@@ -47,7 +60,7 @@ def main() -> int:
             m.llm.eval(ids)
 
     def snap():
-        for p in prompts:
+        for p in texts:
             m.llm.n_tokens = 0                  # no prefix reuse: the same work as raw
             m.next_tokens(p, 10)
 
@@ -58,7 +71,7 @@ def main() -> int:
         t_snap.append(best_of(snap, 1))
     t_raw, t_snap = min(t_raw), min(t_snap)
     ratio = t_snap / t_raw
-    print(f"raw llama_eval of {len(prompts)} prompts: {1000 * t_raw:.1f} ms (best of {ROUNDS})")
+    print(f"raw llama_eval of {len(texts)} prompts: {1000 * t_raw:.1f} ms (best of {ROUNDS})")
     print(f"snapshot extraction (next_tokens, top 10): {1000 * t_snap:.1f} ms")
     print(f"ratio snapshot / raw: {ratio:.2f} (goal <= 1.2) {'OK' if ratio <= 1.2 else 'OVER'}")
 
