@@ -34,6 +34,23 @@ def test_phone_pages_do_not_scroll_sideways(browser, built_site, site_url, width
     assert not wide, f"{width} px phone:\n" + "\n".join(wide)
 
 
+def test_on_a_phone_each_slider_value_sits_on_its_own_label_line(browser, built_site, site_url):
+    """Stacked on a phone, a value under its slider would read as the next field's ("1" above
+    "Top-k"): every <output> shares its label's line, above its own control."""
+    misplaced = []
+    with browser_page(browser, viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True) as page:
+        for path in loaded(page, site_url, reading_pages(built_site)):
+            misplaced += page.evaluate("""path => [...document.querySelectorAll('.demo-field')]
+                .filter(f => f.querySelector(':scope > output') && f.offsetParent !== null).map(f => {
+                    const [label, out, ctl] = [':scope > span', ':scope > output', ':scope > input']
+                        .map(s => f.querySelector(s).getBoundingClientRect());
+                    const sameLine = Math.abs((out.top + out.bottom) / 2 - (label.top + label.bottom) / 2) < label.height;
+                    return sameLine && out.bottom <= ctl.top + 1 ? null
+                        : `${path || 'index'}: ${f.querySelector('span').textContent}`;
+                }).filter(Boolean)""", path)
+    assert not misplaced, misplaced
+
+
 def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, site_url):
     with browser_page(browser, viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True) as page:
         for hash_, index in (("#/3", 3), ("#/slide-top-k-top-p-then-temperature", None)):
