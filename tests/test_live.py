@@ -163,3 +163,31 @@ def test_live_rows_are_demos_sampling_on_the_whole_distribution():
             assert row["after"] == pytest.approx(want.get(row["id"], 0.0), abs=1e-9)
             assert row["kept"] == (row["id"] in want)
         assert out["rest"] + sum(r["prob"] for r in out["rows"]) == pytest.approx(1, abs=1e-9)
+
+
+def test_the_real_engine_knows_the_embedded_models_architecture():
+    wasm = ROOT / "node_modules" / live.ENGINE / live.ENGINE_FILES["single-thread/wllama.wasm"]
+    assert live.engine_knows(wasm, "llama") and live.engine_knows(wasm, "qwen2")
+    assert not live.engine_knows(wasm, "no-such-architecture")
+
+
+def test_an_architecture_the_browser_engine_cannot_run_ships_nothing_and_says_so(tmp_path, caplog):
+    """The same engine with "llama" taken out of its table of architectures: the build says why in
+    its log and on the page, ships neither engine nor shards, and the static render stays."""
+    import logging
+    import shutil
+
+    engine = tmp_path / "node_modules" / live.ENGINE
+    shutil.copytree(ROOT / "node_modules" / live.ENGINE, engine)
+    wasm = engine / live.ENGINE_FILES["single-thread/wllama.wasm"]
+    wasm.unlink()                                      # node_modules may hard-link: write a new file
+    wasm.write_bytes((ROOT / "node_modules" / live.ENGINE / live.ENGINE_FILES["single-thread/wllama.wasm"])
+                     .read_bytes().replace(b"llama\0", b"llamx\0"))
+    with caplog.at_level(logging.INFO, logger="mkdocs.build_hooks.live"):
+        files, cfg = live.bundle({}, tmp_path / "node_modules", tmp_path / "cache")
+    assert files == [] and cfg["status"] == "unknown" and "model" not in cfg
+    assert "'llama' model, which the browser's llama.cpp (wllama 2." in cfg["message"]
+    assert cfg["message"] in caplog.text
+    assert not (tmp_path / "cache" / "live").exists()            # no shards written for nothing
+    html = live_fence.optin(cfg)
+    assert 'name="load"' not in html and "cannot run yet" in html

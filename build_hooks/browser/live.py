@@ -25,11 +25,14 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from build_hooks.browser import gguf_split
+
+log = logging.getLogger("mkdocs.build_hooks.live")
 
 ENGINE = Path("@wllama") / "wllama"          # inside node_modules/
 ENGINE_FILES = {"index.js": "esm/index.js", "single-thread/wllama.wasm": "esm/single-thread/wllama.wasm",
@@ -124,10 +127,35 @@ def engine_files(engine_dir: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def engine_knows(wasm: Path, architecture: str) -> bool:
+    """Whether the browser engine's llama.cpp can load a model of this `general.architecture`.
+
+    llama.cpp keeps the name of every architecture it can load as a C string (its LLM_ARCH_NAMES
+    table), so the name, NUL-terminated, is in the wasm file's data. The linker may store a short
+    name inside the tail of a longer one ("qwen2" as the end of "rwkv6qwen2"), so only the end is
+    anchored. wllama's llama.cpp is older than the llama-cpp-python that ran the build: a model
+    the build ran may still be unknown to the browser.
+
+    Example:
+    >>> import tempfile
+    >>> wasm = Path(tempfile.mkdtemp()) / "engine.wasm"
+    >>> _ = wasm.write_bytes(b"\\0llama\\0rwkv6qwen2\\0")
+    >>> engine_knows(wasm, "llama"), engine_knows(wasm, "qwen2"), engine_knows(wasm, "gemma4")
+    (True, True, False)
+    """
+    return architecture.encode() + b"\0" in wasm.read_bytes()
+
+
+def unknown_message(architecture: str, version: str) -> str:
+    return (f"The live model is off: this deck's model is a '{architecture}' model, which the browser's llama.cpp "
+            f"(wllama {version}) cannot run yet; the numbers shown are the build's.")
+
+
 def page_config(status: str, *, first: str = "", total: int = 0, name: str = "", message: str = "") -> dict:
     """What the widgets need to know, paths relative to assets/ (where live.js sits, at ../).
 
-    status: "ready" (the model ships), "too-big", "off" or "missing", with a message for the reader.
+    status: "ready" (the model ships), "too-big", "unknown" (an architecture the engine cannot
+    run) or "off", with a message for the reader.
 
     Example:
     >>> page_config("ready", first="m-00001-of-00003.gguf", total=98362432, name="SmolLM2")["model"]
@@ -169,6 +197,12 @@ def bundle(extra: dict | None, node_modules: Path, cache: Path) -> tuple[list[tu
     if info["file_size"] > cfg.max_bytes:
         return [], page_config("too-big", total=info["file_size"], name=name,
                                message=too_big_message(info["file_size"], cfg.max_bytes))
+    engine = engine_files(node_modules / ENGINE)
+    if not engine_knows(node_modules / ENGINE / ENGINE_FILES["single-thread/wllama.wasm"], info["architecture"]):
+        version = json.loads((node_modules / ENGINE / "package.json").read_text(encoding="utf-8"))["version"]
+        message = unknown_message(info["architecture"], version)
+        log.info("%s", message)                    # in the build log too, once, not only on the page
+        return [], page_config("unknown", total=info["file_size"], name=name, message=message)
     parts = shards(path, info["sha256"], cache / "live")
-    files = engine_files(node_modules / ENGINE) + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
+    files = engine + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
     return files, page_config("ready", first=parts[0].name, total=info["file_size"], name=name)
