@@ -1,6 +1,6 @@
 // The `demo live` widget (fences/live.py renders it): any prompt, the live model's next-token table
 // at T = 1 and after the deck's sampler, and a seeded step-by-step "Generate". It runs on the shared
-// engine of live.js (loaded just before this file) and borrows widgets.js's Pyodide worker for the
+// engine of live.js (loaded just before this file) and borrows the page's Pyodide worker (worker-bridge.js) for the
 // sampler (demos/live.py). Strings are only ever set with textContent, never as HTML.
 (function () {
   "use strict";

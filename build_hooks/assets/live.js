@@ -6,7 +6,7 @@
 //
 // The numbers: the engine gives the model's probability for EVERY token of the vocabulary; the
 // deck's one definition of sampling (demos/sampling.py, through demos/live.py) runs in the Pyodide
-// worker of widgets.js. No sampler is written in JavaScript.
+// worker (worker-bridge.js). No sampler is written in JavaScript.
 // This file: the engine, the opt-in panel and the `sampling` widget's live mode; live-widget.js:
 // the `demo live` widget. Model and reader strings are only ever set with textContent, never as HTML.
 (function () {
@@ -156,7 +156,7 @@
     return top_k > 0 ? Math.max(top_k, 5) : -1;
   }
 
-  // The deck's sampler, in Python (demos/live.py via the Pyodide worker of widgets.js).
+  // The deck's sampler, in Python (demos/live.py via the page's Pyodide worker, worker-bridge.js).
   function python(fn, kwargs) {
     const demos = window.deckDemos;
     if (!demos) return Promise.reject(new Error("widgets.js is missing: Python cannot run"));

@@ -9,96 +9,15 @@
 (function () {
   "use strict";
 
-  const SCRIPT = document.currentScript;
-  const BASE = new URL(".", SCRIPT ? SCRIPT.src : location.href);   // assets/deck/, at any page depth
   const CODE_TIME_LIMIT = 5000;       // ms before a runaway edit is stopped (worker restarted)
-  const CALL_TIME_LIMIT = 120000;     // ms for anything else (a 5 MB corpus trains in seconds)
   const INF_STOP = 5.05;              // the temperature slider's last stop means infinity
 
   // ------------------------------------------------------------------ the shared worker
 
-  const bridge = {
-    worker: null, ready: null, state: "idle", nextId: 1, pending: new Map(), boots: 0,
-
-    start() {
-      if (this.ready) return this.ready;
-      this.setState("loading", "Loading Python (Pyodide, about 6 MB)…");
-      this.ready = this.spawn().then(
-        (info) => { this.setState("ready", `Live: Python ${info.version} in your browser.`); return true; },
-        (err) => {
-          this.setState("error", `Live demo unavailable (${err.message}). The figures show the static preview.`);
-          throw err;
-        });
-      this.ready.catch(() => {});
-      return this.ready;
-    },
-
-    spawn() {
-      this.boots += 1;
-      try {
-        this.worker = new Worker(new URL("deck-worker.mjs", BASE), { type: "module" });
-      } catch (err) {
-        return Promise.reject(new Error("this browser can't start a module worker"));
-      }
-      this.worker.onmessage = (event) => this.receive(event.data);
-      this.worker.onerror = (event) => {
-        event.preventDefault();
-        this.failAll(new Error(event.message || "the Python worker failed to start"));
-      };
-      const onProgress = (p, stage) => this.setState("loading", `Loading Python: ${stage}… ${Math.round(p * 100)}%`);
-      return this.send("init", {}, { timeout: CALL_TIME_LIMIT, onProgress });
-    },
-
-    receive({ id, result, error, progress, stage }) {
-      const job = this.pending.get(id);
-      if (!job) return;
-      if (progress !== undefined) { if (job.onProgress) job.onProgress(progress, stage); return; }
-      this.pending.delete(id);
-      clearTimeout(job.timer);
-      if (error !== undefined) job.reject(new Error(error)); else job.resolve(result);
-    },
-
-    failAll(err) {
-      for (const job of this.pending.values()) { clearTimeout(job.timer); job.reject(err); }
-      this.pending.clear();
-    },
-
-    send(type, payload, { timeout = CALL_TIME_LIMIT, onProgress = null } = {}) {
-      const id = this.nextId++;
-      const promise = new Promise((resolve, reject) => {
-        const timer = setTimeout(() => this.restart(id, timeout), timeout);
-        this.pending.set(id, { resolve, reject, timer, onProgress });
-      });
-      promise.id = id;
-      this.worker.postMessage({ id, type, payload });
-      return promise;
-    },
-
-    async call(type, payload, options) {
-      await this.start();
-      return this.send(type, payload, options);
-    },
-
-    cancel(target) {
-      if (this.worker) this.worker.postMessage({ id: this.nextId++, type: "cancel", payload: { target } });
-    },
-
-    // A request ran past its time limit (an endless loop in edited code): end the worker and
-    // start a fresh one. Every pending request fails with a message saying so.
-    restart(id, timeout) {
-      const job = this.pending.get(id);
-      if (!job) return;
-      this.worker.terminate();
-      this.failAll(new Error(`stopped after ${timeout / 1000} s (an endless loop?); Python restarted`));
-      this.ready = null;
-      this.start();
-    },
-
-    setState(state, message) {
-      this.state = state;
-      for (const widget of widgets) widget.setState(state, message);
-    },
-  };
+  // worker-bridge.js (loaded just before this file) owns the worker; every widget shows its state.
+  const bridge = window.deckBridge;
+  if (!bridge) throw new Error("assets/deck/worker-bridge.js must be loaded before widgets.js (mkdocs.yml extra_javascript)");
+  bridge.listeners.add((state, message) => { for (const widget of widgets) widget.setState(state, message); });
 
   // ------------------------------------------------------------------ DOM helpers (text only)
 
