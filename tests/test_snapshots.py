@@ -235,3 +235,16 @@ def test_refreshing_with_another_model_keeps_the_embedded_snapshots_fresh(tmp_pa
     build = mkdocs_build(tmp_path / "site", env={"DECK_SNAPSHOTS": str(snaps), "DECK_OFFLINE": "1",
                                                  "DECK_CACHE": str(tmp_path / "c")})
     assert build.returncode == 0, build.stderr[-3000:]
+
+
+@pytest.mark.parametrize("kind, params, words", [
+    ("next_tokens", {"prompt": "Hi", "top": 0}, "option `top` of `next_tokens` is 0; it must be an integer from 1 to 100"),
+    ("next_tokens", {"prompt": ""}, "option `prompt` of `next_tokens` is ''; it must be a string that is not empty"),
+    ("completion", {"prompt": "Hi", "temperatures": [-1]}, "a list of numbers from 0 to 5, e.g. [0, 0.7, 1.5]"),
+    ("completion", {"prompt": "Hi", "top_p": 0}, "it must be a number above 0 and at most 1"),
+    ("beam", {"prompt": "Hi", "width": 9}, "option `width` of `beam` is 9; it must be an integer from 1 to 5"),
+])
+def test_a_bad_option_value_says_what_the_option_accepts(kind, params, words):
+    with pytest.raises(ValueError) as err:
+        snapshots.normalize(kind, params)
+    assert words in str(err.value)

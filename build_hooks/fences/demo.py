@@ -35,7 +35,7 @@ from demos import sampling, web
 NUM = (int, float)
 # The talk's own strings (its prompt, sample text, corpus) have no default here: a fence names
 # them, or the talk sets them once for all its fences in slides/data/fences.yml (fences/defaults.py).
-PROMPT = (str, REQUIRED, None, "a prompt string")
+PROMPT = (str, REQUIRED, lambda v: v != "", "a prompt string, not empty")
 # option: (types, default, check, hint)
 OPTIONS = {
     "sampling": {
