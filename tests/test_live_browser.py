@@ -70,15 +70,22 @@ def live(browser, built_site, site_url):
     widget.evaluate("""el => { window.__states = [];
         new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, {attributes: true}); }""")
     static = rows(widget)
+    inert = controls_enabled(widget)
     widget.locator('button[name="load"]').click()
     page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
                            arg=widget.element_handle(), timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
     settle(page, widget)
-    yield {"page": page, "widget": widget, "before": before, "static": static, "context": context}
+    yield {"page": page, "widget": widget, "before": before, "static": static, "context": context, "inert": inert}
     context.close()
     assert not offsite, f"requests tried to leave 127.0.0.1: {offsite}"
     assert not errors, f"page errors: {errors}"
+
+
+def controls_enabled(widget) -> dict:
+    """Whether each control that runs the model (prompt, sliders, numbers, Generate) can be used."""
+    return widget.locator(".demo-live-controls :is(input, textarea, button)").evaluate_all(
+        "cs => Object.fromEntries(cs.map(c => [c.name, !c.disabled && !c.closest('fieldset:disabled')]))")
 
 
 def settle(page, widget):
@@ -112,6 +119,13 @@ def test_nothing_of_the_engine_or_model_is_fetched_before_opt_in(live):
     snap = next(s for s in deck_prompts() if s["prompt"] == "The cat sat on the")
     assert [r["id"] for r in static] == [t["id"] for t in snap["top"][:len(static)]]
     assert all(abs(r["prob"] - t["prob"]) < 1e-6 for r, t in zip(static, snap["top"]))
+
+
+def test_the_controls_that_run_the_model_are_disabled_until_it_is_live(live):
+    before, after = live["inert"], controls_enabled(live["widget"])
+    assert {"prompt", "temperature", "top_k", "top_p", "seed", "length", "generate"} <= set(before)
+    assert not any(before.values()), before            # never silently inert: disabled, and the status says why
+    assert all(after.values()), after
 
 
 def test_opt_in_goes_loading_then_live(live):
@@ -272,6 +286,7 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
                                timeout=LOAD)
         assert widget.get_attribute("data-state") == "error"
         assert "did not load" in widget.locator(".demo-status").text_content()
+        assert not any(controls_enabled(widget).values())
         assert widget.locator("table").inner_html() == static
         if how == "blocked":          # the Pyodide demos on the page keep working
             sampling_widget = page.locator('.demo[data-demo="sampling"]').first

@@ -33,6 +33,8 @@
     syncState() {
       const s = engine.state;
       this.root.dataset.state = s === "off" ? "static" : s;
+      const controls = this.root.querySelector(".demo-live-controls");   // they run the real model
+      if (controls) controls.disabled = s !== "live";
       const msg = this.root.querySelector(".demo-live-msg");     // the status line says it already
       if (msg && s !== "off") msg.textContent = "";
       if (this.status) {

@@ -81,7 +81,9 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
 
     rows = [{"id": t["id"], "label": web.show(t["text"]), "prob": t["prob"]} for t in next_tokens["top"]]
     rest = max(0.0, 1.0 - sum(r["prob"] for r in rows))
-    controls = (optin(cfg)
+    # The controls run the real model: until it is live they are disabled (a fieldset), never
+    # silently inert; live-widget.js enables them once the model has loaded.
+    controls = (optin(cfg) + '<fieldset class="demo-live-controls" disabled>'
                 + f'<label class="demo-field demo-text-field"><span>Prompt (any text)</span>'
                   f'<textarea name="prompt" rows="2" spellcheck="false">{e(o["prompt"])}</textarea></label>'
                 + temperature_slider(o["temperature"])
@@ -89,7 +91,7 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
                 + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
                 + number("seed", "Seed", 0, 999999, o["seed"])
                 + number("length", "Tokens", 1, 200, o["length"])
-                + '<button type="button" name="generate">Generate</button>')
+                + '<button type="button" name="generate">Generate</button></fieldset>')
     identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1
     output = (table(rows, rest, n_vocab, identity) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
               f'<p class="snap-completion demo-live-gen" aria-live="polite"><span class="snap-prompt">{e(o["prompt"])}</span></p>')
