@@ -112,6 +112,7 @@
       if (engine.state !== "live" || this.generating) return;
       this.generating = true; this.root.dataset.busy = "true";
       const button = this.control("generate"); button.disabled = true;
+      delete this.root.querySelector(".demo-live-gen").dataset.tokenIds;   // set again once this run is complete
       try {
         const prompt = this.control("prompt").value;
         const seed = Number(this.control("seed").value) || 0;

@@ -23,11 +23,14 @@ from build_hooks.fences.parts import data_script, hue, number, percent, slider, 
 
 e = html.escape
 
-# Measured (tests/test_live_browser.py): the browser's llama.cpp build and the build's
-# llama-cpp-python differ in float arithmetic (SIMD, accumulation order, KV cache precision).
+# Measured (tests/test_live_browser.py, every prompt behind the deck's snapshots): the browser's
+# llama.cpp (wllama's, older) and the build's llama-cpp-python take other arithmetic paths (SIMD
+# width, accumulation order, attention kernel: flash attention alone moves a probability by 0.02
+# natively). Greedy text follows llama.cpp's until two candidates are within twice this bound.
 PRECISION = ("Live numbers come from llama.cpp compiled to WebAssembly: they differ slightly from the build's "
-             "(llama-cpp-python) by arithmetic precision, not by a bug (measured on the deck's default model: "
-             "at most 0.0125 in the top 10).")
+             "(llama-cpp-python) by arithmetic precision, not by a bug (measured on the prompts of the deck's "
+             "snapshots: at most 0.036 in the top 10). Two tokens within about twice that can swap places, so a "
+             "generated text can take another path.")
 
 
 def config_script(cfg: dict) -> str:
