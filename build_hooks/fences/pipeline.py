@@ -31,6 +31,13 @@ from build_hooks.figures import draw as figures
 from build_hooks.snapshots.store import SnapshotError
 
 
+def load_defaults(docs, data, where=str) -> dict:
+    """{(lang, kind): options} from the talk's <data>/fences.yml, each entry checked by its kind's
+    own option parser (so a bad default names the file); {} when the talk has no such file."""
+    checks = {key: (lambda opts, k=kind: k.parse("", docs, opts)) for key, kind in KINDS.items()}
+    return talk_defaults.load(data, checks, where)
+
+
 class FenceError(ValueError):
     """One or more bad fences; the message has one `file:line: problem; fix` line each."""
 
@@ -108,8 +115,7 @@ class Pipeline:
     def fence_defaults(self, lang: str, name: str) -> dict:
         """The talk's options for every `lang name` fence (slides/data/fences.yml; {} when none)."""
         if self.defaults is None:
-            checks = {key: (lambda opts, k=kind: k.parse("", self.cfg.docs, opts)) for key, kind in KINDS.items()}
-            self.defaults = talk_defaults.load(self.cfg.data, checks, self.cfg.where)
+            self.defaults = load_defaults(self.cfg.docs, self.cfg.data, self.cfg.where)
         return self.defaults.get((lang, name), {})
 
     def _figure(self, name: str, where: str) -> None:

@@ -62,7 +62,7 @@ def on_files(files, config):
         files.append(LinkedFile.generated(config, bundle.SITE_PATHS["vocab"], abs_src_path=str(_pipeline.vocab)))
     cfg = _pipeline.cfg
     try:
-        shipped, _pipeline.live = live.bundle(config.extra, cfg.node_modules, cfg.cache)
+        shipped, _pipeline.live = live.bundle(config.extra, cfg.node_modules, cfg.cache, cfg.model_name)
     except live.LiveError as err:
         raise PluginError(f"mkdocs.yml: {err}") from None
     for src_uri, path in shipped:

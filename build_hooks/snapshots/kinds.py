@@ -2,8 +2,8 @@
 
 A kind is declared once here:
 
-    options   name -> (type, default, check); a default of REQUIRED must be given; a check says
-              in words what it accepts (`_allowed`), for the error a bad value gets
+    options   name -> (type, default, check, hint); a default of REQUIRED must be given; the hint
+              says what the option accepts, for the error a bad value gets (as fences/demo.py)
     code      the modules whose source computes it: their digest is part of the snapshot's key,
               so a fix to beam search makes every `beam` snapshot stale (no number to bump)
     compute   (params, model path) -> data; runs llama.cpp or reads the GGUF
@@ -33,15 +33,8 @@ class MissingOption(ValueError):
     """A required option nobody gave (neither the fence nor the talk's slides/data/fences.yml)."""
 
 
-
-def _allowed(test: Callable[[object], bool], words: str) -> Callable[[object], bool]:
-    """A check that carries the words a bad value's error shows: what the option accepts."""
-    test.words = words
-    return test
-
-
 _num = (int, float)
-_prompt = (str, REQUIRED, _allowed(lambda v: v != "", "that is not empty"))
+_prompt = (str, REQUIRED, lambda v: v != "", "a string that is not empty")
 LLM = ("build_hooks.model.llm",)
 GGUF = ("build_hooks.model.gguf", "build_hooks.model.card")
 
@@ -70,37 +63,38 @@ def _quant(params, path):
 
 
 KINDS: dict[str, Kind] = {
-    "next_tokens": Kind({"prompt": _prompt, "top": (int, 10, _allowed(lambda v: 1 <= v <= 100, "from 1 to 100"))}, LLM,
+    "next_tokens": Kind({"prompt": _prompt, "top": (int, 10, lambda v: 1 <= v <= 100, "an integer from 1 to 100")},
+                        LLM,
                         lambda p, path: _model(path).next_tokens(p["prompt"], p["top"])),
     "completion": Kind(
-        {"prompt": _prompt, "max_tokens": (int, 20, _allowed(lambda v: 1 <= v <= 128, "from 1 to 128")),
-         "temperatures": (list, [0, 0.7, 1.5], _allowed(lambda v: v and all(isinstance(t, _num) and 0 <= t <= 5 for t in v),
-                                                         "of numbers from 0 to 5, e.g. [0, 0.7, 1.5]")),
-         "seed": (int, 0, None), "top_k": (int, 0, _allowed(lambda v: v >= 0, "from 0 (off) up")),
-         "top_p": (_num, 1.0, _allowed(lambda v: 0 < v <= 1, "above 0 and at most 1"))},
+        {"prompt": _prompt, "max_tokens": (int, 20, lambda v: 1 <= v <= 128, "an integer from 1 to 128"),
+         "temperatures": (list, [0, 0.7, 1.5], lambda v: v and all(isinstance(t, _num) and 0 <= t <= 5 for t in v),
+                          "a list of numbers from 0 to 5, e.g. [0, 0.7, 1.5]"),
+         "seed": (int, 0, None, "an integer"), "top_k": (int, 0, lambda v: v >= 0, "an integer from 0 (off) up"),
+         "top_p": (_num, 1.0, lambda v: 0 < v <= 1, "a number above 0 and at most 1")},
         LLM + ("build_hooks.model.sampler", "demos.sampling"),
         lambda p, path: _model(path).completion(p["prompt"], p["max_tokens"], p["temperatures"], p["seed"],
                                                 p["top_k"], p["top_p"])),
     "tokens": Kind({"text": _prompt}, LLM, lambda p, path: _model(path).tokens(p["text"])),
-    "beam": Kind({"prompt": _prompt, "width": (int, 3, _allowed(lambda v: 1 <= v <= 5, "from 1 to 5")),
-                  "depth": (int, 5, _allowed(lambda v: 1 <= v <= 8, "from 1 to 8"))},
+    "beam": Kind({"prompt": _prompt, "width": (int, 3, lambda v: 1 <= v <= 5, "an integer from 1 to 5"),
+                  "depth": (int, 5, lambda v: 1 <= v <= 8, "an integer from 1 to 8")},
                  LLM + ("demos.beam",), lambda p, path: _model(path).beam(p["prompt"], p["width"], p["depth"])),
     "model_card": Kind({}, GGUF, lambda p, path: _card(path)),
     # the prompts (KL, top-1) and the passage (perplexity) are the talk's: slides/data/fences.yml
-    "quant_study": Kind({"types": (list, ["Q8_0", "Q4_0", "Q2_K"], _allowed(lambda v: v and all(isinstance(t, str) for t in v),
-                                                                      "of quantization types, e.g. [Q8_0, Q4_0, Q2_K]")),
-                         "prompts": (list, REQUIRED, _allowed(lambda v: v and all(isinstance(t, str) and t for t in v),
-                                                          "of prompts, none empty")),
+    "quant_study": Kind({"types": (list, ["Q8_0", "Q4_0", "Q2_K"], lambda v: v and all(isinstance(t, str) for t in v),
+                                   "a list of quantization types, e.g. [Q8_0, Q4_0, Q2_K]"),
+                         "prompts": (list, REQUIRED, lambda v: v and all(isinstance(t, str) and t for t in v),
+                                     "a list of prompts, none empty"),
                          "passage": _prompt},
                         LLM + GGUF + ("build_hooks.model.quant",), _quant),
     # the browser tokenizer's vocabulary file; `format` names its layout (a new one makes a new snapshot)
-    "vocab": Kind({"format": (str, "llama-vocab/1", _allowed(lambda v: v == "llama-vocab/1", '"llama-vocab/1"'))},
+    "vocab": Kind({"format": (str, "llama-vocab/1", lambda v: v == "llama-vocab/1", '"llama-vocab/1"')},
                   GGUF + ("build_hooks.browser.vocab",), lambda p, path: _card(path, arrays=True)),
     # for the figures
     "distribution": Kind(
-        {"prompt": _prompt, "top": (int, 12, _allowed(lambda v: 1 <= v <= 100, "from 1 to 100")),
-         "temperatures": (list, [0.2, 0.7, 1, 1.5], _allowed(lambda v: v and all(isinstance(t, _num) and t > 0 for t in v),
-                                                               "of numbers above 0"))},
+        {"prompt": _prompt, "top": (int, 12, lambda v: 1 <= v <= 100, "an integer from 1 to 100"),
+         "temperatures": (list, [0.2, 0.7, 1, 1.5], lambda v: v and all(isinstance(t, _num) and t > 0 for t in v),
+                          "a list of numbers above 0")},
         LLM, lambda p, path: _model(path).distribution(p["prompt"], p["top"], p["temperatures"])),
     "surprisal": Kind({"text": _prompt}, LLM, lambda p, path: _model(path).perplexity(p["text"])),
 }
@@ -120,7 +114,7 @@ def normalize(kind: str, params: dict) -> dict:
     if unknown:
         raise ValueError(f"unknown option(s) {', '.join(unknown)} for `{kind}`; "
                          f"options: {', '.join(schema) or 'none'}")
-    for name, (typ, default, check) in schema.items():
+    for name, (typ, default, check, hint) in schema.items():
         if name not in params:
             if default is REQUIRED:
                 missing.append(name)
@@ -130,23 +124,12 @@ def normalize(kind: str, params: dict) -> dict:
         if typ is int and isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, typ) or (check and not check(value)):
-            raise ValueError(f"option `{name}` of `{kind}` is {value!r}; it must be {_words(typ, check)}")
+            raise ValueError(f"option `{name}` of `{kind}` is {value!r}; it must be {hint}")
         out[name] = value
     if missing:     # after the values: a bad value is reported even where another option is missing
         raise MissingOption(f"`{kind}` needs the option `{missing[0]}`: write `{missing[0]}: ...` in the fence, "
                             "or once for the whole talk in slides/data/fences.yml")
     return out
-
-
-def _words(typ, check) -> str:
-    """What an option accepts, in words: "an integer from 1 to 5", "a string that is not empty".
-
-    Example:
-    >>> _words(int, KINDS["beam"].options["width"][2])
-    'an integer from 1 to 5'
-    """
-    kind = {int: "an integer", str: "a string", list: "a list", _num: "a number"}.get(typ, "a value")
-    return f"{kind} {check.words}" if check is not None else kind
 
 
 @functools.cache
