@@ -9,10 +9,8 @@ Every function takes and returns plain JSON-able values.
 import json
 import math
 import random
-import traceback
 
-from demos import beam, live, ngram, sampling
-from demos import tokenizers
+from demos import beam, live, ngram, runner, sampling, tokenizers
 
 
 def show(text):
@@ -61,29 +59,44 @@ def sampling_draws(candidates, temperature=1.0, top_k=0, top_p=1.0, n=8, seed=0)
 
 
 def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0):
-    """Run a reader's edited `distribution` and return its kept rows, or the error as text.
+    """Run a reader's edited `distribution` and return its kept rows, or the error as text: a
+    traceback of the reader's own code only (demos/runner.py), never this harness's frames.
 
     Example:
     >>> run_code("def distribution(*a): return [(0, 1.0)]", [{"id": 1, "text": "x", "logprob": 0.0}])
     {'rows': [{'label': 'x', 'prob': 1.0}]}
-    >>> run_code("def distribution(*a): return 1/0", [])["error"].splitlines()[-1]
-    'ZeroDivisionError: division by zero'
+    >>> lines = run_code("def distribution(*a):\\n    return 1/0", [])["error"].splitlines()
+    >>> lines[1], lines[2].strip(), lines[-1]       # no frame of this file; Python 3.11+ adds a ~^~ line
+    ('  File "<your code>", line 2, in distribution', 'return 1/0', 'ZeroDivisionError: division by zero')
     """
     # the helpers of demos/sampling.py are there; distribution() itself must be the reader's
     namespace = {name: getattr(sampling, name) for name in dir(sampling)
                  if not name.startswith("__") and name != "distribution"}
     try:
-        exec(compile(code, "<your code>", "exec"), namespace)
+        runner.execute(code, namespace)
         fn = namespace.get("distribution")
         if not callable(fn):
             return {"error": "Define a function named distribution(scores, temperature, top_k, top_p)."}
         scores = [c["logprob"] for c in candidates]
         kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p))
+    except Exception as err:     # noqa: BLE001 (whatever the reader's code raises is shown to them)
+        return {"error": runner.reader_traceback(err)}
+    try:
         return {"rows": [{"label": show(candidates[i]["text"]), "prob": float(p)} for i, p in kept]}
-    except Exception:
-        lines = traceback.format_exc().splitlines()
-        keep = [ln for ln in lines if "demos/web.py" not in ln and "run_code" not in ln]
-        return {"error": "\n".join(keep[-6:])}
+    except (TypeError, ValueError, IndexError, KeyError):
+        return {"error": f"distribution() returned {_short(kept)}: it must return a list of (index, probability) "
+                         f"pairs, index from 0 to {len(candidates) - 1}."}
+
+
+def _short(value, limit=60):
+    """repr(value), cut to `limit` characters for a message.
+
+    Example:
+    >>> _short(list(range(40)), 12)
+    '[0, 1, 2, 3…'
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --- n-grams -------------------------------------------------------------------------------

@@ -426,6 +426,44 @@ def test_run_code_reports_errors_as_text():
     assert [r["prob"] for r in got] == pytest.approx([p for _, p in want])
 
 
+READER_CODE = """def distribution(scores, temperature, top_k, top_p):
+    probs = softmax(scores, temperature)
+    return pick(probs)
+
+def pick(probs):
+    return [(100, probs[100])]
+"""
+
+
+def without_carets(text: str) -> list[str]:
+    """A traceback's lines without the ~~^^ marker lines (Python 3.11+ draws them, versions differ)."""
+    return [ln for ln in text.splitlines() if ln.strip(" ~^")]
+
+
+def test_run_code_traceback_shows_the_readers_code_only():
+    error = web.run_code(READER_CODE, CANDS)["error"]
+    assert without_carets(error) == [
+        "Traceback (most recent call last):",
+        '  File "<your code>", line 3, in distribution',
+        "    return pick(probs)",
+        '  File "<your code>", line 6, in pick',
+        "    return [(100, probs[100])]",
+        "IndexError: list index out of range",
+    ]
+    # an error inside a helper the reader called: their frames, the helper's own error line, no harness
+    error = web.run_code("def distribution(s, t, k, p):\n    return softmax(None, t)\n", CANDS)["error"]
+    assert error.startswith('Traceback (most recent call last):\n  File "<your code>", line 2, in distribution')
+    assert error.splitlines()[-1].startswith("TypeError")
+    for harness in ("exec(", "compile(", "demos/", "runner.py", "web.py", "run_code"):
+        assert harness not in error
+    # a syntax error points at the reader's line and column, with no frames at all
+    error = web.run_code("def distribution(s, t, k, p):\n    return [(0, 1.0)\n", CANDS)["error"]
+    assert error.startswith('  File "<your code>", line 2') and "SyntaxError" in error and "Traceback" not in error
+    # a result of the wrong shape is said in words (the error happens in the harness, not their code)
+    assert web.run_code("def distribution(*a): return 0.5", CANDS)["error"] == (
+        "distribution() returned 0.5: it must return a list of (index, probability) pairs, index from 0 to 5.")
+
+
 def test_ngram_worker_flow():
     page = web.Page()
     page.ngram_start("w0", CORPUS, 3, "word")

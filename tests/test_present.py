@@ -1,10 +1,20 @@
 """present.py as plain functions: URL rebasing, the page, the files it writes (no MkDocs, no browser)."""
 
+import json
+import random
 import re
 
 import pytest
 
-from build_hooks.deck.present import DeckPage, is_relative, page_dir, rebase_urls, render_page, write_present
+from build_hooks.deck import pacing
+from build_hooks.deck.present import (
+    DeckPage,
+    is_relative,
+    page_dir,
+    rebase_urls,
+    render_page,
+    write_present,
+)
 from build_hooks.deck.sections import RenderedSlide
 
 
@@ -47,3 +57,38 @@ def test_write_present_one_page_per_deck_and_the_whole_talk(tmp_path):
     assert re.findall(r'<section class="slide" id="([^"]+)"', talk) == ["a--slide-x", "b--slide-x"]
     assert '<aside class="notes">\n<p>say</p>\n</aside>' in talk
     assert not list(tmp_path.rglob("*.tmp"))  # atomic writes leave no temp files
+
+
+def timings(page: str) -> list[int]:
+    return [int(t) for t in re.findall(r'<section class="slide"[^>]* data-timing="(\d+)"', page)]
+
+
+def total_time(page: str) -> int:
+    return json.loads(re.search(r'<script type="application/json" id="deck-config">(.*?)</script>', page)[1])["totalTime"]
+
+
+def test_pacing_spreads_each_decks_minutes_over_its_slides_by_the_talks_clock(tmp_path):
+    words = lambda n: "<p>" + " ".join(["word"] * n) + "</p>"
+    widget = '<div class="demo" data-demo="sampling" data-state="static"></div>'
+    a = DeckPage("a", "A", "a/", [RenderedSlide("slide-t", "<h1>T</h1>", words(140), 1),            # 1 min of notes
+                                  RenderedSlide("slide-w", f"<h2>W</h2>{widget}", words(140), 9),   # + 1 min demo
+                                  RenderedSlide("slide-q", "<h2>Q</h2>", "", 20)], minutes=4.5)     # floor: 1/6 min
+    b = DeckPage("b", "B", "b/", [RenderedSlide("slide-x", "<h2>X</h2>", words(10), 3)], minutes=2)
+    write_present(tmp_path, [a, b], site_name="Talk", css=[], js=[])
+    deck_a = (tmp_path / "present" / "a" / "index.html").read_text()
+    # 270 s in the ratio 1 : 2 : 1/6 (85.3, 170.5, 14.2 s), in whole seconds that add up exactly
+    assert timings(deck_a) == [85, 171, 14] and total_time(deck_a) == 270
+    talk = (tmp_path / "present" / "index.html").read_text()
+    assert timings(talk) == [85, 171, 14, 120] and total_time(talk) == 390
+
+
+def test_pacing_seconds_always_add_up_to_the_budget():
+    rng = random.Random(7)
+    for _ in range(500):
+        weights = [rng.choice([0.0, rng.random() * 5]) + 1 / 6 for _ in range(rng.randint(1, 40))]
+        minutes = rng.choice([rng.randint(1, 15), round(rng.uniform(0.7, 15), 1)])
+        seconds = pacing.spread(weights, minutes)
+        assert sum(seconds) == round(minutes * 60) and min(seconds) >= 1
+        shares = [round(minutes * 60) * w / sum(weights) for w in weights]
+        if min(shares) >= 1:       # (a share under a second is raised to one: the others give it back)
+            assert all(abs(s - q) < 1 for s, q in zip(seconds, shares))    # each within a second of its share

@@ -30,6 +30,9 @@
     showNotes: notes,
     pdfSeparateFragments: false, // ?print-pdf: exactly one page per slide
     pdfMaxPagesPerSlide: 1,
+    // Pacing (build_hooks/deck/pacing.py): the decks' front-matter minutes, spread over the slides
+    // as data-timing seconds; the speaker view (S) shows how far ahead or behind the talk is.
+    totalTime: config.totalTime || null,
     plugins: [window.RevealNotes],
   });
 

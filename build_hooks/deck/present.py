@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_hooks.deck import pacing
 from build_hooks.files import atomic_write
 
 THEMES = ("white", "black")          # the reveal.js themes whose fonts are embedded (no Google Fonts)
@@ -37,6 +38,7 @@ class DeckPage:
     title: str
     url: str                  # the reading page's URL relative to the site root ("why-local/")
     slides: list = field(default_factory=list)  # build_hooks.deck.sections.RenderedSlide
+    minutes: float = 0        # the deck's front-matter budget; 0: no pacing in the speaker view
 
 
 def page_dir(url: str) -> str:
@@ -73,24 +75,28 @@ def rebase_urls(chunk: str, from_dir: str, to_dir: str) -> str:
     return URL_ATTR.sub(fix, chunk)
 
 
-def section(slide, deck: DeckPage, to_dir: str, id_prefix: str = "") -> str:
-    """One reveal.js slide: the rendered chunk (URLs rebased) and its notes as `<aside class="notes">`.
+def section(slide, deck: DeckPage, to_dir: str, id_prefix: str = "", timing: int = 0) -> str:
+    """One reveal.js slide: the rendered chunk (URLs rebased), its notes as `<aside class="notes">`
+    and its share of the deck's minutes in seconds (`data-timing`, reveal.js's pacing; pacing.py).
 
-    Example: section(RenderedSlide("slide-a", "<h2>A</h2>", "<p>n</p>", 6), deck, "present/why")
-             -> '<section class="slide" id="slide-a" data-deck="why">...<aside class="notes"><p>n</p></aside></section>'
+    Example: section(RenderedSlide("slide-a", "<h2>A</h2>", "<p>n</p>", 6), deck, "present/why", timing=40)
+             -> '<section class="slide" id="slide-a" data-deck="why" data-line="6" data-timing="40">...
+                 <aside class="notes"><p>n</p></aside></section>'
     """
     body = rebase_urls(slide.html, page_dir(deck.url), to_dir)
     notes = ""
     if slide.notes_html:
         notes = f'<aside class="notes">\n{rebase_urls(slide.notes_html, page_dir(deck.url), to_dir)}\n</aside>\n'
+    paced = f' data-timing="{timing}"' if timing else ""
     return (f'<section class="slide" id="{id_prefix}{slide.id}" data-deck="{html.escape(deck.stem)}" '
-            f'data-line="{slide.line}">\n{body}{notes}</section>\n')
+            f'data-line="{slide.line}"{paced}>\n{body}{notes}</section>\n')
 
 
 def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str], js: list[dict],
                 theme: str = "white", back_url: str = "", reading: dict | None = None, favicon: str = "",
-                lang: str = "en") -> str:
-    """A whole present page. `css` / `js` are site-root-relative (MkDocs extra_css / extra_javascript).
+                lang: str = "en", total_time: int = 0) -> str:
+    """A whole present page. `css` / `js` are site-root-relative (MkDocs extra_css / extra_javascript);
+    `total_time` (seconds) is the talk's budget for reveal.js's pacing (0: none).
 
     Example: render_page(title="Talk", sections=["<section>..</section>"], to_dir="present",
                          css=[], js=[]) starts with "<!doctype html>"
@@ -117,8 +123,8 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
         attrs += " async" if s.get("async") else ""
         tail.append(f'<script src="{url(s["path"])}"{attrs}></script>')
     # present.js reads this: the reading page of each deck, so "Reading view" follows the slide.
-    config = json.dumps({"theme": theme, "reading": {k: url(v or "./") for k, v in (reading or {}).items()}},
-                        sort_keys=True).replace("</", "<\\/")
+    config = json.dumps({"theme": theme, "reading": {k: url(v or "./") for k, v in (reading or {}).items()},
+                         "totalTime": total_time}, sort_keys=True).replace("</", "<\\/")
     back = (f'<a class="deck-back" href="{url(back_url or "./")}" title="Back to the reading view">'
             f'Reading view</a>\n') if back_url is not None else ""
     return "\n".join([
@@ -155,17 +161,24 @@ def write_present(site_dir: str | Path, decks: list[DeckPage], *, site_name: str
     """
     site_dir = Path(site_dir)
     reading = {d.stem: d.url for d in decks}
+    # the speaker view's pacing: each deck's minutes over its slides (0 s each: a deck without minutes)
+    timings = {d.stem: pacing.deck_timings(d.slides, d.minutes) if d.minutes else [0] * len(d.slides)
+               for d in decks}
     written = []
     for deck in decks:
         to_dir = f"present/{deck.stem}"
-        sections = [section(s, deck, to_dir) for s in deck.slides]
+        sections = [section(s, deck, to_dir, timing=t) for s, t in zip(deck.slides, timings[deck.stem])]
         text = render_page(title=f"{deck.title} · {site_name}", sections=sections, to_dir=to_dir,
-                           css=css, js=js, theme=theme, back_url=deck.url, reading=reading, favicon=favicon)
+                           css=css, js=js, theme=theme, back_url=deck.url, reading=reading, favicon=favicon,
+                           total_time=sum(timings[deck.stem]))
         written.append(site_dir / to_dir / "index.html")
         atomic_write(written[-1], text)
-    everything = [section(s, d, "present", id_prefix=f"{d.stem}--") for d in decks for s in d.slides]
+    everything = [section(s, d, "present", id_prefix=f"{d.stem}--", timing=t)
+                  for d in decks for s, t in zip(d.slides, timings[d.stem])]
+    paced = all(d.minutes for d in decks)     # pacing for the whole talk only if every deck has a budget
     text = render_page(title=site_name, sections=everything, to_dir="present", css=css, js=js, theme=theme,
-                       back_url=decks[0].url if decks else "", reading=reading, favicon=favicon)
+                       back_url=decks[0].url if decks else "", reading=reading, favicon=favicon,
+                       total_time=sum(map(sum, timings.values())) if paced else 0)
     written.append(site_dir / "present" / "index.html")
     atomic_write(written[-1], text)
     return written

@@ -114,7 +114,8 @@ def on_page_content(html, page, config, files):
         raise PluginError(str(err)) from None
     stem = _stem(page.file)
     _build.decks[page.file.src_uri] = present.DeckPage(stem=stem, title=page.meta.get("title") or stem,
-                                                 url=page.url, slides=rendered)
+                                                 url=page.url, slides=rendered,
+                                                 minutes=float(page.meta.get("minutes") or 0))
     return _present_links(stem, page, config) + sections.wrap_sections(rendered)
 
 
