@@ -117,8 +117,7 @@ DATED = [
     ("02-models-on-disk.md", ["--fit", "llama.cpp/pull/16653"], ["-ngl 99"]),   # fitting is automatic
     ("02-models-on-disk.md", ["ollama.com/blog/multimodal-models"], ["llama.cpp with a nicer interface\n"]),
     ("02-models-on-disk.md", ["RTX 3060", "12 GB"], []),                 # the outline's "3600 w/12gb"
-    ("04-gemini.md", ["developers.googleblog.com", "llama-4-multimodal-intelligence",
-                      "February 2024 1.5 Pro"], []),                     # 2M (Jun 2024), 10M (Apr 2025)
+    ("04-gemini.md", ["developers.googleblog.com", "llama-4-multimodal-intelligence"], []),  # 2M (Jun 2024), 10M (Apr 2025)
     ("05-sora.md", ["openai.com/index/sora-2", "x.com/ylecun/status/1759486703696318935", "19 Feb 2024"],
      ["Let me open the page"]),                                          # offline, LeCun's own words
     ("08-sampling.md", ["llama.cpp's default chain", "huggingface/transformers",
@@ -140,6 +139,79 @@ def test_no_slide_tells_anyone_to_run_the_removed_cli():
     for path in DECKS:
         assert "huggingface-cli" not in path.read_text(encoding="utf-8"), \
             f"{path.name}: huggingface_hub 1.0 removed `huggingface-cli`; the command is `hf download`"
+
+
+# The fact check's corrections (issue 22): each claim as the slide now states it, the primary source
+# linked in the body of the SAME slide, and the wording the check found wrong, dated, misleading or
+# unsupported gone from the deck. (deck, claim in the slide's text or notes, source in its body, gone)
+CORRECTIONS = [
+    ("02-models-on-disk.md", '"over 2M models, 1.5M datasets, and 1.5M AI apps"', "https://huggingface.co/docs/hub)",
+     ["500k datasets", "1M demo apps", "half a million datasets"]),                  # the Hub docs, May 2026
+    ("02-models-on-disk.md", "9931 in the current", "llama.cpp/blob/master/tools/server/README.md",
+     ["still defaults to 8080"]),                   # README: "port to listen (default: 9931)"; 0.3.36's llama.cpp: 8080
+    ("02-models-on-disk.md", "still in the llama.cpp inside llama-cpp-python 0.3.36", "llama.cpp/pull/26508", []),
+    ("02-models-on-disk.md", "drop `--local-dir-use-symlinks False`", "huggingface_hub/guides/cli",
+     ["with the same arguments"]),                                                   # `hf download` has no such flag
+    ("02-models-on-disk.md", '`safe_serialization` "defaults to True"', "huggingface.co/docs/transformers",
+     ["the standard format on Hugging Face"]),                                       # unsupported: now sourced
+    ("02-models-on-disk.md", '"medium, balanced quality - recommended"', "TheBloke/Mistral-7B-Instruct-v0.2-GGUF", []),
+    ("02-models-on-disk.md", "`ollama run hf.co/`", "huggingface.co/docs/hub/ollama", []),
+    ("06-wolfram.md", "mostly on GPT-2, with some GPT-3 output", "what-is-chatgpt-doing-and-why-does-it-work",
+     ["all his examples use GPT-2"]),
+    ("08-sampling.md", "Wei and colleagues found chain of thought", "arxiv.org/abs/2201.11903",
+     ["the same paper found"]),                                      # the quote is Wei et al. 2022, not Tree of Thoughts
+    ("08-sampling.md", "GSM8K +17.9%", "arxiv.org/abs/2203.11171v4", []),          # the version quoted, named
+    ("08-sampling.md", "top-k 40, top-p 0.95, min-p 0.05", "llama.cpp/blob/master/common/common.h",
+     ["This deck follows llama.cpp's default chain: top-k, then top-p"]),           # min-p is in the default chain
+    ("01-why-local.md", '"550MB RAM": the weights', "github.com/jzhang38/TinyLlama", []),
+    ("01-why-local.md", "for each request is huge", "arxiv.org/abs/2309.06180", []),  # the serving slide had no link
+    ("04-gemini.md", '"almost all improvements stem from the book\'s parallel examples', "arxiv.org/abs/2409.19151",
+     ['the gains "stem from']),
+    ("04-gemini.md", "2-million-token context window", "ai.google.dev/gemini-api/docs/long-context",
+     ["1 million tokens consistently"]),                                             # the blog quote was unsupported
+    ("04-gemini.md", "Figure 1, Gemini 1.5 Pro", "arxiv.org/abs/2403.05530v5", ["February 2024 1.5 Pro"]),
+    ("05-sora.md", "trained at native aspect ratios", "openai.com/index/video-generation-models-as-world-simulators",
+     ["trained on square crops, subjects"]),                                  # square crops: the report's comparison
+    ("09-tokens.md", '"a hybrid tokenization scheme"', "arxiv.org/abs/2209.03143", []),   # semantic + codec tokens
+    ("09-tokens.md", "some languages pay more tokens", "arxiv.org/abs/2305.15425", []),
+    ("index.md", '"Trained on 2 trillion tokens"', "huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct",
+     ["Trained on 2 trillion tokens ([paper]"]),                                     # the model card says it
+    ("index.md", "Tonight, in my own words", "", ["watch the previous SLUUG presenter's talk"]),  # a recollection, not a fact
+]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("deck, claim, source, gone", CORRECTIONS, ids=[f"{d}:{c[:30]}" for d, c, _, _ in CORRECTIONS])
+def test_fact_check_corrections_are_on_their_slides_with_the_source(deck, claim, source, gone):
+    slides = split_slides((SLIDES / deck).read_text(encoding="utf-8"), deck).slides
+    holding = [s for s in slides if flat(claim) in flat(s.body + "\n" + s.notes)]
+    assert holding, f"{deck}: no slide says {claim!r}"
+    for slide in holding:
+        assert source in FENCE.sub("", slide.body), f"{deck}:{slide.line}: {claim!r} needs {source} on the slide"
+    text = flat((SLIDES / deck).read_text(encoding="utf-8"))
+    assert not [g for g in gone if flat(g) in text], f"{deck}: still says {[g for g in gone if flat(g) in text]}"
+
+
+def test_no_source_link_hides_in_the_notes():
+    """Every link in a slide's notes is also in its body: the audience sees where a fact comes from."""
+    hidden = [f"{path.name}:{slide.line} {url}" for path, deck in decks() for slide in deck.slides
+              for url in set(HTTP_LINK.findall(slide.notes)) - set(HTTP_LINK.findall(slide.body))]
+    assert not hidden, "put these links on the slide itself: " + "; ".join(hidden)
+
+
+def test_the_closing_slide_says_which_claims_carry_no_link():
+    assert "my own stories aside" in (SLIDES / "10-closing.md").read_text(encoding="utf-8")
+
+
+def test_the_map_gives_the_practical_side_the_minutes_it_has():
+    """index.md's map: "About ten minutes on the practical side" = decks 01-03 (why, files, quantization)."""
+    words = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20}
+    said = re.search(r"About (\w+) minutes on the practical side", (SLIDES / "index.md").read_text(encoding="utf-8"))
+    practical = sum(deck.meta["minutes"] for path, deck in decks() if path.name[:3] in ("01-", "02-", "03-"))
+    assert said and abs(words[said[1]] - practical) <= 1, f"the map says {said and said[1]}, the decks give {practical}"
 
 
 # What the notes say about the model's own output -----------------------------------------------
