@@ -25,6 +25,16 @@ from build_hooks.localhost import CHROMIUM, CHROMIUM_ARGS, launch, serve  # noqa
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_sessionstart(session):
+    """Every build here names `deck` under plugins: an environment installed before the plugin existed
+    cannot build; say how to fix it instead of failing every build test."""
+    from importlib.metadata import entry_points
+
+    if not entry_points(group="mkdocs.plugins", name="deck"):
+        pytest.exit("the `deck` MkDocs plugin is not registered in this Python: reinstall the package "
+                    "(`make deps`, or `.venv/bin/pip install -e .`)", returncode=4)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,6 +9,7 @@ from build_hooks.browser import gguf_split, live
 from build_hooks.fences import live as live_fence
 from build_hooks.model import gguf
 from build_hooks.model.choice import embedded_path
+from helpers import deck_config, options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,16 +60,16 @@ def test_split_keys_are_encoded_as_llama_cpp_types():
     assert raw.endswith(b"split.tensors.count" + struct.pack("<Ii", 5, 272))
 
 
-def test_size_limit_keeps_a_big_model_off_the_site():
-    files, cfg = live.bundle({"deck": {"live": {"max_mb": 50}}}, ROOT / "node_modules", ROOT / ".cache")
+def test_size_limit_keeps_a_big_model_off_the_site(tmp_path):
+    files, cfg = live.bundle(deck_config(cache=tmp_path, live={"max_mb": 50}))
     assert files == [] and cfg["status"] == "too-big" and "model" not in cfg
-    assert "98 MB, over the 50 MB limit" in cfg["message"] and "extra.deck.live.max_mb" in cfg["message"]
+    assert "98 MB, over the 50 MB limit" in cfg["message"] and "plugins.deck.live.max_mb" in cfg["message"]
     html = live_fence.optin(cfg)
     assert 'name="load"' not in html and "over the 50 MB limit" in html      # the static render stays
 
 
-def test_the_embedded_model_ships_in_versioned_shards_by_default():
-    files, cfg = live.bundle({}, ROOT / "node_modules", ROOT / ".cache")
+def test_the_embedded_model_ships_in_versioned_shards_by_default(tmp_path):
+    files, cfg = live.bundle(deck_config(cache=tmp_path))
     assert cfg["status"] == "ready" and cfg["bytes"] == embedded_path().stat().st_size
     names = [uri for uri, _ in files if uri.startswith("assets/live/")]
     assert cfg["model"] == names[0].removeprefix("assets/") and "-00001-of-" in names[0]
@@ -76,21 +77,24 @@ def test_the_embedded_model_ships_in_versioned_shards_by_default():
     assert {"assets/vendor/wllama/index.js", "assets/vendor/wllama/single-thread/wllama.wasm"} <= {u for u, _ in files}
 
 
-def test_turned_off_ships_nothing():
-    files, cfg = live.bundle({"deck": {"live": False}}, ROOT / "node_modules", ROOT / ".cache")
+def test_turned_off_ships_nothing(tmp_path):
+    files, cfg = live.bundle(deck_config(cache=tmp_path, live=False))
     assert files == [] and cfg["status"] == "off" and "turned off" in cfg["message"]
 
 
 @pytest.mark.parametrize("value, message", [
-    ({"max_mb": "big"}, "extra.deck.live.max_mb is 'big'; it must be a number of megabytes > 0"),
-    ({"max_mb": 0}, "extra.deck.live.max_mb is 0"),
-    ({"enabled": "yes"}, "extra.deck.live.enabled is 'yes'; it must be true or false"),
-    ({"maxmb": 5}, "unknown key 'maxmb'; known keys: enabled, max_mb"),
-    ("on", "must be true, false or a mapping"),
+    ({"max_mb": "big"}, "mkdocs.yml: plugins.deck.live.max_mb is 'big'; it must be a number of megabytes > 0"),
+    ({"max_mb": 0}, "mkdocs.yml: plugins.deck.live.max_mb is 0;"),
+    ({"max_mb": True}, "mkdocs.yml: plugins.deck.live.max_mb is True;"),
+    ({"enabled": "yes"}, "mkdocs.yml: plugins.deck.live.enabled is 'yes'; it must be true or false"),
+    ({"maxmb": 5}, "mkdocs.yml: plugins.deck.live has an unknown key 'maxmb'; did you mean 'max_mb'? "
+                   "Known keys: enabled, max_mb"),
+    ("on", "mkdocs.yml: plugins.deck.live is 'on'; it must be true, false or a mapping"),
 ])
 def test_bad_settings_name_the_field(value, message):
-    with pytest.raises(live.LiveError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        live.settings({"deck": {"live": value}})
+    with pytest.raises(ValueError) as err:
+        options(live=value)
+    assert message in str(err.value)
 
 
 # ------------------------------------------------------------------ demos/live.py: the numbers the widgets show
@@ -184,7 +188,7 @@ def test_an_architecture_the_browser_engine_cannot_run_ships_nothing_and_says_so
     wasm.write_bytes((ROOT / "node_modules" / live.ENGINE / live.ENGINE_FILES["single-thread/wllama.wasm"])
                      .read_bytes().replace(b"llama\0", b"llamx\0"))
     with caplog.at_level(logging.INFO, logger="mkdocs.build_hooks.live"):
-        files, cfg = live.bundle({}, tmp_path / "node_modules", tmp_path / "cache")
+        files, cfg = live.bundle(deck_config(cache=tmp_path / "cache", node_modules=tmp_path / "node_modules"))
     assert files == [] and cfg["status"] == "unknown" and "model" not in cfg
     assert "'llama' model, which the browser's llama.cpp (wllama 2." in cfg["message"]
     assert cfg["message"] in caplog.text

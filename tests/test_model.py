@@ -34,9 +34,9 @@ def test_reader_reads_the_embedded_gguf():
 
 
 def test_choice_order(monkeypatch):
-    assert model.choose({"deck": {"model": "hf:a/b/c.gguf"}}, environ={"DECK_MODEL": "x.gguf"}).spec == "x.gguf"
-    assert model.choose({"deck": {"model": "hf:a/b/c.gguf"}}, environ={}).spec == "hf:a/b/c.gguf"
-    assert model.choose({}, environ={}) == Choice("embedded", "default")
+    assert model.choose("hf:a/b/c.gguf", environ={"DECK_MODEL": "x.gguf"}).spec == "x.gguf"
+    assert model.choose("hf:a/b/c.gguf", environ={}).spec == "hf:a/b/c.gguf"
+    assert model.choose(None, environ={}) == Choice("embedded", "default")
 
 
 def test_ollama_store_resolves_without_network(tmp_path):

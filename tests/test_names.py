@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from build_hooks.mkdocs.config import DeckConfig
+from helpers import deck_config
 from build_hooks.model import choice, names
 
 
@@ -27,13 +27,10 @@ def test_display_name_fallbacks(meta, filename, expected):
 
 
 @pytest.mark.parametrize("value", ["", 42, ["a"]])
-def test_a_bad_model_name_in_mkdocs_yml_is_refused(value):
-    config = SimpleNamespace(config_file_path="/t/mkdocs.yml", docs_dir="/t/slides", extra={"deck": {"model_name": value}})
-    with pytest.raises(ValueError, match=r"mkdocs.yml: extra.deck.model_name must be a non-empty string"):
-        DeckConfig.from_mkdocs(config, environ={})
+def test_a_bad_model_name_in_mkdocs_yml_is_refused(value, tmp_path):
+    with pytest.raises(ValueError, match=r"mkdocs.yml: plugins.deck.model_name is .*; it must be a non-empty string"):
+        deck_config(cache=tmp_path, model_name=value)
 
 
-def test_a_configured_model_name_wins():
-    config = SimpleNamespace(config_file_path="/t/mkdocs.yml", docs_dir="/t/slides",
-                             extra={"deck": {"model_name": "  My Model 1B  "}})
-    assert DeckConfig.from_mkdocs(config, environ={}).model_name == "My Model 1B"
+def test_a_configured_model_name_wins(tmp_path):
+    assert deck_config(cache=tmp_path, model_name="  My Model 1B  ").model_name == "My Model 1B"

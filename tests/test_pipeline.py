@@ -33,7 +33,7 @@ def _no_gguf(tmp: Path) -> Path:
 
 
 def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path:
-    """A copy of the talk: mkdocs.yml (notebook plugin off), slides/ with its snapshots; code symlinked.
+    """A copy of the talk: mkdocs.yml (notebook plugin off), slides/ with its snapshots, node_modules linked.
     live=False ships no live model (it needs the GGUF on the machine)."""
     tmp.mkdir(exist_ok=True)
     text = (ROOT / "mkdocs.yml").read_text()
@@ -42,8 +42,7 @@ def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path
         text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
         assert n == 1
     (tmp / "mkdocs.yml").write_text(text)
-    for name in ("build_hooks", "node_modules"):
-        (tmp / name).symlink_to(ROOT / name)
+    (tmp / "node_modules").symlink_to(ROOT / "node_modules")
     shutil.copytree(ROOT / "slides", tmp / "slides", ignore=shutil.ignore_patterns("*.ipynb", ".lock"))
     if extra_deck is not None:
         (tmp / "slides" / "zz-new.md").write_text(
@@ -142,7 +141,7 @@ def test_a_fences_own_option_wins_over_the_talks_default(tmp_path):
     assert "Beam search after “The cat sat on the”" in page
 
 
-@pytest.mark.parametrize("name", ["build_hooks.mkdocs.config", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
+@pytest.mark.parametrize("name", ["build_hooks.plugin.project", "build_hooks.plugin.options", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
                                   "build_hooks.fences.defaults", "build_hooks.fences.parts",
                                   "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle",
                                   "build_hooks.figures.draw", "build_hooks.figures.charts",

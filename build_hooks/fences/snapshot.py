@@ -92,7 +92,7 @@ def hue(p: float) -> int:
 
 
 def model_name(data: dict) -> str:
-    """The readable name: extra.deck.model_name or the one derived from the GGUF (the pipeline sets
+    """The readable name: plugins.deck.model_name or the one derived from the GGUF (the pipeline sets
     `display_name`), else what the snapshot recorded."""
     m = data.get("model") or {}
     return m.get("display_name") or m.get("name") or "?"

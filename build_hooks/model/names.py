@@ -1,7 +1,7 @@
 """A model's name as people say it, for the slides: "SmolLM2 135M Instruct", not the GGUF's raw
 `general.name` ("Smollm2 135M 8k Lc100K Mix1 Ep2", a training-run label).
 
-`extra.deck.model_name` in mkdocs.yml wins; without it, `display_name` guesses from the GGUF:
+`plugins.deck.model_name` in mkdocs.yml wins; without it, `display_name` guesses from the GGUF:
 
 1. the file name, when it carries the model's base name in the publisher's own spelling
    ("SmolLM2-135M-Instruct.Q4_1.gguf" -> "SmolLM2 135M Instruct"; the quantization suffix goes);

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m build_hooks snapshots",
         description="Refresh stale model snapshots in slides/snapshots/ (what `make snapshots` runs). "
-                    "The model is DECK_MODEL, else extra.deck.model in mkdocs.yml, else the embedded SmolLM2.")
+                    "The model is DECK_MODEL, else plugins.deck.model in mkdocs.yml, else the embedded SmolLM2.")
     parser.add_argument("--force", action="store_true", help="recompute every snapshot, fresh or not")
     parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
     parser.add_argument("--no-prune", action="store_true", help="keep this model's entries that nothing uses")
@@ -35,22 +35,22 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.exceptions import MkDocsException
 
     from build_hooks.fences.pipeline import Pipeline
-    from build_hooks.mkdocs import fence_hooks
-    from build_hooks.mkdocs.config import DeckConfig
     from build_hooks.model.choice import ModelError
+    from build_hooks.plugin import plugin
+    from build_hooks.plugin.project import DeckConfig
     from build_hooks.snapshots.store import SnapshotError, Store
 
     start = time.perf_counter()
     try:
         config = load_config(config_file=args.config_file)
-        cfg = DeckConfig.from_mkdocs(config)
+        cfg = DeckConfig.from_mkdocs(config, plugin.of(config).config)
         store = Store(cfg.snapshots, cfg.model, force=args.force, progress=lambda line: print(line, flush=True),
                       offline=cfg.offline)
         if not store.can_compute:                                   # before any work
             print(f"error: can't refresh snapshots: {store._why_not()}", file=sys.stderr)
             return 1
         print(f"model {store.choice}: {store.path}", flush=True)
-        Pipeline(cfg, store).prepare(fence_hooks.pages(config))
+        Pipeline(cfg, store).prepare(plugin.markdown_pages(config))
     except (ModelError, MkDocsException, ValueError, SnapshotError) as e:   # FenceError is a ValueError
         print(f"error: {e}", file=sys.stderr)
         return 1

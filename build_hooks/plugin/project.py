@@ -1,4 +1,5 @@
-"""One typed view of mkdocs.yml for every stage: each path the build reads or writes, resolved there.
+"""One typed view of the project for every stage: each path the build reads or writes, resolved from
+mkdocs.yml, and the `deck` plugin's options (build_hooks/plugin/options.py).
 
 Every path is absolute and comes from the MkDocs config file (never from the working directory
 or from where this package is installed), so `mkdocs build -f /elsewhere/mkdocs.yml` and a
@@ -14,10 +15,12 @@ non-editable install build the same site:
 
 Example:
 >>> from types import SimpleNamespace
->>> c = DeckConfig.from_mkdocs(SimpleNamespace(config_file_path="/talk/mkdocs.yml", docs_dir="/talk/slides",
-...                            extra={"deck": {"theme": "black"}}), environ={})
->>> c.snapshots, c.theme, c.where("/talk/slides/a.md")
-(PosixPath('/talk/slides/snapshots'), 'black', 'slides/a.md')
+>>> from build_hooks.plugin.options import DeckPluginConfig
+>>> options = DeckPluginConfig(); options.load_dict({"theme": "black"}); _ = options.validate()
+>>> c = DeckConfig.from_mkdocs(SimpleNamespace(config_file_path="/talk/mkdocs.yml", docs_dir="/talk/slides"),
+...                            options, environ={})
+>>> c.snapshots, c.theme, c.model, c.where("/talk/slides/a.md")
+(PosixPath('/talk/slides/snapshots'), 'black', Choice(spec='embedded', origin='default'), 'slides/a.md')
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_hooks.browser.live import Settings
 from build_hooks.model.choice import Choice, choose
 
 OFFLINE_ENV = "DECK_OFFLINE"     # DECK_OFFLINE=1: never run the model (what GitHub Pages does)
@@ -43,27 +47,25 @@ class DeckConfig:
     theme: str
     model: Choice
     offline: bool           # serve committed snapshots only; a missing one fails the build
-    model_name: str | None  # extra.deck.model_name: what the slides call the model (None: from the GGUF)
+    model_name: str | None  # plugins.deck.model_name: what the slides call the model (None: from the GGUF)
+    live: Settings          # plugins.deck.live: ship the model to the reader's browser, up to max_mb
 
     @classmethod
-    def from_mkdocs(cls, config, environ=os.environ) -> DeckConfig:
-        """Build it from MkDocs' validated config (attributes config_file_path, docs_dir, extra)."""
+    def from_mkdocs(cls, config, options, environ=os.environ) -> DeckConfig:
+        """Build it from MkDocs' validated config (config_file_path, docs_dir) and the plugin's options
+        (a validated DeckPluginConfig). The model is chosen here, once per build."""
         root = Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent
         docs = (root / config.docs_dir).resolve()
-        deck = (config.extra or {}).get("deck") or {}
-        name = deck.get("model_name")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ValueError(f"mkdocs.yml: extra.deck.model_name must be a non-empty string, got {name!r}; "
-                             "write the name the slides should show, e.g. model_name: SmolLM2 135M Instruct")
         cache = Path(environ.get("DECK_CACHE") or root / ".cache").resolve()
         return cls(
             root=root, docs=docs,
             snapshots=Path(environ.get("DECK_SNAPSHOTS") or docs / "snapshots").resolve(),
             data=docs / "data", cache=cache, figures=Path(environ.get("DECK_FIGURE_CACHE") or cache / "figures"),
-            node_modules=root / "node_modules", theme=str(deck.get("theme", "white")),
-            model=choose(config.extra, environ),
+            node_modules=root / "node_modules", theme=options.theme,
+            model=choose(options.model, environ),
             offline=environ.get(OFFLINE_ENV, "").strip() not in ("", "0"),
-            model_name=name.strip() if name else None)
+            model_name=options.model_name,
+            live=Settings(enabled=options.live.enabled, max_mb=options.live.max_mb))
 
     def where(self, path) -> str:
         """A path as the author sees it in messages: relative to mkdocs.yml's folder when inside it."""

@@ -1,0 +1,119 @@
+"""What the plugin adds around MkDocs' own pages: the nav in front-matter order, the Present links,
+the files copied in from build_hooks/assets/ and reveal.js, and present mode's script entries.
+
+Plain functions over MkDocs' objects; the plugin (plugin.py) calls them from its events.
+
+Example:
+>>> present_url("why-local", "why-local/", use_directory_urls=True)
+'../present/why-local/'
+>>> present_url("", "", use_directory_urls=False)
+'present/index.html'
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+
+from build_hooks.deck import present
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"   # package data: installed with build_hooks
+
+# reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
+REVEAL_FILES = ["reveal.js", "reveal.css", "reset.css", "theme/white.css", "theme/black.css", "plugin/notes.js"]
+
+
+def is_deck(file) -> bool:
+    """A deck is a Markdown page written in slides/ (not a notebook, not a generated file)."""
+    return file.src_uri.endswith(".md") and file.generated_by is None
+
+
+def stem(file) -> str:
+    """"why-local" for slides/why-local.md; "part-a" for slides/part/a.md."""
+    return Path(file.src_uri).with_suffix("").as_posix().replace("/", "-")
+
+
+def sort_nav(nav, order: dict):
+    """Decks first, by front-matter `order` (src_uri -> (order, title, src_uri)); other pages after them,
+    in their own order. The footer's previous/next links follow."""
+    def key(item):
+        file = getattr(item, "file", None)
+        if file is not None and file.src_uri in order:
+            return (0, *order[file.src_uri])
+        return (1, 0, "", "")
+
+    nav.items.sort(key=key)          # stable: non-deck pages keep their relative order
+    nav.pages = [p for p in _walk(nav.items) if isinstance(p, Page)]
+    for i, page in enumerate(nav.pages):
+        page.previous_page = nav.pages[i - 1] if i else None
+        page.next_page = nav.pages[i + 1] if i + 1 < len(nav.pages) else None
+    return nav
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def file_for(src: str, page, files) -> Path | None:
+    """The file behind a relative URL in a page's HTML (a figure), or None."""
+    if not present.is_relative(src):
+        return None
+    uri = posixpath.normpath(posixpath.join(present.page_dir(page.url), src.split("#")[0].split("?")[0]))
+    file = files.get_file_from_path(uri)
+    return Path(file.abs_src_path) if file and file.abs_src_path and os.path.exists(file.abs_src_path) else None
+
+
+def present_links(deck: str, page, use_directory_urls: bool) -> str:
+    """The floating "Present" button (and "Present the talk" on the title deck); reading.js adds #/slide."""
+    links = (f'<a class="md-button md-button--primary deck-present-link" '
+             f'href="{present_url(deck, page.url, use_directory_urls)}" '
+             f'title="Open this deck in present mode at the slide you are reading">Present</a>')
+    if page.is_homepage:  # the whole talk: there slide ids carry the deck's stem as a prefix
+        links = (f'<a class="md-button deck-present-link" href="{present_url("", page.url, use_directory_urls)}" '
+                 f'data-slide-prefix="{deck}--" title="Present the whole talk, every deck in order">'
+                 f'Present the talk</a>\n' + links)
+    return f'<div class="deck-present-links">\n{links}\n</div>\n'
+
+
+def present_url(deck: str, page_url: str, use_directory_urls: bool) -> str:
+    folder = f"present/{deck}/" if deck else "present/"
+    target = folder if use_directory_urls else folder + "index.html"
+    depth = len([p for p in present.page_dir(page_url).split("/") if p])
+    return "../" * depth + target
+
+
+def is_reading_only(url: str) -> bool:
+    """reading.js and friends belong to the reading view only, never to present pages."""
+    return os.path.basename(url).startswith("reading.")
+
+
+def script(entry) -> dict:
+    """An extra_javascript entry as present.render_page takes it (path, type, defer, async)."""
+    return {"path": str(entry), "type": getattr(entry, "type", ""),
+            "defer": getattr(entry, "defer", False), "async": getattr(entry, "async_", False)}
+
+
+def assets(node_modules: Path):
+    """(site path, file) pairs to copy: our own assets, then reveal.js dist from node_modules."""
+    for path in sorted(ASSETS.rglob("*")):
+        if path.is_file():
+            yield f"{present.OWN}/{path.relative_to(ASSETS).as_posix()}", path
+    dist = node_modules / "reveal.js" / "dist"
+    if not dist.is_dir():
+        raise PluginError("node_modules/reveal.js/dist not found: run `npm ci` (or `make deps`) next to "
+                          "mkdocs.yml to install reveal.js for present mode")
+    for rel in REVEAL_FILES:
+        if not (dist / rel).is_file():
+            raise PluginError(f"{dist / rel} is missing: reinstall reveal.js with `npm ci` (or `make deps`)")
+        yield f"{present.VENDOR}/{rel}", dist / rel
+    license_ = dist.parent / "LICENSE"
+    if license_.is_file():
+        yield f"{present.VENDOR}/LICENSE", license_
