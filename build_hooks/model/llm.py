@@ -28,12 +28,7 @@ import numpy as np
 import llama_cpp
 
 from build_hooks.model import sampler
-
-SEED = 1234
-N_CTX = 512           # every prompt on the slides is short; small contexts load fast
-# Fixed, so the float sums (and the snapshots) are the same on every run. One thread: a 135M model
-# is quick anyway, and on a busy machine ggml's spinning worker threads made 2 threads 10x SLOWER.
-N_THREADS = 1
+from build_hooks.model.loader import N_CTX, load
 
 
 @functools.cache
@@ -45,9 +40,7 @@ def get(path: str) -> "Model":
 class Model:
     def __init__(self, path: str, n_ctx: int = N_CTX):
         self.path = path
-        self.llm = llama_cpp.Llama(
-            model_path=path, n_ctx=n_ctx, n_batch=n_ctx, n_threads=N_THREADS, n_threads_batch=N_THREADS,
-            seed=SEED, logits_all=False, verbose=False)
+        self.llm = load(path, n_ctx=n_ctx)      # one thread, fixed seed, no weight repacking (loader.py)
         self.n_vocab = self.llm.n_vocab()
         self.eog = {t for t in (self.llm.token_eos(), self.llm._model.token_eot()) if t >= 0}
 

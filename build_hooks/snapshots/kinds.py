@@ -35,7 +35,7 @@ class MissingOption(ValueError):
 
 _num = (int, float)
 _prompt = (str, REQUIRED, lambda v: v != "", "a string that is not empty")
-LLM = ("build_hooks.model.llm",)
+LLM = ("build_hooks.model.llm", "build_hooks.model.loader")   # a kind with these runs llama.cpp
 GGUF = ("build_hooks.model.gguf", "build_hooks.model.card")
 
 
@@ -145,3 +145,13 @@ def code_digest(kind: str) -> str:
 def compute(kind: str, params: dict, path) -> dict:
     """Run the model (or read the GGUF) for one snapshot."""
     return KINDS[kind].compute(params, path)
+
+
+def runs_llama(kind: str) -> bool:
+    """Whether `kind` runs llama.cpp (native code that can crash the process), not only Python.
+
+    Example:
+    >>> runs_llama("next_tokens"), runs_llama("model_card")
+    (True, False)
+    """
+    return LLM[0] in KINDS[kind].code

@@ -42,7 +42,8 @@ from pathlib import Path
 from build_hooks.files import atomic_write
 from build_hooks.model import choice as models
 from build_hooks.model.choice import Choice
-from build_hooks.snapshots.kinds import KINDS, code_digest, compute, normalize  # noqa: F401 (re-exported)
+from build_hooks.snapshots import worker
+from build_hooks.snapshots.kinds import KINDS, code_digest, compute, normalize, runs_llama  # noqa: F401 (re-exported)
 
 MANIFEST_FORMAT = 2     # the layout of manifest.json (not part of any key)
 MANIFEST, LOCK = "manifest.json", ".lock"
@@ -102,7 +103,7 @@ class Store:
         self.manifest = self._load_manifest()
         self.used: set[str] = set()
         self.computed: list[tuple[str, float]] = []     # (description, seconds), for the refresh summary
-        self.path = self.unavailable = None
+        self.path = self.unavailable = self.crashed = None
         if offline:
             self.unavailable = "DECK_OFFLINE=1 keeps the model from running in this build."
         else:
@@ -138,7 +139,7 @@ class Store:
         if self.progress:
             self.progress(f"computing {describe(kind, params)[:90]}  ({where}; was {problem.split(' (')[0]})")
         start = time.perf_counter()
-        data = self._compute_and_store(kind, params)
+        data = self._compute_and_store(kind, params, where)
         self.computed.append((describe(kind, params), time.perf_counter() - start))
         if self.progress:
             self.progress(f"    done in {self.computed[-1][1]:.2f} s")
@@ -237,8 +238,22 @@ class Store:
         except (ValueError, KeyError):
             return None, f"corrupted ({self.dir / self.manifest['entries'][key]['file']} is not valid snapshot JSON)"
 
-    def _compute_and_store(self, kind: str, params: dict) -> dict:
-        data = compute(kind, params, self.path)
+    def _run(self, kind: str, params: dict, where: str) -> dict:
+        """compute(), with llama.cpp in the worker process (worker.py): a crash there is a SnapshotError."""
+        if not runs_llama(kind):
+            return compute(kind, params, self.path)
+        if self.crashed:                # once is enough: the same crash again would say nothing new
+            raise SnapshotError(f"{where}: snapshot `{describe(kind, params)}` was not computed: llama.cpp "
+                                f"crashed on an earlier snapshot of this build ({self.crashed}; see its message).")
+        try:
+            return worker.shared().compute(kind, params, self.path)
+        except worker.NativeCrash as crash:
+            self.crashed = f"{crash} at {where}"
+            name = (self.model_info or {}).get("display_name") or self.choice.spec
+            raise SnapshotError(worker.crash_message(crash, kind, where, f"{name} ({self.path})")) from None
+
+    def _compute_and_store(self, kind: str, params: dict, where: str) -> dict:
+        data = self._run(kind, params, where)
         data["model"] = self.model_info
         self.version = self.version or llama_version()
         key = self.key(kind, params)
