@@ -32,7 +32,7 @@ def parse_temperature(value):
     return max(0.0, float(value))
 
 
-def sampling_rows(candidates, temperature=1.0, top_k=0, top_p=1.0):
+def sampling_rows(candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
     """Bars for every candidate: kept ones with their renormalized probability.
 
     candidates: the snapshot's top list [{"id", "text", "logprob"}, ...].
@@ -45,20 +45,21 @@ def sampling_rows(candidates, temperature=1.0, top_k=0, top_p=1.0):
     """
     scores = [c["logprob"] for c in candidates]
     t = parse_temperature(temperature)
-    kept = dict(sampling.distribution(scores, t, int(top_k or 0), float(top_p)))
+    kept = dict(sampling.distribution(scores, t, int(top_k or 0), float(top_p), float(min_p or 0)))
     before = sampling.softmax(scores, t)     # what the cut tokens would have had
     return [{"id": c["id"], "label": show(c["text"]), "kept": i in kept,
              "prob": kept.get(i, 0.0), "tempered": before[i]} for i, c in enumerate(candidates)]
 
 
-def sampling_draws(candidates, temperature=1.0, top_k=0, top_p=1.0, n=8, seed=0):
+def sampling_draws(candidates, temperature=1.0, top_k=0, top_p=1.0, n=8, seed=0, min_p=0.0):
     """n seeded draws: [{"label", "u"}], where u is the uniform number each draw used."""
     scores = [c["logprob"] for c in candidates]
-    draws = sampling.sample(scores, int(n), parse_temperature(temperature), int(top_k or 0), float(top_p), int(seed))
+    draws = sampling.sample(scores, int(n), parse_temperature(temperature), int(top_k or 0), float(top_p), int(seed),
+                            float(min_p or 0))
     return [{"label": show(candidates[i]["text"]), "u": u} for i, u in draws]
 
 
-def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0):
+def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
     """Run a reader's edited `distribution` and return its kept rows, or the error as text: a
     traceback of the reader's own code only (demos/runner.py), never this harness's frames.
 
@@ -76,9 +77,9 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0):
         runner.execute(code, namespace)
         fn = namespace.get("distribution")
         if not callable(fn):
-            return {"error": "Define a function named distribution(scores, temperature, top_k, top_p)."}
+            return {"error": "Define a function named distribution(scores, temperature, top_k, top_p, min_p)."}
         scores = [c["logprob"] for c in candidates]
-        kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p))
+        kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p), float(min_p or 0))
     except Exception as err:     # noqa: BLE001 (whatever the reader's code raises is shown to them)
         return {"error": runner.reader_traceback(err)}
     try:

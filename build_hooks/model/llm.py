@@ -136,7 +136,7 @@ class Model:
                 "bytes": [p.hex() for p in pieces]}
 
     def generate(self, prompt_ids: list[int], max_tokens: int, temperature: float, seed: int | None,
-                 top_k: int = 0, top_p: float = 1.0) -> list[dict]:
+                 top_k: int = 0, top_p: float = 1.0, min_p: float = 0.0) -> list[dict]:
         """Generate up to `max_tokens`: greedy when temperature == 0, else seeded sampling.
 
         Each step records the chosen token with its probability under the MODEL (T = 1)
@@ -146,7 +146,7 @@ class Model:
         ids, steps = list(prompt_ids), []
         for _ in range(max_tokens):
             lp = self.next_logprobs(ids)
-            choice = sampler.sample(lp, rng, temperature, top_k, top_p)
+            choice = sampler.sample(lp, rng, temperature, top_k, top_p, min_p)
             step = self.entry(choice, lp)
             step["top"] = [self.entry(i, lp) for i in top_ids(lp, 5)]
             steps.append(step)
@@ -156,11 +156,11 @@ class Model:
         return steps
 
     def completion(self, prompt: str, max_tokens: int, temperatures: list[float], seed: int,
-                   top_k: int = 0, top_p: float = 1.0) -> dict:
+                   top_k: int = 0, top_p: float = 1.0, min_p: float = 0.0) -> dict:
         ids = self.tokenize(prompt)
         runs = []
         for t in temperatures:
-            steps = self.generate(ids, max_tokens, float(t), None if t == 0 else seed, top_k, top_p)
+            steps = self.generate(ids, max_tokens, float(t), None if t == 0 else seed, top_k, top_p, min_p)
             text = b"".join(self.piece(s["id"]) for s in steps if s["id"] not in self.eog)
             runs.append({"label": "greedy" if t == 0 else f"T = {t:g}, seed {seed}",
                          "temperature": float(t), "seed": None if t == 0 else seed,
