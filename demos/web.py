@@ -79,7 +79,9 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
         if not callable(fn):
             return {"error": "Define a function named distribution(scores, temperature, top_k, top_p, min_p)."}
         scores = [c["logprob"] for c in candidates]
-        kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p), float(min_p or 0))
+        # min-p only when it is on: a reader's four-argument distribution() keeps working without it
+        extra = (float(min_p),) if min_p else ()
+        kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p), *extra)
     except Exception as err:     # noqa: BLE001 (whatever the reader's code raises is shown to them)
         return {"error": runner.reader_traceback(err)}
     try:
