@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from build_hooks import localhost  # noqa: E402  (after the sys.path line: runs as a plain script)
-from build_hooks.browser import vocab as export  # noqa: E402
+from build_hooks.model import vocab as export  # noqa: E402
 from build_hooks.model import gguf  # noqa: E402
 
 

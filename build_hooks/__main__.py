@@ -1,4 +1,4 @@
-"""`python -m build_hooks COMMAND`: see build_hooks/cli.py."""
+"""`python -m build_hooks COMMAND`: see build_hooks/cli/__init__.py."""
 
 import sys
 

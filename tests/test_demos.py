@@ -21,7 +21,7 @@ from demos import beam, ngram, sampling, tokenizers, web
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODULES = ["demos.beam", "demos.ngram", "demos.sampling", "demos.web",
-                "build_hooks.fences.demo", "build_hooks.browser.wheel", "build_hooks.browser.vocab", "demos.tokenizers",
+                "build_hooks.fences.demo", "build_hooks.browser.wheel", "build_hooks.model.vocab", "demos.tokenizers",
                 *(f"demos.tokenizers.{m}" for m in ["unicode", "pretokenize", "regexes", "bpe",
                                                      "spm", "special", "vocab"])]
 
@@ -315,7 +315,7 @@ def gguf_path():
 @pytest.fixture(scope="module")
 def ours(gguf_path):
     """The browser's tokenizer, from the vocabulary file the build exports (as the page fetches it)."""
-    from build_hooks.browser import vocab
+    from build_hooks.model import vocab
     from build_hooks.model import gguf
     info = gguf.read(gguf_path, arrays=True)
     assert info.metadata["tokenizer.ggml.model"] == "gpt2" and info.metadata["tokenizer.ggml.pre"] == "smollm"
@@ -373,7 +373,7 @@ def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_p
     talk = yaml.safe_load((ROOT / "slides" / "data" / "fences.yml").read_text(encoding="utf-8"))
     options = kind.parse("", None, talk["demo"]["tokenizer"])
     data = llm.get(gguf_path).tokens(options["text"])
-    html = kind.render(options, [data, card.vocab(gguf.read(gguf_path, arrays=True))], None)
+    html = kind.render(options, [data, vocab.snapshot(gguf.read(gguf_path, arrays=True))], None)
     chips = [{"id": int(i), "label": label} for label, i in
              re.findall(r'<span class="demo-piece">(.*?)</span><span class="demo-id">(\d+)</span>', html)]
     expected = web.tokenize(options["text"], ours)

@@ -23,7 +23,7 @@ import pytest
 import vocab_suite
 from test_demos import TOKENIZER_CASES
 
-from build_hooks.browser import vocab as export
+from build_hooks.model import vocab as export
 from build_hooks.model import gguf
 from demos import tokenizers
 from demos.tokenizers import unicode

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from build_hooks.files import FILE_MODE
-from build_hooks.model.gguf import MAGIC, GGUFError, Tensor, _Cursor, read
+from build_hooks.model.gguf import MAGIC, GGUFError, Tensor, Cursor, read
 
 DEFAULT_ALIGNMENT = 32      # GGUF's default; a shard without `general.alignment` uses it
 U16, I32 = 2, 5             # GGUF value types of the split keys
@@ -147,7 +147,7 @@ def _kv_range(buf) -> tuple[int, int]:
     """Byte range of the metadata key/values in a GGUF (after magic, version and the two counts)."""
     assert bytes(buf[:4]) == MAGIC
     n_kv = struct.unpack_from("<Q", buf, 16)[0]
-    cur = _Cursor(buf, arrays=False)
+    cur = Cursor(buf, arrays=False)
     cur.pos = 24
     for _ in range(n_kv):
         cur.string()

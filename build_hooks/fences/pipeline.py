@@ -3,7 +3,7 @@
     pipeline = Pipeline(cfg, store)
     pipeline.prepare(pages)          # each (path, text): parse, validate, fetch; FenceError lists
                                      # every bad fence as `slides/FILE.md:LINE: what; the fix`;
-                                     # then the figures the pages show and the tokenizer's vocabulary
+                                     # then the figures the pages show
     pipeline.register(mdx_configs)   # superfences calls pipeline.validate / pipeline.format
 
 `format` only renders what `prepare` fetched; a fence `prepare` did not see is prepared on the
@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from pymdownx.superfences import SuperFencesException
 
-from build_hooks.browser import bundle
 from build_hooks.deck import slides
 from build_hooks.fences import defaults as talk_defaults
 from build_hooks.fences.registry import KINDS, LANGS, FenceKind, lookup
@@ -71,7 +70,6 @@ class Pipeline:
     ready: dict = field(default_factory=dict)    # (lang, name, body key) -> Ready
     page: str = "a page"             # the page MkDocs renders now (set by the hook), for messages
     figures: dict = field(default_factory=dict)  # figure name -> its SVG file (only those a page shows)
-    vocab: object = None             # the tokenizer widget's vocab.json (when a page has one)
     talk: dict | None = None         # the talk's figure data (slides/data/figures.yml), read on first use
     defaults: dict | None = None     # the talk's fence defaults (slides/data/fences.yml), read on first use
     live: dict | None = None         # the live model's page config (build_hooks/browser/live.py), set in on_files
@@ -109,8 +107,10 @@ class Pipeline:
                 problems.append(str(err))
         if problems:
             raise FenceError("\n".join(problems))
-        if any(key[:2] == ("demo", "tokenizer") for key in self.ready):
-            self.vocab = bundle.vocab(self.cfg, self.store)
+
+    def uses(self, lang: str, name: str) -> bool:
+        """Whether a page has a `lang name` fence (after prepare), e.g. uses("demo", "tokenizer")."""
+        return any(key[:2] == (lang, name) for key in self.ready)
 
     def fence_defaults(self, lang: str, name: str) -> dict:
         """The talk's options for every `lang name` fence (slides/data/fences.yml; {} when none)."""

@@ -1,4 +1,4 @@
-"""What a GGUF says about itself, read from its metadata: a model card and the tokenizer's vocabulary.
+"""What a GGUF says about itself, read from its metadata: a model card (the tokenizer's vocabulary: vocab.py).
 
 Example:
 >>> from build_hooks.model import choice
@@ -24,11 +24,3 @@ def model_card(info) -> dict:
         "tensor_types": gguf.tensor_type_counts(info), "bits_per_weight": gguf.bits_per_weight(info),
         "file_size": info.file_size, "gguf_version": info.version, "tensors": len(info.tensors),
     }
-
-
-def vocab(info) -> dict:
-    """The tokenizer for the browser (build_hooks/browser/vocab.py): its vocabulary file as text,
-    or why the browser tokenizer refuses this model's tokenizer type."""
-    from build_hooks.browser import vocab as browser_vocab
-
-    return browser_vocab.snapshot(info)

@@ -121,7 +121,7 @@ class GGUF:
 # Helpers -------------------------------------------------------------------------------------
 
 
-class _Cursor:
+class Cursor:
     """Reads little-endian values from a buffer, turning a short buffer into `EOFError`."""
 
     def __init__(self, buf, arrays: bool):
@@ -201,7 +201,7 @@ def read(path, arrays: bool = False) -> GGUF:
             raise GGUFError(
                 f"{path} is not a GGUF file (it starts with {bytes(buf[:4])!r}, not b'GGUF'). "
                 "Point the deck at a .gguf model file (llama.cpp's format), e.g. one downloaded from Hugging Face.")
-        cur = _Cursor(buf, arrays)
+        cur = Cursor(buf, arrays)
         cur.pos = 4
         try:
             info = _parse(cur, path, size)
@@ -212,7 +212,7 @@ def read(path, arrays: bool = False) -> GGUF:
     return info
 
 
-def _parse(cur: _Cursor, path: Path, size: int) -> GGUF:
+def _parse(cur: Cursor, path: Path, size: int) -> GGUF:
     version = cur.unpack("<I")
     if version not in (2, 3):
         raise GGUFError(f"{path}: GGUF version {version} is not supported (2 or 3 expected). "

@@ -49,6 +49,7 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
     def __init__(self):
         self.cfg: DeckConfig | None = None        # paths, theme, the model: set in on_config
         self.pipeline: Pipeline | None = None     # this build's fences, snapshots, figures
+        self.vocab = None                         # the tokenizer widget's vocab.txt, when a page has one
         self.decks: dict[str, present.DeckPage] = {}       # src_uri -> rendered slides
         self.order: dict[str, tuple[int, str, str]] = {}   # src_uri -> (order, title, src_uri)
 
@@ -77,6 +78,8 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
     def on_pre_build(self, config):
         try:
             self.pipeline.prepare(markdown_pages(config))
+            uses_tokenizer = self.pipeline.uses("demo", "tokenizer")
+            self.vocab = bundle.vocab(self.cfg, self.pipeline.store) if uses_tokenizer else None
         except (FenceError, SnapshotError) as err:
             raise PluginError(f"{err}{UNTOUCHED}") from None
 
@@ -97,8 +100,8 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
         for path in sorted(vendor.iterdir()):
             files.append(LinkedFile.generated(config, f"{bundle.SITE_PATHS['vendor']}/{path.name}",
                                               abs_src_path=str(path)))
-        if self.pipeline.vocab:
-            files.append(LinkedFile.generated(config, bundle.SITE_PATHS["vocab"], abs_src_path=str(self.pipeline.vocab)))
+        if self.vocab:
+            files.append(LinkedFile.generated(config, bundle.SITE_PATHS["vocab"], abs_src_path=str(self.vocab)))
         try:
             shipped, self.pipeline.live = live.bundle(self.cfg)
         except live.LiveError as err:

@@ -4,8 +4,10 @@ A kind is declared once here:
 
     options   name -> (type, default, check, hint); a default of REQUIRED must be given; the hint
               says what the option accepts, for the error a bad value gets (as fences/demo.py)
-    code      the modules whose source computes it: their digest is part of the snapshot's key,
-              so a fix to beam search makes every `beam` snapshot stale (no number to bump)
+    code      the modules (or packages) that compute it: their source, and that of every module of
+              ours they import (followed through `import` lines, found without running them), is
+              digested into the snapshot's key, so a fix to beam search, or to a regex table of the
+              tokenizer, makes the snapshots it computed stale (no number to bump)
     compute   (params, model path) -> data; runs llama.cpp or reads the GGUF
 
 Nothing here imports llama_cpp: the code digest reads the source files as bytes.
@@ -19,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.util
@@ -37,6 +40,7 @@ _num = (int, float)
 _prompt = (str, REQUIRED, lambda v: v != "", "a string that is not empty")
 LLM = ("build_hooks.model.llm", "build_hooks.model.loader")   # a kind with these runs llama.cpp
 GGUF = ("build_hooks.model.gguf", "build_hooks.model.card")
+OURS = ("build_hooks", "demos")     # top-level packages whose imports the code digest follows
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,14 @@ def _model(path):
     return llm.get(str(path))
 
 
-def _card(path, arrays=False):
+def _card(path):
     from build_hooks.model import card, gguf
-    info = gguf.read(path, arrays=arrays)
-    return card.vocab(info) if arrays else card.model_card(info)
+    return card.model_card(gguf.read(path))
+
+
+def _vocab(path):
+    from build_hooks.model import gguf, vocab
+    return vocab.snapshot(gguf.read(path, arrays=True))
 
 
 def _quant(params, path):
@@ -88,9 +96,10 @@ KINDS: dict[str, Kind] = {
                                      "a list of prompts, none empty"),
                          "passage": _prompt},
                         LLM + GGUF + ("build_hooks.model.quant",), _quant),
-    # the browser tokenizer's vocabulary file; `format` names its layout (a new one makes a new snapshot)
-    "vocab": Kind({"format": (str, "llama-vocab/1", lambda v: v == "llama-vocab/1", '"llama-vocab/1"')},
-                  GGUF + ("build_hooks.browser.vocab",), lambda p, path: _card(path, arrays=True)),
+    # the browser tokenizer's vocabulary file: its layout is demos/tokenizers/vocab.py's, the tokenizer
+    # it feeds is demos/tokenizers/ (a new regex table there is a new snapshot)
+    "vocab": Kind({}, ("build_hooks.model.gguf", "build_hooks.model.vocab", "demos.tokenizers"),
+                  lambda p, path: _vocab(path)),
     # for the figures
     "distribution": Kind(
         {"prompt": _prompt, "top": (int, 12, lambda v: 1 <= v <= 100, "an integer from 1 to 100"),
@@ -135,12 +144,62 @@ def normalize(kind: str, params: dict) -> dict:
 
 @functools.cache
 def code_digest(kind: str) -> str:
-    """SHA-256 over the source files that compute `kind` (found without importing them)."""
+    """SHA-256 over every source file that computes `kind` (code_files), names included."""
     h = hashlib.sha256()
-    for module in sorted(KINDS[kind].code):
-        spec = importlib.util.find_spec(module)
-        h.update(module.encode() + b"\0" + Path(spec.origin).read_bytes() + b"\0")
+    for module, path in sorted(code_files(kind).items()):
+        h.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def code_files(kind: str) -> dict[str, Path]:
+    """module -> source file, for the kind's declared code, every module of a declared package, and
+    (transitively) every module of ours that one of them imports, lazy imports included.
+
+    Example:
+    >>> sorted(code_files("beam"))
+    ['build_hooks.model', 'build_hooks.model.llm', 'build_hooks.model.sampler', 'demos.beam', 'demos.sampling']
+    >>> "demos.tokenizers.regexes" in code_files("vocab")
+    True
+    """
+    todo, found = list(KINDS[kind].code), {}
+    while todo:
+        module = todo.pop()
+        path = _source(module)
+        if path is None or module in found:
+            continue
+        found[module] = path
+        if path.name == "__init__.py" and module in KINDS[kind].code:      # a declared package: all of it
+            todo += [module + "." + ".".join(p.relative_to(path.parent).with_suffix("").parts)
+                     for p in sorted(path.parent.rglob("*.py")) if p != path]
+        todo += [name for name in _imports(path) if name.split(".")[0] in OURS]
+    return {m.removesuffix(".__init__"): p for m, p in found.items()}
+
+
+def _source(module: str) -> Path | None:
+    """The .py file of a module, located without running it (None for a name that is not a module)."""
+    top, _, rest = module.partition(".")
+    spec = importlib.util.find_spec(top)            # a top-level package or module: nothing heavy runs
+    if spec is None or spec.origin is None:
+        return None
+    if not spec.submodule_search_locations:
+        return Path(spec.origin) if not rest else None
+    base = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest.split(".")) if rest else \
+        Path(spec.origin).parent
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path) -> list[str]:
+    """Every module a file imports (`from a import b` gives a.b and a: b may be a module or a name)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
 
 
 def compute(kind: str, params: dict, path) -> dict:

@@ -3,7 +3,7 @@
 llama.cpp (tokenize with special=False) first looks for user-defined tokens in the text, longest
 first, and never splits them; control tokens such as <|im_start|> are NOT recognized (typed,
 they are just characters). A few tokens also swallow the white space after them (rstrip) or
-before them (lstrip). The build decides which tokens these are (build_hooks/browser/vocab.py)
+before them (lstrip). The build decides which tokens these are (build_hooks/model/vocab.py)
 and the vocabulary file lists them.
 
 Example:

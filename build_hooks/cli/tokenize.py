@@ -1,6 +1,6 @@
 """`python -m build_hooks tokenize GGUF [TEXT...]`: token ids by exactly the browser's code path.
 
-The vocabulary is exported from the GGUF as the build exports it for the site (browser/vocab.py),
+The vocabulary is exported from the GGUF as the build exports it for the site (model/vocab.py),
 loaded back from that text, and each TEXT goes through the demos tokenizer that Pyodide runs.
 One JSON list of ids per TEXT, one per line; without TEXT, all of standard input is one text.
 Exit status 2, with the reason on stderr, for a tokenizer type the browser does not implement
@@ -18,7 +18,7 @@ import argparse
 import json
 import sys
 
-from build_hooks.browser import vocab as export
+from build_hooks.model import vocab as export
 from build_hooks.model import gguf
 from demos import tokenizers
 

@@ -5,16 +5,17 @@ Commands:
   pdf         print the whole talk's ?print-pdf view to a PDF handout
   tokenize    token ids of texts by the browser tokenizer (the same ids as llama.cpp, or exit 2)
 
-Each command lives in its own module with a `main(argv) -> int`.
+Each command lives in its own module here (build_hooks/cli/) with a `main(argv) -> int`: the top layer,
+beside the plugin, so a command may use any stage below it.
 """
 
 import importlib
 import sys
 
 COMMANDS = {
-    "snapshots": ("build_hooks.snapshots.refresh", "refresh stale model snapshots (--force refreshes all)"),
-    "pdf": ("build_hooks.deck.pdf", "print the whole talk to a PDF handout, one slide a page"),
-    "tokenize": ("build_hooks.browser.tokenize", "token ids of GGUF [TEXT...] by the browser's tokenizer (JSON)"),
+    "snapshots": ("build_hooks.cli.snapshots", "refresh stale model snapshots (--force refreshes all)"),
+    "pdf": ("build_hooks.cli.pdf", "print the whole talk to a PDF handout, one slide a page"),
+    "tokenize": ("build_hooks.cli.tokenize", "token ids of GGUF [TEXT...] by the browser's tokenizer (JSON)"),
 }
 
 
