@@ -72,3 +72,11 @@ def build(config: Path, site: Path, env: dict | None = None, cwd: Path | None = 
     return subprocess.run(cmd, cwd=cwd or config.parent, capture_output=True, text=True,
                           env={**clean, "NO_MKDOCS_2_WARNING": "1", "DECK_CACHE": str(site.parent / "cache"),
                                **(env or {})})
+
+
+def fence_line(path: Path, opening: str) -> int:
+    """The 1-based line of the first fence in `path` that opens with `opening` ("```demo tokenizer")."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith(opening):
+            return n
+    raise AssertionError(f"{path} has no fence opening with {opening!r}")

@@ -368,7 +368,7 @@ def test_static_tokens_from_the_snapshot_equal_our_tokenizer(ours, llama, gguf_p
     """The tokenizer widget's static chips come from a `tokens` snapshot (llama.cpp's ids and
     bytes); our BPE, which the live widget runs, gives the same chips."""
     from build_hooks.fences.registry import KINDS
-    from build_hooks.model import card, gguf, llm
+    from build_hooks.model import gguf, llm, vocab
     kind = KINDS["demo", "tokenizer"]
     talk = yaml.safe_load((ROOT / "slides" / "data" / "fences.yml").read_text(encoding="utf-8"))
     options = kind.parse("", None, talk["demo"]["tokenizer"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from helpers import fence_line
 
 BLOCKERS = {
     # the documented switch: never run the model
@@ -110,9 +111,9 @@ BAD_DEFAULTS = {
                  ["slides/data/fences.yml:1", ": not valid YAML"]),
     "missing default": (lambda t: t.replace("  tokenizer: {text:", "  tokenizer_off: {text:").replace(
                             "tokenizer_off", "#"),
-                        ["slides/09-tokens.md:35:", "demo tokenizer: needs `text`", "slides/data/fences.yml"]),
+                        [("09-tokens.md", "```demo tokenizer"), "demo tokenizer: needs `text`", "slides/data/fences.yml"]),
     "missing study prompts": (lambda t: re.sub(r"    prompts:\n(      - .*\n)+", "", t),
-                              ["slides/03-quantization.md:62:", "`quant_study` needs the option `prompts`"]),
+                              [("03-quantization.md", "```snapshot quant_study"), "`quant_study` needs the option `prompts`"]),
 }
 
 
@@ -127,6 +128,8 @@ def test_the_talks_fence_defaults_are_checked_and_a_missing_one_names_the_fence(
     out = result.stdout + result.stderr
     assert result.returncode != 0, out[-3000:]
     for w in words:
+        if isinstance(w, tuple):               # (slide, fence opening): that fence's slides/FILE.md:LINE:
+            w = f"slides/{w[0]}:{fence_line(ROOT / 'slides' / w[0], w[1])}:"
         assert w in out, (w, out[-3000:])
     assert not (tmp_path / "site").exists()
 
