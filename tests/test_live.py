@@ -85,13 +85,13 @@ def test_turned_off_ships_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("value, message", [
-    ({"max_mb": "big"}, "mkdocs.yml: plugins.deck.live.max_mb is 'big'; it must be a number of megabytes > 0"),
-    ({"max_mb": 0}, "mkdocs.yml: plugins.deck.live.max_mb is 0;"),
-    ({"max_mb": True}, "mkdocs.yml: plugins.deck.live.max_mb is True;"),
-    ({"enabled": "yes"}, "mkdocs.yml: plugins.deck.live.enabled is 'yes'; it must be true or false"),
-    ({"maxmb": 5}, "mkdocs.yml: plugins.deck.live has an unknown key 'maxmb'; did you mean 'max_mb'? "
-                   "Known keys: enabled, max_mb"),
-    ("on", "mkdocs.yml: plugins.deck.live is 'on'; it must be true, false or a mapping"),
+    ({"max_mb": "big"}, "mkdocs.yml: option `plugins.deck.live.max_mb` is 'big'; it must be a number of megabytes above 0"),
+    ({"max_mb": 0}, "mkdocs.yml: option `plugins.deck.live.max_mb` is 0;"),
+    ({"max_mb": True}, "mkdocs.yml: option `plugins.deck.live.max_mb` is True;"),
+    ({"enabled": "yes"}, "mkdocs.yml: option `plugins.deck.live.enabled` is 'yes'; it must be true or false"),
+    ({"maxmb": 5}, "mkdocs.yml: unknown option `plugins.deck.live.maxmb`; did you mean `max_mb`? "
+                   "Options: enabled, max_mb"),
+    ("on", "mkdocs.yml: option `plugins.deck.live` is 'on'; it must be true, false or a mapping"),
 ])
 def test_bad_settings_name_the_field(value, message):
     with pytest.raises(ValueError) as err:

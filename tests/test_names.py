@@ -28,7 +28,7 @@ def test_display_name_fallbacks(meta, filename, expected):
 
 @pytest.mark.parametrize("value", ["", 42, ["a"]])
 def test_a_bad_model_name_in_mkdocs_yml_is_refused(value, tmp_path):
-    with pytest.raises(ValueError, match=r"mkdocs.yml: plugins.deck.model_name is .*; it must be a non-empty string"):
+    with pytest.raises(ValueError, match=r"mkdocs.yml: option `plugins.deck.model_name` is .*; it must be a name that is not empty"):
         deck_config(cache=tmp_path, model_name=value)
 
 

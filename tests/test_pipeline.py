@@ -111,9 +111,9 @@ BAD_DEFAULTS = {
                  ["slides/data/fences.yml:1", ": not valid YAML"]),
     "missing default": (lambda t: t.replace("  tokenizer: {text:", "  tokenizer_off: {text:").replace(
                             "tokenizer_off", "#"),
-                        [("09-tokens.md", "```demo tokenizer"), "demo tokenizer: needs `text`", "slides/data/fences.yml"]),
+                        [("09-tokens.md", "```demo tokenizer"), "demo tokenizer: needs the option `text`", "slides/data/fences.yml"]),
     "missing study prompts": (lambda t: re.sub(r"    prompts:\n(      - .*\n)+", "", t),
-                              [("03-quantization.md", "```snapshot quant_study"), "`quant_study` needs the option `prompts`"]),
+                              [("03-quantization.md", "```snapshot quant_study"), "snapshot quant_study: needs the option `prompts`"]),
 }
 
 

@@ -172,7 +172,7 @@ def test_a_theme_that_would_fetch_fonts_is_refused(tmp_path):
     config.write_text(text.replace("theme: white", "theme: league"))
     result = mkdocs_build(tmp_path / "site", config=config)
     out = result.stderr + result.stdout
-    assert result.returncode != 0 and "mkdocs.yml: plugins.deck.theme is 'league'; it must be one of white, black" in out
+    assert result.returncode != 0 and "mkdocs.yml: option `plugins.deck.theme` is 'league'; it must be one of white, black" in out
 
 
 def test_every_built_file_is_readable_by_a_web_server(built_site):

@@ -265,15 +265,15 @@ def test_empty_slide():
 
 def test_unknown_key_suggests_the_right_one():
     err = error_of("---\ntitle: T\nminuts: 5\norder: 1\n---\n# T\n")
-    assert str(err).startswith("slides/demo.md:3: unknown front-matter key `minuts`; did you mean `minutes`?")
+    assert str(err).startswith("slides/demo.md:3: front matter: unknown option `minuts`; did you mean `minutes`?")
 
 
 @pytest.mark.parametrize("front, line, words", [
-    ("title: T\nminutes: five\norder: 1\n", 3, "`minutes` must be a number"),
-    ("title: T\nminutes: 5\norder: 1.5\n", 4, "`order` must be an integer"),
-    ("title: [a, b]\nminutes: 5\norder: 1\n", 2, "`title` must be a string"),
-    ("title: T\nminutes: 0\norder: 1\n", 3, "more than 0"),
-    ("title: T\nminutes: 5\n", 4, "lacks `order`"),
+    ("title: T\nminutes: five\norder: 1\n", 3, "option `minutes` is 'five'; it must be a number of minutes above 0"),
+    ("title: T\nminutes: 5\norder: 1.5\n", 4, "option `order` is 1.5; it must be an integer"),
+    ("title: [a, b]\nminutes: 5\norder: 1\n", 2, "option `title` is ['a', 'b']; it must be a string"),
+    ("title: T\nminutes: 0\norder: 1\n", 3, "option `minutes` is 0; it must be a number of minutes above 0"),
+    ("title: T\nminutes: 5\n", 4, "front matter: needs the option `order` (an integer"),
     ("title: T\nminutes: 5\norder: [1\n", 4, "not valid YAML"),
 ])
 def test_bad_front_matter(front, line, words):

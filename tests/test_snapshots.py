@@ -97,9 +97,9 @@ def check_fences(text: str, path: str = "slides/a.md") -> None:
 
 
 def test_fence_errors_name_file_and_line():
-    with pytest.raises(FenceError, match=r"slides/a\.md:9: `next_tokens` needs the option `prompt`"):
+    with pytest.raises(FenceError, match=r"slides/a\.md:9: snapshot next_tokens: needs the option `prompt`"):
         check_fences("```snapshot next_tokens\ntop: 3\n```\n")
-    with pytest.raises(FenceError, match=r"slides/b\.md:9: unknown option\(s\) temperature"):
+    with pytest.raises(FenceError, match=r"slides/b\.md:9: snapshot completion: unknown option `temperature`; did you mean `temperatures`\?"):
         check_fences("```snapshot completion\nprompt: hi\ntemperature: 2\n```\n", "slides/b.md")
     with pytest.raises(FenceError, match=r"slides/a\.md:9: unknown snapshot kind `next_token`"):
         check_fences("```snapshot next_token\nprompt: x\n```\n")
@@ -238,11 +238,11 @@ def test_refreshing_with_another_model_keeps_the_embedded_snapshots_fresh(tmp_pa
 
 
 @pytest.mark.parametrize("kind, params, words", [
-    ("next_tokens", {"prompt": "Hi", "top": 0}, "option `top` of `next_tokens` is 0; it must be an integer from 1 to 100"),
-    ("next_tokens", {"prompt": ""}, "option `prompt` of `next_tokens` is ''; it must be a string that is not empty"),
+    ("next_tokens", {"prompt": "Hi", "top": 0}, "snapshot next_tokens: option `top` is 0; it must be an integer from 1 to 100"),
+    ("next_tokens", {"prompt": ""}, "snapshot next_tokens: option `prompt` is ''; it must be a string that is not empty"),
     ("completion", {"prompt": "Hi", "temperatures": [-1]}, "a list of numbers from 0 to 5, e.g. [0, 0.7, 1.5]"),
     ("completion", {"prompt": "Hi", "top_p": 0}, "it must be a number above 0 and at most 1"),
-    ("beam", {"prompt": "Hi", "width": 9}, "option `width` of `beam` is 9; it must be an integer from 1 to 5"),
+    ("beam", {"prompt": "Hi", "width": 9}, "snapshot beam: option `width` is 9; it must be an integer from 1 to 5"),
 ])
 def test_a_bad_option_value_says_what_the_option_accepts(kind, params, words):
     with pytest.raises(ValueError) as err:

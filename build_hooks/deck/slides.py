@@ -29,16 +29,25 @@ Line numbers are always those of the raw file (1-based, front matter included), 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field
 
 import yaml
 
-# Front-matter keys: the deck's own (required) and a few MkDocs/Material page keys we let through.
-REQUIRED = {"title": str, "minutes": (int, float), "order": int}
-OPTIONAL = {"description": str, "hide": list, "icon": str, "status": str, "search": dict, "template": str}
+from build_hooks import schema
+from build_hooks.schema import REQUIRED
+
+# Front-matter options, in the one option schema (build_hooks/schema.py): the deck's own (required) and a
+# few MkDocs/Material page keys we let through.
+FRONT_MATTER = {
+    "title": (str, REQUIRED, None, "a string"),
+    "minutes": ((int, float), REQUIRED, lambda v: v > 0, "a number of minutes above 0 (your time budget)"),
+    "order": (int, REQUIRED, None, "an integer (the deck's place in the nav and the talk)"),
+    **{key: (types, None, None, hint) for key, types, hint in [
+        ("description", str, "a string"), ("hide", list, "a list"), ("icon", str, "a string"),
+        ("status", str, "a string"), ("search", dict, "a mapping"), ("template", str, "a string")]},
+}
 NOTES_TITLE = "Speaker notes"
 NOTES_CLASS = "deck-notes"          # the collapsed details block: `<details class="note deck-notes">`
 MARKER_CLASS = "deck-slide-marker"  # raw HTML that survives rendering and marks where a slide starts
@@ -128,23 +137,13 @@ def parse_front_matter(text: str, path: str = "deck.md") -> tuple[dict, int]:
                 return i + 1
         return start + 1
 
-    allowed = {**REQUIRED, **OPTIONAL}
-    for key, value in meta.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
-            raise SlideError(path, key_line(key), f"unknown front-matter key `{key}`; {hint}"
-                             f"allowed keys: {', '.join(allowed)}")
-        kind = allowed[key]
-        if isinstance(value, bool) or not isinstance(value, kind):
-            want = {str: "a string", int: "an integer", list: "a list", dict: "a mapping"}.get(kind, "a number")
-            raise SlideError(path, key_line(key), f"front-matter key `{key}` must be {want}, got {value!r}")
-    for key in REQUIRED:
-        if key not in meta:
-            raise SlideError(path, end + 1, f"front matter lacks `{key}`; add a `{key}: ...` line "
-                             "(title: str, minutes: number, order: integer)")
-    if meta["minutes"] <= 0:
-        raise SlideError(path, key_line("minutes"), f"`minutes` must be more than 0, got {meta['minutes']!r}")
+    try:
+        meta = schema.check(FRONT_MATTER, meta, "front matter", fill=False,
+                            fix="add a `{name}: ...` line (title: a string, minutes: a number, order: an integer)")
+    except schema.MissingOption as err:
+        raise SlideError(path, end + 1, str(err)) from None
+    except schema.OptionError as err:
+        raise SlideError(path, key_line(err.option), str(err)) from None
     return meta, end + 1
 
 

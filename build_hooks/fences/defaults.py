@@ -27,7 +27,7 @@ from typing import Callable
 
 import yaml
 
-from build_hooks.snapshots.kinds import MissingOption
+from build_hooks.schema import MissingOption
 
 FILE = "fences.yml"       # in the talk's data folder (DeckConfig.data: slides/data/)
 

@@ -27,7 +27,8 @@ from pathlib import Path
 import yaml
 
 from build_hooks.fences.parts import bars, data_script, e, number, percent, shell, slider, temperature_slider, token_spans
-from build_hooks.snapshots.kinds import REQUIRED, MissingOption
+from build_hooks import schema
+from build_hooks.snapshots.kinds import REQUIRED, MissingOption, missing_fix  # noqa: F401 (MissingOption: doctest)
 from demos import sampling, web
 
 # Data -------------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ NUM = (int, float)
 # The talk's own strings (its prompt, sample text, corpus) have no default here: a fence names
 # them, or the talk sets them once for all its fences in slides/data/fences.yml (fences/defaults.py).
 PROMPT = (str, REQUIRED, lambda v: v != "", "a prompt string, not empty")
-# option: (types, default, check, hint)
+# option: (types, default, check, hint), checked by build_hooks/schema.py like every other option
 OPTIONS = {
     "sampling": {
         "prompt": PROMPT,
@@ -99,11 +100,11 @@ def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None 
     >>> parse("beam", "width: 2", defaults={"prompt": "Hi"})
     {'prompt': 'Hi', 'width': 2, 'depth': 5, 'seed': 0}
     >>> try: parse("beam", "wdth: 2")
-    ... except DemoError as err: print(err)
-    demo beam: unknown option `wdth`; known options: prompt, width, depth, seed
+    ... except ValueError as err: print(err)
+    demo beam: unknown option `wdth`; did you mean `width`? Options: prompt, width, depth, seed
     >>> try: parse("beam", "width: 2")
-    ... except MissingOption as err: print(str(err)[:59])
-    demo beam: needs `prompt`; write `prompt: ...` in the fence
+    ... except MissingOption as err: print(str(err)[:86])
+    demo beam: needs the option `prompt` (a prompt string, not empty); write `prompt: ...`
     """
     if kind not in OPTIONS:
         raise DemoError(f"unknown demo `{kind or '(none)'}`; write one of: {', '.join(OPTIONS)} "
@@ -115,20 +116,8 @@ def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None 
                         "write one `option: value` per line") from None
     if not isinstance(data, dict):
         raise DemoError(f"demo {kind}: the body must be `option: value` lines, got {type(data).__name__}")
-    spec = OPTIONS[kind]
-    options = {}
-    for key, value in {**(defaults or {}), **data}.items():
-        if key not in spec:
-            raise DemoError(f"demo {kind}: unknown option `{key}`; known options: {', '.join(spec)}")
-        types, _, check, hint = spec[key]
-        if isinstance(value, bool) or not isinstance(value, types) or (check and not check(value)):
-            raise DemoError(f"demo {kind}: option `{key}` is {value!r}; it must be {hint}")
-        options[key] = value
-    for key, (_, default, _, hint) in spec.items():
-        if key not in options and default is REQUIRED:
-            raise MissingOption(f"demo {kind}: needs `{key}`; write `{key}: ...` in the fence ({hint}), or set it "
-                            f"once for the talk in slides/data/fences.yml under `demo: {kind}:`")
-        options.setdefault(key, default)
+    options = schema.check(OPTIONS[kind], {**(defaults or {}), **data}, f"demo {kind}",
+                           fix=missing_fix("demo", kind))
     if kind == "ngram" and docs is not None and not (docs / options["corpus"]).is_file():
         raise DemoError(f"demo ngram: corpus file slides/{options['corpus']} does not exist; "
                         "put a text file under slides/ (e.g. slides/corpus/) and name it relative to slides/")

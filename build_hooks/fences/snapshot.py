@@ -22,9 +22,10 @@ import math
 
 import yaml
 
+from build_hooks import schema
 from build_hooks.snapshots.kinds import normalize
 
-DISPLAY = {"caption": str}
+DISPLAY = {"caption": (str, None, None, "text")}     # shown with the snapshot, not part of its key
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
 
 
@@ -42,10 +43,8 @@ def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[st
     if not isinstance(options, dict):
         raise ValueError("the options must be `key: value` lines (YAML), e.g. `prompt: \"The cat sat on the\"`")
     options = {**(defaults or {}), **options}
-    display = {k: options.pop(k) for k in list(options) if k in DISPLAY}
-    for k, typ in DISPLAY.items():
-        if k in display and not isinstance(display[k], typ):
-            raise ValueError(f"option `{k}` must be text")
+    display = schema.check(DISPLAY, {k: options.pop(k) for k in list(options) if k in DISPLAY},
+                           f"snapshot {kind}", fill=False)
     normalize(kind, options)      # raises ValueError naming the bad option
     return kind, options, display
 

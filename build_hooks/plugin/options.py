@@ -10,9 +10,10 @@
             enabled: true
             max_mb: 150
 
-MkDocs checks every value before any event runs. A bad one stops the build with one sentence that
-names the field as the author finds it in mkdocs.yml and says what it must be, e.g.
-`mkdocs.yml: plugins.deck.theme is 'league'; it must be one of white, black (...)`.
+MkDocs checks every value before any event runs. What each option accepts is said once, in the one
+option schema every fence kind and the front matter use (build_hooks/schema.py), so a bad value gets
+the same sentence as a bad fence option, naming the field as the author finds it in mkdocs.yml:
+`mkdocs.yml: option `plugins.deck.theme` is 'league'; it must be one of white, black (...)`.
 
 Example:
 >>> cfg = DeckPluginConfig()
@@ -24,79 +25,77 @@ Example:
 
 from __future__ import annotations
 
-import difflib
-
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from build_hooks import schema
 from build_hooks.browser.live import DEFAULT_MAX_MB
 from build_hooks.deck.present import THEMES
 
-PREFIX = "mkdocs.yml: plugins.deck."
+WHERE, PREFIX = "mkdocs.yml", "plugins.deck."
+
+OPTIONS = {
+    "model": (str, None, lambda v: v.strip() != "",
+              "a .gguf path, ollama:NAME[:TAG], hf:OWNER/REPO/FILE.gguf or embedded"),
+    "model_name": (str, None, lambda v: v.strip() != "",
+                   "a name that is not empty: what the slides call the model, e.g. SmolLM2 135M Instruct"),
+    "theme": (str, "white", lambda v: v in THEMES,
+              f"one of {', '.join(THEMES)} (reveal.js themes whose fonts are embedded; the others fetch Google Fonts)"),
+}
+LIVE = {
+    "enabled": (bool, True, None, "true or false"),
+    "max_mb": ((int, float), DEFAULT_MAX_MB, lambda v: v > 0,
+               "a number of megabytes above 0 (the largest model the site ships to readers)"),
+}
 
 
-class _Worded:
-    """MkDocs' check of a value, said our way: `mkdocs.yml: plugins.deck.FIELD is VALUE; it must be HINT`.
+class _Checked:
+    """MkDocs' own check of a value, then the schema's (build_hooks/schema.py), in the schema's words."""
 
-    `field` is the option's path under plugins.deck; `check` (optional) is a further test of a value
-    MkDocs accepted: it returns the value to use, or raises ValueError.
-    """
-
-    def __init__(self, *args, field: str, hint: str, check=None, **kwargs):
+    def __init__(self, *args, name: str, option, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field, self.hint, self.check = field, hint, check
+        self.name, self.option = name, option
 
     def run_validation(self, value):
         try:
             value = super().run_validation(value)
-            return self.check(value) if self.check else value
-        except (ValidationError, ValueError):
-            raise ValidationError(f"{PREFIX}{self.field} is {value!r}; it must be {self.hint}") from None
+        except ValidationError:
+            pass                      # the schema says what is wrong with it, in its words
+        try:
+            value = schema.value(PREFIX + self.name, self.option, value, WHERE)
+        except schema.OptionError as err:
+            raise ValidationError(str(err)) from None
+        return value.strip() if isinstance(value, str) and self.name.startswith("model") else value
 
 
-class WordedType(_Worded, c.Type):
+class CheckedType(_Checked, c.Type):
     pass
 
 
-class WordedChoice(_Worded, c.Choice):
+class CheckedChoice(_Checked, c.Choice):
     pass
 
 
-def _positive(value):
-    if isinstance(value, bool) or value <= 0:
-        raise ValueError(value)
-    return value
-
-
-def _name(value):
-    if value is not None and not value.strip():
-        raise ValueError(value)
-    return value.strip() if value else None
-
-
-def unknown_keys(config: base.Config, where: str = "") -> list[str]:
-    """One sentence per key the schema does not know, with the closest known key (MkDocs only warns).
+def unknown_keys(config: base.Config, prefix: str = PREFIX) -> list[str]:
+    """The schema's sentence for the first key that is not an option (MkDocs itself only warns).
 
     Example:
-    >>> cfg = LiveConfig(); cfg.load_dict({"max_md": 5}); unknown_keys(cfg, "live")
-    ["mkdocs.yml: plugins.deck.live has an unknown key 'max_md'; did you mean 'max_mb'? Known keys: enabled, max_mb"]
+    >>> cfg = LiveConfig(); cfg.load_dict({"max_md": 5}); unknown_keys(cfg, "plugins.deck.live.")
+    ['mkdocs.yml: unknown option `plugins.deck.live.max_md`; did you mean `max_mb`? Options: enabled, max_mb']
     """
-    known = [name for name, _ in config._schema]
-    out = []
-    for key in sorted(set(config.keys()) - set(known), key=str):
-        close = difflib.get_close_matches(str(key), known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        out.append(f"{PREFIX}{where or ''}".rstrip(".") + f" has an unknown key {key!r}; {hint}"
-                   f"Known keys: {', '.join(known)}")
-    return out
+    known = {name: None for name, _ in config._schema}
+    try:
+        schema.unknown(known, {k: None for k in config.keys()}, WHERE, prefix)
+    except schema.UnknownOption as err:
+        return [str(err)]
+    return []
 
 
 class LiveConfig(base.Config):
     """`live:` the model in the reader's browser (see build_hooks/browser/live.py)."""
-    enabled = WordedType(bool, default=True, field="live.enabled", hint="true or false")
-    max_mb = WordedType((int, float), default=DEFAULT_MAX_MB, field="live.max_mb", check=_positive,
-                        hint="a number of megabytes > 0 (the largest model the site ships to readers)")
+    enabled = CheckedType(bool, default=True, name="live.enabled", option=LIVE["enabled"])
+    max_mb = CheckedType((int, float), default=DEFAULT_MAX_MB, name="live.max_mb", option=LIVE["max_mb"])
 
 
 class LiveOption(c.SubConfig[LiveConfig]):
@@ -106,23 +105,20 @@ class LiveOption(c.SubConfig[LiveConfig]):
         if isinstance(value, bool):
             value = {"enabled": value}
         if not isinstance(value, dict):
-            raise ValidationError(f"{PREFIX}live is {value!r}; it must be true, false or a mapping "
-                                  f"(enabled: true, max_mb: {DEFAULT_MAX_MB})")
-        config = super().run_validation(value)
-        problems = unknown_keys(config, "live")
+            raise ValidationError(f"{WHERE}: option `{PREFIX}live` is {value!r}; it must be true, false or a "
+                                  f"mapping (enabled: true, max_mb: {DEFAULT_MAX_MB})")
+        try:
+            config = super().run_validation(value)
+        except ValidationError as err:        # MkDocs says "Sub-option 'max_mb': " before our sentence
+            raise ValidationError(str(err).split(": ", 1)[-1] if str(err).startswith("Sub-option") else str(err))
+        problems = unknown_keys(config, PREFIX + "live.")
         if problems:
             raise ValidationError(problems[0])
         return config
 
 
 class DeckPluginConfig(base.Config):
-    model = c.Optional(WordedType(str, field="model", check=_name,
-                                  hint="a .gguf path, ollama:NAME[:TAG], hf:OWNER/REPO/FILE.gguf or embedded"))
-    model_name = c.Optional(WordedType(str, field="model_name", check=_name,
-                                       hint="a non-empty string: the name the slides show, "
-                                            "e.g. model_name: SmolLM2 135M Instruct"))
-    theme = WordedChoice(THEMES, default="white", field="theme",
-                         hint=f"one of {', '.join(THEMES)} (reveal.js themes whose fonts are embedded; "
-                              "the others fetch Google Fonts)")
+    model = c.Optional(CheckedType(str, name="model", option=OPTIONS["model"]))
+    model_name = c.Optional(CheckedType(str, name="model_name", option=OPTIONS["model_name"]))
+    theme = CheckedChoice(THEMES, default="white", name="theme", option=OPTIONS["theme"])
     live = LiveOption()
-

@@ -2,8 +2,9 @@
 
 A kind is declared once here:
 
-    options   name -> (type, default, check, hint); a default of REQUIRED must be given; the hint
-              says what the option accepts, for the error a bad value gets (as fences/demo.py)
+    options   name -> Option(types, default, check, hint), or the same as a plain 4-tuple: the one
+              option schema of every fence kind (build_hooks/schema.py); a default of REQUIRED must
+              be given, the hint says what the option accepts
     code      the modules (or packages) that compute it: their source, and that of every module of
               ours they import (followed through `import` lines, found without running them), is
               digested into the snapshot's key, so a fix to beam search, or to a regex table of the
@@ -29,12 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-REQUIRED = object()
-
-
-class MissingOption(ValueError):
-    """A required option nobody gave (neither the fence nor the talk's slides/data/fences.yml)."""
-
+from build_hooks import schema
+from build_hooks.schema import REQUIRED, MissingOption  # noqa: F401 (the fence kinds take them from here too)
 
 _num = (int, float)
 _prompt = (str, REQUIRED, lambda v: v != "", "a string that is not empty")
@@ -119,27 +116,13 @@ def normalize(kind: str, params: dict) -> dict:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown snapshot kind {kind!r}; use one of: {', '.join(KINDS)}")
-    schema, out, missing = KINDS[kind].options, {}, []
-    unknown = sorted(set(params) - set(schema))
-    if unknown:
-        raise ValueError(f"unknown option(s) {', '.join(unknown)} for `{kind}`; "
-                         f"options: {', '.join(schema) or 'none'}")
-    for name, (typ, default, check, hint) in schema.items():
-        if name not in params:
-            if default is REQUIRED:
-                missing.append(name)
-            out[name] = default
-            continue
-        value = params[name]
-        if typ is int and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, typ) or (check and not check(value)):
-            raise ValueError(f"option `{name}` of `{kind}` is {value!r}; it must be {hint}")
-        out[name] = value
-    if missing:     # after the values: a bad value is reported even where another option is missing
-        raise MissingOption(f"`{kind}` needs the option `{missing[0]}`: write `{missing[0]}: ...` in the fence, "
-                            "or once for the whole talk in slides/data/fences.yml")
-    return out
+    return schema.check(KINDS[kind].options, params, f"snapshot {kind}", fix=missing_fix("snapshot", kind))
+
+
+def missing_fix(lang: str, kind: str) -> str:
+    """How to give a required option of a fence kind ({name} is the option), for schema.check."""
+    return (f"write `{{name}}: ...` in the fence, or once for the whole talk in slides/data/fences.yml "
+            f"under `{lang}: {kind}:`")
 
 
 @functools.cache
