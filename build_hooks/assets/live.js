@@ -16,6 +16,10 @@
   const ASSETS = new URL("../", SCRIPT ? SCRIPT.src : location.href);   // the site's assets/
   const N_CTX = 1024;
   const modelKey = (model) => new URL(model, ASSETS).href;    // a model's first shard, as an absolute URL
+  // wllama keeps the model in the origin-private file system (OPFS). Safari's engine (WebKit) has
+  // none, nor do private windows in some browsers: there the model loads uncached, every visit.
+  const canKeep = () => !!(navigator.storage && typeof navigator.storage.getDirectory === "function");
+  const plain = (err) => (window.deckBridge ? window.deckBridge.plain(err) : "this browser reported a problem");
 
   // ------------------------------------------------------------------ the shared engine
 
@@ -47,11 +51,13 @@
       this.set("loading", `Loading the real model (${mb} MB)…`, 0);
       this.loading = this.start(mb).then(
         () => { remember(this.config.model);
-                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`, 1); },
+                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`
+                  + (this.cached ? "" : ` ${this.uncached(mb)}`), 1); },
         (err) => {
+          console.error("live model:", err);      // the details, for whoever opens the console
           const why = /memory|allocat/i.test(String(err.message || err))
             ? "this browser could not give it the memory it needs, about 0.5 GB; close other tabs and try again"
-            : (err.message || String(err));
+            : plain(err);
           this.set("error", `The real model did not load (${why}). The numbers shown are the build's.`);
           this.loading = null;
           throw err;
@@ -70,16 +76,55 @@
       }, { suppressNativeLog: true, logger: quiet, allowOffline: true, parallelDownloads: 3 });
       // Threads need SharedArrayBuffer, which needs COOP/COEP headers (GitHub Pages sends none).
       this.threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
-      await this.wllama.loadModelFromUrl(new URL(this.config.model, ASSETS).href, {
+      const url = new URL(this.config.model, ASSETS).href;
+      const progressCallback = ({ loaded, total }) => {
+        const p = total ? loaded / total : 0;
+        this.set("loading", `Loading the real model: ${Math.round(loaded / 1e6)} of ${mb} MB…`
+          + (this.cached ? "" : ` ${this.uncached(mb)}`), p);
+      };
+      await this.wllama.loadModel(await this.files(url, progressCallback), {
         n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
-        progressCallback: ({ loaded, total }) => {
-          const p = total ? loaded / total : 0;
-          this.set("loading", `Loading the real model: ${Math.round(loaded / 1e6)} of ${mb} MB…`, p);
-        },
       });
       this.addBos = this.wllama.mustAddBosToken();
       this.bos = this.wllama.getBOS();
-      setTimeout(() => this.forgetOldModels().catch(() => {}), 5000);   // housekeeping, after the first answers
+      if (this.cached) setTimeout(() => this.forgetOldModels().catch(() => {}), 5000);   // housekeeping, later
+    },
+
+    // The model's shards as Blobs: from the browser's cache (downloaded into it the first time), or,
+    // where the browser has no such storage or it fails (full, refused), straight from the site.
+    async files(url, progressCallback) {
+      this.cached = canKeep();
+      if (this.cached) {
+        try {
+          const model = await this.wllama.modelManager.getModelOrDownload(url, { progressCallback });
+          return await model.open();
+        } catch (err) {
+          console.warn("live model: the browser's storage failed; loading without it:", err);
+          this.cached = false;
+        }
+      }
+      const shard = url.match(/-(\d{5})-of-(\d{5})\.gguf$/);
+      const urls = shard ? Array.from({ length: Number(shard[2]) },
+        (_, k) => url.replace(/-\d{5}-of-/, `-${String(k + 1).padStart(5, "0")}-of-`)) : [url];
+      const loaded = urls.map(() => 0);
+      const total = this.config.bytes;
+      return Promise.all(urls.map(async (u, k) => {
+        const response = await fetch(u);
+        if (!response.ok) throw new Error(`download failed: HTTP ${response.status} for ${u}`);
+        const reader = response.body.getReader(), parts = [];
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parts.push(value);
+          loaded[k] += value.byteLength;
+          progressCallback({ loaded: loaded.reduce((a, b) => a + b, 0), total });
+        }
+        return new Blob(parts);
+      }));
+    },
+
+    uncached(mb) {
+      return `This browser cannot keep the model between visits, so it loads it each time (${mb} MB).`;
     },
 
     // Shard names carry the model's SHA-256: a rebuilt deck with another model leaves the old
@@ -173,6 +218,10 @@
       this.bar = root.querySelector(".demo-live-progress");
       this.msg = root.querySelector(".demo-live-msg");
       if (this.button) this.button.addEventListener("click", () => engine.load().catch(() => {}));
+      if (this.button && engine.config && engine.config.bytes && !canKeep()) {     // "once, then cached" is untrue here
+        this.button.textContent = `Load the real model: ${Math.round(engine.config.bytes / 1e6)} MB, each visit `
+          + "(this browser cannot keep it)";
+      }
       engine.views.add(this);
       this.show();
     }

@@ -179,8 +179,8 @@
 
     showError(err) {
       const box = this.root.querySelector(".demo-error");
-      if (box) { box.hidden = false; box.textContent = err.message; }
-      else this.setStatus(`Error: ${err.message}`);
+      if (box) { box.hidden = false; box.textContent = bridge.plain(err); }
+      else this.setStatus(`Error: ${bridge.plain(err)}`);
     }
 
     samplingArgs() {
@@ -264,7 +264,7 @@
         drawBars(this.root.querySelector(".demo-bars"), out.next);
         this.setStatus(`Live: ${out.size.toLocaleString()} distinct ${payload.n}-grams.`);
       } catch (err) {
-        this.setStatus(err.message === "cancelled" ? "Training cancelled." : `Error: ${err.message}`);
+        this.setStatus(err.message === "cancelled" ? "Training cancelled." : `Error: ${bridge.plain(err)}`);
       } finally {
         progress.hidden = true; cancel.hidden = true; this.job = null;
       }

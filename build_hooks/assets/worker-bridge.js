@@ -20,7 +20,7 @@
       this.ready = this.spawn().then(
         (info) => { this.setState("ready", `Live: Python ${info.version} in your browser.`); return true; },
         (err) => {
-          this.setState("error", `Live demo unavailable (${err.message}). The figures show the static preview.`);
+          this.setState("error", `Live demo unavailable (${this.plain(err)}). The figures show the static preview.`);
           throw err;
         });
       this.ready.catch(() => {});
@@ -86,6 +86,24 @@
       this.failAll(new Error(`stopped after ${timeout / 1000} s (an endless loop?); Python restarted`));
       this.ready = null;
       this.start();
+    },
+
+    // A failure in words a reader understands. The deck's own messages ("stopped after 5 s", a
+    // demo's ValueError) are sentences already and pass through; what the browser or an engine
+    // throws ("undefined is not an object (evaluating ...)", "Failed to fetch") is replaced by what
+    // it means for the reader. The original goes to the console.
+    plain(err) {
+      const text = String((err && err.message) || err || "");
+      const python = text.match(/^(\w+(?:Error|Exception)): (.+)$/s);     // a Python exception's last line
+      const native = (err && err.name && err.name !== "Error") || /^\w*Error: /.test(text)
+        || /undefined is not|null is not|is not a function|is not defined|can't access property|Cannot read prop/i.test(text);
+      if (python && python[1] === "ValueError") return python[2];
+      if (!native && !python) return text;
+      console.error("deck:", err);
+      if (/memory|allocat/i.test(text)) return "this browser could not give it the memory it needs; close other tabs and try again";
+      if (/fetch|network|load failed|download/i.test(text)) return "a file of this site could not be downloaded; check the connection and reload the page";
+      if (/quota|storage|SecurityError/i.test(text)) return "this browser refused to store it (private window, or storage full)";
+      return "this browser ran into a problem the page did not expect (details in the browser's console)";
     },
 
     // Whoever shows the worker's state (widgets.js: every widget's status line) listens here.

@@ -1,0 +1,187 @@
+"""The core paths in three engines: Chromium, Firefox ESR and WebKitGTK (Safari's engine).
+
+Real browsers from Debian's packages (tests/browsers.py), the built site from localhost. In each:
+the sampling widget goes live (Pyodide), the tokenizer gives llama.cpp's ids, the live model loads
+and its top token is llama.cpp's, the present page navigates, and no page shows a raw JavaScript
+error. WebKit has no origin-private storage: the live model must load uncached and say so in words.
+Chromium also runs the two ways the browser's storage can fail (absent, or refusing).
+
+A missing browser skips its engine with the package to install, unless DECK_REQUIRE_BROWSERS=1
+(.ci/run sets it): there a missing browser fails.
+"""
+
+import json
+import os
+import re
+
+import pytest
+
+import browsers
+from test_live_browser import LOAD, live_url
+from test_widgets_browser import page_with
+
+ENGINES = ["chromium", "firefox", "webkit"]
+PROMPT = "The cat sat on the"
+# What a browser or an engine says when something breaks, as opposed to a sentence for a reader.
+RAW_ERROR = re.compile(r"TypeError|ReferenceError|SyntaxError|RangeError|undefined is not|null is not|"
+                       r"is not a function|is not defined|can't access property|Cannot read propert|\(evaluating '|"
+                       r"NetworkError|Failed to fetch|Load failed|Uncaught|WllamaError|DOMException|\[object \w+\]")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def driver(request):
+    why = browsers.missing(request.param)
+    if why:
+        if os.environ.get("DECK_REQUIRE_BROWSERS") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    chromium = request.getfixturevalue("browser") if request.param == "chromium" else None
+    with browsers.open_engine(request.param, chromium) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def llama():
+    """llama.cpp's own answers (llama-cpp-python through the deck's loader): the reference."""
+    pytest.importorskip("llama_cpp")
+    import numpy as np
+    from llama_cpp import llama_get_logits_ith
+
+    from build_hooks.model import loader
+    from build_hooks.model.choice import embedded_path
+
+    llm = loader.load(embedded_path())
+    llm.eval(llm.tokenize(PROMPT.encode(), add_bos=False))
+    logits = np.ctypeslib.as_array(llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),)).astype(float)
+    probs = np.exp(logits - logits.max())
+    yield llm, probs / probs.sum()
+    llm.close()
+
+
+def widget(kind: str) -> str:
+    return f'.demo[data-demo="{kind}"]'
+
+
+def no_raw_errors(driver) -> None:
+    text = driver.js("() => document.body.innerText")
+    found = sorted({m.group(0) for m in RAW_ERROR.finditer(text)})
+    assert not found, f"{driver.name} shows raw error text {found}: {text[-1500:]}"
+
+
+def set_value(driver, selector: str, value) -> None:
+    """Change a control as a reader's edit does: its value, then an `input` event."""
+    driver.js("(sel, v) => { const el = document.querySelector(sel); el.value = v;"
+              " el.dispatchEvent(new Event('input', {bubbles: true})); }", selector, value)
+
+
+def test_the_sampling_widget_goes_live(driver, built_site, site_url):
+    driver.goto(site_url + page_with(built_site, "sampling"))
+    sel = widget("sampling")
+    set_value(driver, f'{sel} [name="top_k"]', 3)
+    state = driver.wait("(sel) => { const el = document.querySelector(sel); return (el.dataset.state === 'error'"
+                        " || (el.dataset.state === 'ready' && !el.dataset.busy"
+                        " && el.querySelectorAll('.demo-bar[data-kept=true]').length === 3)) && el.dataset.state; }", sel)
+    status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
+    assert state == "ready", f"{driver.name}: {status}"
+    assert status.startswith("Live"), status
+    no_raw_errors(driver)
+
+
+TEXTS = ["naïve café — 日本語 😀👍🏽", "def f(x):\n\tif x:\n        return x  ** 2\n", "   spaces   and 12345"]
+
+
+def test_the_tokenizer_gives_llama_cpp_ids(driver, built_site, site_url, llama):
+    driver.goto(site_url + page_with(built_site, "tokenizer"))
+    sel = widget("tokenizer")
+    for text in TEXTS:
+        want = json.dumps(llama[0].tokenize(text.encode(), add_bos=False, special=False), separators=(",", ":"))
+        set_value(driver, f"{sel} textarea[name=text]", text)
+        got = driver.wait("(sel, want) => { const el = document.querySelector(sel);"
+                          " const ids = el.querySelector('.demo-tokens').dataset.tokenIds;"
+                          " return (el.dataset.state === 'error' || ids === want) && ids; }", sel, want)
+        assert got == want, f"{driver.name}: {text!r}: {driver.js('(s) => document.querySelector(s).innerText', sel)}"
+    no_raw_errors(driver)
+
+
+def load_live_model(driver) -> dict:
+    """Press the live widget's Load button; wait for the model's table. Returns what the widget shows."""
+    sel = widget("live")
+    driver.click(f'{sel} button[name="load"]')
+    state = driver.wait("(sel) => { const s = document.querySelector(sel).dataset.state;"
+                        " return ['live', 'error', 'unavailable'].includes(s) && s; }", sel, ms=LOAD)
+    status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
+    assert state == "live", f"{driver.name}: {status}"
+    rows = driver.wait("(sel) => { const el = document.querySelector(sel);"
+                       " if (el.dataset.busy || el.querySelector('.demo-live-rest').dataset.after === undefined) return null;"
+                       " return [...el.querySelectorAll('tr.demo-live-row')].map(r =>"
+                       " ({id: Number(r.dataset.tokenId), prob: Number(r.dataset.prob)})); }", sel, ms=LOAD)
+    keeps = driver.js("() => !!(navigator.storage && typeof navigator.storage.getDirectory === 'function')")
+    return {"status": status, "rows": rows, "keeps": keeps,
+            "button": driver.js("(sel) => document.querySelector(sel + ' button[name=load]').textContent", sel),
+            "bound": claimed_bound_of(driver)}
+
+
+def claimed_bound_of(driver) -> float:
+    """The largest top-10 difference the widget's precision line admits to (as test_live_browser reads it)."""
+    note = driver.js("() => document.querySelector('.demo[data-demo=live] .demo-precision').textContent")
+    return float(re.search(r"at most ([\d.]+)", note).group(1))
+
+
+def test_the_live_model_loads_and_gives_llama_cpp_top_token(driver, built_site, site_url, llama):
+    driver.goto(site_url + live_url(built_site))
+    shown = load_live_model(driver)
+    probs = llama[1]
+    top = [int(i) for i in probs.argsort()[::-1][:10]]
+    assert shown["rows"][0]["id"] == top[0], f"{driver.name}: top token {shown['rows'][0]} is not llama.cpp's {top[0]}"
+    assert len({r["id"] for r in shown["rows"][:10]} & set(top)) >= 9
+    assert max(abs(r["prob"] - probs[r["id"]]) for r in shown["rows"][:10]) <= shown["bound"] + 5e-4
+    uncached = "cannot keep the model between visits, so it loads it each time (98 MB)"
+    assert (uncached in shown["status"]) == (not shown["keeps"]), shown        # said exactly where it is true
+    assert ("once, then cached" in shown["button"]) == shown["keeps"], shown
+    if driver.name == "webkit":      # WebKitGTK 2.50 has no origin-private storage (Safari's engine)
+        assert not shown["keeps"] and uncached in shown["status"], shown
+    no_raw_errors(driver)
+
+
+def test_the_present_page_navigates(driver, built_site, site_url):
+    deck = page_with(built_site, "sampling").strip("/")
+    driver.goto(f"{site_url}present/{deck}/")
+    assert driver.wait("() => window.Reveal && Reveal.isReady() && Reveal.getIndices().h === 0"), driver.name
+    driver.press("ArrowRight")
+    assert driver.wait("() => Reveal.getIndices().h === 1 && location.hash === '#/' + Reveal.getCurrentSlide().id"), \
+        driver.js("() => [location.hash, Reveal.getIndices()]")
+    driver.press("ArrowLeft")
+    assert driver.wait("() => Reveal.getIndices().h === 0")
+    driver.goto(f"{site_url}present/{deck}/#/3")               # a shared link to slide 3
+    assert driver.wait("() => window.Reveal && Reveal.isReady() && Reveal.getIndices().h === 3"), driver.name
+    no_raw_errors(driver)
+
+
+# Chromium, where the storage can be taken away: as in WebKit, and as in a private window that refuses it.
+NO_STORAGE = {
+    "absent": "delete StorageManager.prototype.getDirectory;",
+    "refused": "StorageManager.prototype.getDirectory = () => Promise.reject("
+               "new DOMException('The operation is insecure.', 'SecurityError'));",
+}
+
+
+@pytest.mark.parametrize("how", NO_STORAGE)
+def test_without_the_browsers_storage_the_model_loads_uncached_and_says_so(browser, built_site, site_url, llama, how):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors, shards = [], []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on("request", lambda req: "/assets/live/" in req.url and shards.append(req.url))
+        page.add_init_script(NO_STORAGE[how])
+        driver = browsers.ChromiumDriver(page)
+        driver.goto(site_url + live_url(built_site))
+        shown = load_live_model(driver)
+        assert "cannot keep the model between visits, so it loads it each time (98 MB)" in shown["status"], shown
+        assert shown["rows"][0]["id"] == int(llama[1].argmax())
+        assert len(set(shards)) == len(list((built_site / "assets" / "live").glob("*.gguf")))   # every shard, fetched
+        assert ("each visit" in shown["button"]) == (how == "absent")      # refused: only known once tried
+        no_raw_errors(driver)
+        assert not errors, errors
+    finally:
+        context.close()
