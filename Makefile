@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3; do \
   r=$$(pyenv root 2>/dev/null || echo $${PYENV_ROOT:-$$HOME/.pyenv}); for p in $$(ls -d $$r/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
     [ -x "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; done)
 
-.PHONY: help serve site test snapshots pdf bench clean deps deps-model
+.PHONY: help serve site test test-fast snapshots pdf bench clean deps deps-model
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ snapshots: deps-model  ## Refresh stale model snapshots (FORCE=1 refreshes all)
 
 test: deps-model  ## Run the whole test suite (real model, real MkDocs builds, headless Chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: deps  ## Run the tests that need neither llama.cpp nor a browser (no compile, no Chromium)
+	DECK_TEST_FAST=1 $(PY) -m pytest -m "not model and not browser" $(PYTEST_ARGS)
 
 pdf: site  ## Write the whole talk as a PDF handout (one slide a page) to talk.pdf
 	$(PY) -m build_hooks pdf --site site --out talk.pdf

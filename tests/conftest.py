@@ -1,28 +1,68 @@
-"""Shared fixtures: a real strict MkDocs build served under a subpath, and a real headless Chromium.
+"""Fixtures, and what every test can count on (helpers the tests share are in helpers.py):
 
-- `built_site`: `mkdocs build --strict` of this repository into <tmp>/deck (once per session).
-- every build here reads a temporary copy of slides/snapshots/ (DECK_SNAPSHOTS): tests never
-  write the committed store, and `make test` leaves `git status` as it found it (checked at the end).
-- `site_url`: http://127.0.0.1:PORT/deck/ serving that build (GitHub Pages-like project subpath).
-- `browser`: Debian's Chromium driven by Playwright (never `playwright install`).
+- the suite leaves the checkout as it found it, ignored paths included (.cache/, site/): compared
+  before and after the session. Builds run in temporary folders, their rebuildable files (the demos
+  wheel, vocab.txt, the live model's shards, figures) in one temporary DECK_CACHE for the session,
+  every snapshot store a temporary copy (DECK_SNAPSHOTS); no bytecode is written;
+- markers, set here from what a test uses: `browser` (a real browser), `model` (llama.cpp on the real
+  GGUF), `talk` (this talk's own content, tests/test_talk*.py). `make test-fast` runs the tests that are
+  neither `browser` nor `model`, with llama_cpp unimportable and DECK_OFFLINE=1 (DECK_TEST_FAST=1):
+  a test that needs the model and is not marked fails there instead of passing by luck;
+- `built_site`: `mkdocs build --strict` of this repository into <tmp>/deck (once per session);
+  `site_url`: http://127.0.0.1:PORT/deck/ serving it (a GitHub Pages-like project subpath);
+- `browser`: Debian's Chromium driven by Playwright (never `playwright install`);
 - `page`: a fresh page that records console errors, page errors and any request leaving 127.0.0.1;
   the test fails at teardown if a request left the machine or a page error happened.
 """
 
-import contextlib
 import os
+import re
 import shutil
-import socket
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from build_hooks.localhost import CHROMIUM, CHROMIUM_ARGS, launch, serve  # noqa: F401 (tests import these)
+from helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, browser_page, checkout_state, free_port,  # noqa: F401
+                     launch, mkdocs_build, serve)
 
-ROOT = Path(__file__).resolve().parents[1]
+FAST = os.environ.get("DECK_TEST_FAST", "") not in ("", "0")
+BROWSER_FIXTURES = {"browser", "page", "site_url"}
+# A module that names one of these runs llama.cpp (its tests are `model`); DECK_TEST_FAST catches a miss.
+MODEL_HINTS = re.compile(r"\bllama_cpp\b|\bllm\.get\(|\bembedded_path\(|\bllama\b\s*[,)]|build_hooks\.snapshots\.worker"
+                         r"|from build_hooks\.model import [^\n]*\b(llm|loader|quant)\b")
+MODEL_MODULES = {"test_bench.py"}          # needs the model without naming it (the bench scripts import llm.py)
+TALK_MODULES = {"test_talk.py", "test_talk_facts.py"}
+_session_cache: list[Path] = []
+
+
+class _NoLlama:
+    """DECK_TEST_FAST: importing llama_cpp fails, as on a machine without the compile."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "llama_cpp" or name.startswith("llama_cpp."):
+            raise ModuleNotFoundError("llama_cpp is blocked in `make test-fast`: mark this test `model`")
+        return None
+
+
+def pytest_configure(config):
+    sys.dont_write_bytecode = True
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"            # nor in the builds and commands the tests run
+    if "DECK_CACHE" not in os.environ:                      # never the checkout's .cache/
+        cache = Path(tempfile.mkdtemp(prefix="deck-test-cache-"))
+        _session_cache.append(cache)
+        os.environ["DECK_CACHE"] = str(cache)
+    if FAST:
+        sys.meta_path.insert(0, _NoLlama())
+        os.environ["DECK_OFFLINE"] = "1"
+        config.option.doctest_ignore_import_errors = True     # model/llm.py's doctests need llama_cpp
+
+
+def pytest_unconfigure(config):
+    for cache in _session_cache:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def pytest_sessionstart(session):
@@ -35,39 +75,32 @@ def pytest_sessionstart(session):
                     "(`make deps`, or `.venv/bin/pip install -e .`)", returncode=4)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
-    """Run a real strict MkDocs build of this repo (or `config`) into `dest`, over a copy of the snapshots."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)]
-    if config:
-        cmd += ["-f", str(config)]
-    env = dict(env or {})
-    if "DECK_SNAPSHOTS" not in env:
-        copy = Path(str(dest) + "-snapshots")
-        shutil.copytree(ROOT / "slides" / "snapshots", copy, ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
-        env["DECK_SNAPSHOTS"] = str(copy)
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
-    return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
-
-
-def git_status() -> str | None:
-    result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
-                            capture_output=True, text=True)
-    return result.stdout if result.returncode == 0 else None
+def pytest_collection_modifyitems(config, items):
+    sources: dict[Path, str] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.suffix != ".py" or path.parent != ROOT / "tests":
+            continue
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8")
+        if path.name.endswith("_browser.py") or BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if path.name in MODEL_MODULES or MODEL_HINTS.search(sources[path]):
+            item.add_marker(pytest.mark.model)
+        if path.name in TALK_MODULES:
+            item.add_marker(pytest.mark.talk)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def working_tree_untouched():
-    """The suite must not change the checkout (no snapshot, no stray file): compared before/after."""
-    before = git_status()
+def checkout_untouched():
+    """The suite must not change the checkout: no snapshot, no stray file, nothing in .cache/ or site/."""
+    before = checkout_state()
     yield
-    after = git_status()
-    assert before == after, f"the tests changed the working tree:\nbefore:\n{before}\nafter:\n{after}"
+    after = checkout_state()
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, ("the tests changed the checkout: " + ", ".join(changed[:20])
+                         + (f"\ngit status before:\n{before['git status']}\nafter:\n{after['git status']}"
+                            if "git status" in changed else ""))
 
 
 @pytest.fixture(scope="session")
@@ -99,16 +132,6 @@ def browser():
         b = launch(pw)
         yield b
         b.close()
-
-
-@contextlib.contextmanager
-def browser_page(browser, **options):
-    """A page in a browser context of its own (viewport, color_scheme, is_mobile...), closed afterwards."""
-    context = browser.new_context(**options)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.fixture

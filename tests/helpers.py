@@ -1,4 +1,10 @@
-"""Helpers the test modules share (test modules never import each other).
+"""Helpers the test modules share, in one place (test modules never import each other; fixtures are
+in conftest.py).
+
+- `mkdocs_build`, `build`: real strict MkDocs builds, their site and caches in temporary folders;
+- `copy_project`: a copy of the talk to build or edit; `fence_line`: where a fence sits in a slide;
+- `options`, `deck_config`: the plugin's options and the project config as a build makes them;
+- `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py.
 
 Example:
 >>> options(theme="black").theme
@@ -7,10 +13,68 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from build_hooks.localhost import CHROMIUM, CHROMIUM_ARGS, launch, serve  # noqa: F401 (tests take them from here)
+
 ROOT = Path(__file__).resolve().parents[1]
+KEEP_OUT = (".venv", "node_modules")      # ignored folders the suite may not change either way, too big to walk
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
+    """Run a real strict MkDocs build of this repo (or `config`) into `dest`, over a copy of the snapshots
+    (the build cache is the session's, DECK_CACHE, set by conftest.py)."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(dest)]
+    if config:
+        cmd += ["-f", str(config)]
+    env = dict(env or {})
+    if "DECK_SNAPSHOTS" not in env:
+        copy = Path(str(dest) + "-snapshots")
+        shutil.copytree(ROOT / "slides" / "snapshots", copy, ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
+        env["DECK_SNAPSHOTS"] = str(copy)
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def checkout_state() -> dict:
+    """What the suite must leave as it found it: `git status` (tracked and untracked files) and every
+    ignored file (.cache/, site/, ...: path, size, mtime), .venv/ and node_modules/ aside."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    state = {"git status": git("status", "--porcelain", "--untracked-files=all")}
+    for entry in git("ls-files", "--others", "--ignored", "--exclude-standard", "--directory").splitlines():
+        if entry.rstrip("/") in KEEP_OUT:
+            continue
+        path = ROOT / entry
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for f in files:
+            st = f.stat()
+            state[f.relative_to(ROOT).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+@contextlib.contextmanager
+def browser_page(browser, **options):
+    """A page in a browser context of its own (viewport, color_scheme, is_mobile...), closed afterwards."""
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def options(**values):
@@ -38,18 +102,20 @@ def deck_config(root: Path = ROOT, *, cache: Path, node_modules: Path | None = N
     return replace(cfg, node_modules=node_modules or ROOT / "node_modules")
 
 
-def copy_project(dest: Path, *, code: bool = False, notebook: bool = False) -> Path:
+def copy_project(dest: Path, *, code: bool = False, notebook: bool = False, live: bool = True) -> Path:
     """A copy of this talk at `dest`: mkdocs.yml, slides/ (snapshots included), node_modules linked;
     with code=True also build_hooks/ and demos/, to be put first on PYTHONPATH and edited there.
-    The notebook plugin is left out unless notebook=True (its kernel is no part of the generator).
-    Returns the copy's mkdocs.yml."""
+    The notebook plugin is left out unless notebook=True (its kernel is no part of the generator);
+    live=False ships no live model (that needs the GGUF on the machine). Returns the copy's mkdocs.yml."""
     import re
-    import shutil
 
     dest.mkdir(parents=True, exist_ok=True)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     if not notebook:
         text = re.sub(r"^(\s*)- mkdocs-jupyter:?.*\n(?:\1\s+\S.*\n)*", "", text, flags=re.M)
+    if not live:
+        text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
+        assert n == 1, "mkdocs.yml's plugins.deck.live.enabled moved"
     (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
     skip = shutil.ignore_patterns("*.ipynb", ".lock", "__pycache__")
@@ -63,10 +129,6 @@ def copy_project(dest: Path, *, code: bool = False, notebook: bool = False) -> P
 def build(config: Path, site: Path, env: dict | None = None, cwd: Path | None = None):
     """`mkdocs build --strict` of `config` into `site`, its caches under site's folder, never the checkout's.
     DECK_SNAPSHOTS / DECK_MODEL / DECK_OFFLINE come only from `env`."""
-    import os
-    import subprocess
-    import sys
-
     clean = {k: v for k, v in os.environ.items() if k not in ("DECK_SNAPSHOTS", "DECK_MODEL", "DECK_OFFLINE")}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)]
     return subprocess.run(cmd, cwd=cwd or config.parent, capture_output=True, text=True,

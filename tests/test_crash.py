@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, mkdocs_build
+from helpers import ROOT, free_port, mkdocs_build
 
 pytest.importorskip("llama_cpp")
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from build_hooks.deck import fit
-from conftest import mkdocs_build
+from helpers import mkdocs_build
 from test_site import FRONT, variant
 
 

@@ -11,7 +11,7 @@ import markdown
 import pytest
 
 from build_hooks.fences.pipeline import Pipeline
-from conftest import ROOT
+from helpers import ROOT
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 OPTIONAL_END = {"p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody", "tfoot"}

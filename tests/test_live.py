@@ -102,15 +102,6 @@ def test_bad_settings_name_the_field(value, message):
 # ------------------------------------------------------------------ demos/live.py: the numbers the widgets show
 
 
-@pytest.mark.parametrize("name", ["demos.live", "build_hooks.browser.live", "build_hooks.browser.gguf_split"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def full_distribution(seed, n=300):
     import math
     import random

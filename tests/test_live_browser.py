@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from demos import sampling
 
 LOAD = 180_000                           # ms: model load + Pyodide boot on a busy 2-core machine

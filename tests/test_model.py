@@ -105,7 +105,7 @@ def test_a_validated_model_is_remembered_per_file_version(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("bad", ["truncated", "text"])
 def test_build_with_a_bad_model_writes_nothing(tmp_path, bad):
-    from conftest import mkdocs_build
+    from helpers import mkdocs_build
     path = tmp_path / "bad.gguf"
     if bad == "truncated":
         with open(EMBEDDED, "rb") as f:

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import browser_page
+from helpers import browser_page
 from test_room_browser import READY, loaded, reading_pages, ready
 
 PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")

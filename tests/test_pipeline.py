@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from helpers import fence_line
+import helpers
+from helpers import ROOT, copy_project, fence_line
 
 BLOCKERS = {
     # the documented switch: never run the model
@@ -34,28 +34,16 @@ def _no_gguf(tmp: Path) -> Path:
 
 
 def project(tmp: Path, extra_deck: str | None = None, live: bool = True) -> Path:
-    """A copy of the talk: mkdocs.yml (notebook plugin off), slides/ with its snapshots, node_modules linked.
-    live=False ships no live model (it needs the GGUF on the machine)."""
-    tmp.mkdir(exist_ok=True)
-    text = (ROOT / "mkdocs.yml").read_text()
-    text = re.sub(r"^(\s*)- mkdocs-jupyter:?.*\n(?:\1\s+\S.*\n)*", "", text, flags=re.M)
-    if not live:
-        text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
-        assert n == 1
-    (tmp / "mkdocs.yml").write_text(text)
-    (tmp / "node_modules").symlink_to(ROOT / "node_modules")
-    shutil.copytree(ROOT / "slides", tmp / "slides", ignore=shutil.ignore_patterns("*.ipynb", ".lock"))
+    """A copy of the talk (helpers.copy_project), with a new deck zz-new.md holding `extra_deck`."""
+    config = copy_project(tmp, live=live)
     if extra_deck is not None:
         (tmp / "slides" / "zz-new.md").write_text(
             "---\ntitle: New\nminutes: 1\norder: 99\n---\n\n## A new slide\n\n" + extra_deck)
-    return tmp / "mkdocs.yml"
+    return config
 
 
 def build(config: Path, cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(cwd / "site")]
-    clean = {k: v for k, v in os.environ.items() if k not in ("DECK_SNAPSHOTS", "DECK_MODEL", "DECK_OFFLINE")}
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
-                          env={**clean, "NO_MKDOCS_2_WARNING": "1", "DECK_CACHE": str(cwd / "cache"), **env})
+    return helpers.build(config, cwd / "site", env, cwd=cwd)
 
 
 @pytest.mark.parametrize("fence", [NEW_DEMO, NEW_SNAPSHOT], ids=["demo", "snapshot"])
@@ -142,18 +130,6 @@ def test_a_fences_own_option_wins_over_the_talks_default(tmp_path):
     page = (tmp_path / "site" / "zz-new" / "index.html").read_text()
     assert "Beam search after “The capital of France is”" in page
     assert "Beam search after “The cat sat on the”" in page
-
-
-@pytest.mark.parametrize("name", ["build_hooks.plugin.project", "build_hooks.plugin.options", "build_hooks.fences.registry", "build_hooks.fences.pipeline",
-                                  "build_hooks.fences.defaults", "build_hooks.fences.parts",
-                                  "build_hooks.snapshots.kinds", "build_hooks.snapshots.store", "build_hooks.browser.bundle",
-                                  "build_hooks.figures.draw", "build_hooks.figures.charts",
-                                  "build_hooks.figures.legibility"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
 
 
 def test_format_fails_loudly_for_a_fence_the_scan_did_not_see():

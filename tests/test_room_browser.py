@@ -21,7 +21,7 @@ import pytest
 import segno
 
 from build_hooks.deck import fit
-from conftest import ROOT, browser_page
+from helpers import ROOT, browser_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from helpers import ROOT, mkdocs_build
 
 FRONT = "---\ntitle: {title}\nminutes: {minutes}\norder: {order}\n---\n"
 

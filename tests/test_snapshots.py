@@ -140,7 +140,7 @@ def test_fresh_build_never_imports_llama_cpp(tmp_path):
 
 
 def test_stale_snapshot_without_model_fails_the_build_naming_the_slide(tmp_path):
-    from conftest import mkdocs_build
+    from helpers import mkdocs_build
     site = tmp_path / "site"
     result = mkdocs_build(site, env={"DECK_MODEL": str(tmp_path / "gone.gguf"), "DECK_SNAPSHOTS": str(tmp_path / "s")})
     assert result.returncode != 0
@@ -218,7 +218,7 @@ def test_refreshing_with_another_model_keeps_the_embedded_snapshots_fresh(tmp_pa
     import os
 
     from build_hooks.model import quant
-    from conftest import mkdocs_build
+    from helpers import mkdocs_build
     other = tmp_path / "smollm2-q8_0-from-q4_1.gguf"
     quant.requantize(model.embedded_path(), other, "Q8_0")
     snaps = tmp_path / "snapshots"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT
+from helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 

@@ -20,12 +20,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from build_hooks.browser import npm
 from build_hooks.deck import present
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"   # package data: installed with build_hooks
 
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
-REVEAL_FILES = ["reveal.js", "reveal.css", "reset.css", "theme/white.css", "theme/black.css", "plugin/notes.js"]
+REVEAL_FILES = [f.removeprefix("dist/") for f in npm.PACKAGES["reveal.js"] if f.startswith("dist/")]
 
 
 def is_deck(file) -> bool:
@@ -88,6 +89,15 @@ def present_url(deck: str, page_url: str, use_directory_urls: bool) -> str:
     target = folder if use_directory_urls else folder + "index.html"
     depth = len([p for p in present.page_dir(page_url).split("/") if p])
     return "../" * depth + target
+
+
+def notebook_cache(config, cache: Path) -> None:
+    """mkdocs-jupyter keeps its executed notebooks in `.cache/mkdocs-jupyter` relative to the WORKING
+    directory; left at that default, it goes with the deck's own cache (<cache>/notebooks: beside
+    mkdocs.yml, or DECK_CACHE), so a build from any directory writes nothing there."""
+    notebook = config.plugins.get("mkdocs-jupyter") if hasattr(config.plugins, "get") else None
+    if notebook is not None and notebook.config.get("cache_dir") == ".cache/mkdocs-jupyter":
+        notebook.config["cache_dir"] = str(cache / "notebooks")
 
 
 def is_reading_only(url: str) -> bool:

@@ -73,6 +73,7 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
             raise PluginError(f"{err}{UNTOUCHED}") from None
         self.pipeline = Pipeline(self.cfg, store)
         self.pipeline.register(config.mdx_configs)
+        site.notebook_cache(config, self.cfg.cache)
         return config
 
     def on_pre_build(self, config):

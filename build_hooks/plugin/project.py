@@ -11,7 +11,8 @@ non-editable install build the same site:
     data          the talk's own data (figure numbers, prompts, demo defaults): <docs>/data
     cache         rebuildable files (the demos wheel, vocab.json): $DECK_CACHE, else <root>/.cache
     figures       drawn figures: $DECK_FIGURE_CACHE, else <cache>/figures
-    node_modules  reveal.js and Pyodide from npm: <root>/node_modules
+    node_modules  reveal.js, Pyodide and wllama from npm: <root>/node_modules, else the copy a built
+                  package carries (build_hooks/browser/npm.py)
 
 Example:
 >>> from types import SimpleNamespace
@@ -29,6 +30,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_hooks.browser import npm
 from build_hooks.browser.live import Settings
 from build_hooks.model.choice import Choice, choose
 
@@ -61,7 +63,7 @@ class DeckConfig:
             root=root, docs=docs,
             snapshots=Path(environ.get("DECK_SNAPSHOTS") or docs / "snapshots").resolve(),
             data=docs / "data", cache=cache, figures=Path(environ.get("DECK_FIGURE_CACHE") or cache / "figures"),
-            node_modules=root / "node_modules", theme=options.theme,
+            node_modules=npm.find(root), theme=options.theme,
             model=choose(options.model, environ),
             offline=environ.get(OFFLINE_ENV, "").strip() not in ("", "0"),
             model_name=options.model_name,
