@@ -47,7 +47,8 @@ def without_plugin(config: str) -> str:
         indent = len(line) - len(line.lstrip())
         if skip_indent is not None:
             # a plugin entry's options are indented deeper; a key's list items may sit at its own indent
-            if not line.strip() or indent > skip_indent or (key and indent == skip_indent and line.lstrip().startswith("- ")):
+            item = key and indent == skip_indent and line.lstrip().startswith("- ")
+            if not line.strip() or indent > skip_indent or item:
                 continue
             skip_indent = None
         if start.match(line):

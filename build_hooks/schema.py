@@ -30,7 +30,8 @@ build_hooks.schema.UnknownOption: demo beam: unknown option `wdth`; did you mean
 from __future__ import annotations
 
 import difflib
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 
 class _Required:

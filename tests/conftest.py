@@ -25,8 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, browser_page, checkout_state, free_port,  # noqa: F401
-                     launch, mkdocs_build, serve)
+from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_page, checkout_state, free_port, launch, mkdocs_build, serve  # noqa: F401
 
 FAST = os.environ.get("DECK_TEST_FAST", "") not in ("", "0")
 BROWSER_FIXTURES = {"browser", "page", "site_url"}

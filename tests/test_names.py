@@ -1,11 +1,10 @@
 """The model's display name: configured in mkdocs.yml, or derived from the GGUF's own metadata."""
 
-from types import SimpleNamespace
 
 import pytest
 
-from helpers import deck_config
 from build_hooks.model import choice, names
+from helpers import deck_config
 
 
 def test_the_embedded_model_reads_as_its_publisher_names_it():
@@ -28,7 +27,8 @@ def test_display_name_fallbacks(meta, filename, expected):
 
 @pytest.mark.parametrize("value", ["", 42, ["a"]])
 def test_a_bad_model_name_in_mkdocs_yml_is_refused(value, tmp_path):
-    with pytest.raises(ValueError, match=r"mkdocs.yml: option `plugins.deck.model_name` is .*; it must be a name that is not empty"):
+    words = r"mkdocs.yml: option `plugins.deck.model_name` is .*; it must be a name that is not empty"
+    with pytest.raises(ValueError, match=words):
         deck_config(cache=tmp_path, model_name=value)
 
 

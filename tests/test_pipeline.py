@@ -99,9 +99,11 @@ BAD_DEFAULTS = {
                  ["slides/data/fences.yml:1", ": not valid YAML"]),
     "missing default": (lambda t: t.replace("  tokenizer: {text:", "  tokenizer_off: {text:").replace(
                             "tokenizer_off", "#"),
-                        [("09-tokens.md", "```demo tokenizer"), "demo tokenizer: needs the option `text`", "slides/data/fences.yml"]),
+                        [("09-tokens.md", "```demo tokenizer"), "demo tokenizer: needs the option `text`",
+                         "slides/data/fences.yml"]),
     "missing study prompts": (lambda t: re.sub(r"    prompts:\n(      - .*\n)+", "", t),
-                              [("03-quantization.md", "```snapshot quant_study"), "snapshot quant_study: needs the option `prompts`"]),
+                              [("03-quantization.md", "```snapshot quant_study"),
+                               "snapshot quant_study: needs the option `prompts`"]),
 }
 
 
@@ -172,9 +174,10 @@ def test_a_non_editable_install_builds_from_another_directory(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {"PYTHONPATH": str(target), "DECK_OFFLINE": "1"}
-    where = subprocess.run([sys.executable, "-c", "import build_hooks, demos; print(build_hooks.__file__, demos.__file__)"],
-                           cwd=elsewhere, capture_output=True, text=True, env={**os.environ, **env})
-    assert where.stdout.count(str(target)) == 2, where.stdout + where.stderr       # the installed copy, not the checkout
+    code = "import build_hooks, demos; print(build_hooks.__file__, demos.__file__)"
+    where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
+                           env={**os.environ, **env})
+    assert where.stdout.count(str(target)) == 2, where.stdout + where.stderr   # the installed copy, not the checkout
     result = build(config, elsewhere, env)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert (elsewhere / "site" / "assets" / "vendor" / "pyodide" / "pyodide-lock.json").is_file()

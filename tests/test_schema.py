@@ -33,7 +33,8 @@ def front(text: str) -> str:
 BAD_VALUES = {      # place -> (how to make the mistake, the option named in the message)
     "snapshot fence": (lambda tmp: kinds.normalize("beam", {"prompt": "Hi", "width": 9}), "width"),
     "demo fence": (lambda tmp: demo.parse("beam", "width: 9", defaults={"prompt": "Hi"}), "width"),
-    "fences.yml": (lambda tmp: pipeline.load_defaults(ROOT / "slides", _data(tmp, "demo:\n  beam: {width: 9}\n")), "width"),
+    "fences.yml": (lambda tmp: pipeline.load_defaults(ROOT / "slides", _data(tmp, "demo:\n  beam: {width: 9}\n")),
+                   "width"),
     "front matter": (lambda tmp: slides.parse_front_matter(front("title: T\nminutes: 0\norder: 1\n")), "minutes"),
     "mkdocs.yml": (lambda tmp: options(live={"max_mb": 0}), "plugins.deck.live.max_mb"),
 }
@@ -42,7 +43,8 @@ UNKNOWNS = {
     "demo fence": (lambda tmp: demo.parse("beam", "widht: 2", defaults={"prompt": "Hi"}), "widht", "width"),
     "fences.yml": (lambda tmp: pipeline.load_defaults(ROOT / "slides", _data(tmp, "demo:\n  beam: {widht: 2}\n")),
                    "widht", "width"),
-    "front matter": (lambda tmp: slides.parse_front_matter(front("title: T\nminuts: 1\norder: 1\n")), "minuts", "minutes"),
+    "front matter": (lambda tmp: slides.parse_front_matter(front("title: T\nminuts: 1\norder: 1\n")),
+                     "minuts", "minutes"),
     "mkdocs.yml": (lambda tmp: options(live={"max_md": 2}), "plugins.deck.live.max_md", "max_mb"),
 }
 

@@ -91,7 +91,7 @@ def test_sections_anchors_notes_and_present_link(good_site):
 
 def test_decks_follow_front_matter_order(good_site):
     nav = (good_site / "index.html").read_text()
-    titles = [t for t in re.findall(r'md-nav__link[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', nav)]
+    titles = re.findall(r'md-nav__link[^>]*>\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', nav)
     assert titles.index("First") < titles.index("Second"), titles
     talk = (good_site / "present" / "index.html").read_text()
     decks = re.findall(r'data-deck="([^"]+)"', talk)
@@ -154,12 +154,12 @@ def test_the_repo_builds_strict_with_a_section_per_slide(built_site):
 def test_the_repo_nav_lists_decks_by_order_then_other_pages(built_site):
     from build_hooks.deck.slides import parse_front_matter
 
-    decks = sorted((parse_front_matter(p.read_text(), str(p))[0]["order"], parse_front_matter(p.read_text())[0]["title"],
-                    p.stem) for p in (ROOT / "slides").glob("*.md"))
+    metas = {p.stem: parse_front_matter(p.read_text(), str(p))[0] for p in (ROOT / "slides").glob("*.md")}
+    decks = sorted((meta["order"], meta["title"], stem) for stem, meta in metas.items())
     expected = ["." if stem == "index" else f"{stem}/" for _, _, stem in decks]
     html = (built_site / "index.html").read_text()
     nav = html[html.index('class="md-nav md-nav--primary"'):html.index('class="md-sidebar md-sidebar--secondary"')]
-    hrefs = [h for h in re.findall(r'<a href="([^"#]*)" class="md-nav__link', nav)]
+    hrefs = re.findall(r'<a href="([^"#]*)" class="md-nav__link', nav)
     assert [h for h in hrefs if h in expected] == expected
     others = [h for h in hrefs if h not in expected]
     assert all(hrefs.index(o) > hrefs.index(expected[-1]) for o in others)  # e.g. the notebook, after the decks
@@ -172,7 +172,8 @@ def test_a_theme_that_would_fetch_fonts_is_refused(tmp_path):
     config.write_text(text.replace("theme: white", "theme: league"))
     result = mkdocs_build(tmp_path / "site", config=config)
     out = result.stderr + result.stdout
-    assert result.returncode != 0 and "mkdocs.yml: option `plugins.deck.theme` is 'league'; it must be one of white, black" in out
+    assert result.returncode != 0
+    assert "mkdocs.yml: option `plugins.deck.theme` is 'league'; it must be one of white, black" in out
 
 
 def test_every_built_file_is_readable_by_a_web_server(built_site):

@@ -20,6 +20,7 @@ from pathlib import Path
 from build_hooks.files import FILE_MODE
 from build_hooks.localhost import CHROMIUM, launch, serve
 
+
 def print_pdf(site: Path, out: Path, notes: bool = False, chromium: str = CHROMIUM) -> int:
     """Print site/present/index.html?print-pdf to `out`; return the number of slides printed."""
     from playwright.sync_api import sync_playwright

@@ -18,8 +18,8 @@ import argparse
 import json
 import sys
 
-from build_hooks.model import vocab as export
 from build_hooks.model import gguf
+from build_hooks.model import vocab as export
 from demos import tokenizers
 
 

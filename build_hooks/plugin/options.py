@@ -25,6 +25,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -58,10 +60,8 @@ class _Checked:
         self.name, self.option = name, option
 
     def run_validation(self, value):
-        try:
+        with contextlib.suppress(ValidationError):      # the schema says what is wrong with it, in its words
             value = super().run_validation(value)
-        except ValidationError:
-            pass                      # the schema says what is wrong with it, in its words
         try:
             value = schema.value(PREFIX + self.name, self.option, value, WHERE)
         except schema.OptionError as err:
@@ -86,7 +86,7 @@ def unknown_keys(config: base.Config, prefix: str = PREFIX) -> list[str]:
     """
     known = {name: None for name, _ in config._schema}
     try:
-        schema.unknown(known, {k: None for k in config.keys()}, WHERE, prefix)
+        schema.unknown(known, dict.fromkeys(config.keys()), WHERE, prefix)
     except schema.UnknownOption as err:
         return [str(err)]
     return []
@@ -110,7 +110,8 @@ class LiveOption(c.SubConfig[LiveConfig]):
         try:
             config = super().run_validation(value)
         except ValidationError as err:        # MkDocs says "Sub-option 'max_mb': " before our sentence
-            raise ValidationError(str(err).split(": ", 1)[-1] if str(err).startswith("Sub-option") else str(err))
+            message = str(err).split(": ", 1)[-1] if str(err).startswith("Sub-option") else str(err)
+            raise ValidationError(message) from None
         problems = unknown_keys(config, PREFIX + "live.")
         if problems:
             raise ValidationError(problems[0])

@@ -26,9 +26,9 @@ import ast
 import functools
 import hashlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from build_hooks import schema
 from build_hooks.schema import REQUIRED, MissingOption  # noqa: F401 (the fence kinds take them from here too)
@@ -48,7 +48,7 @@ class Kind:
 
 
 def _model(path):
-    from build_hooks.model import llm          # lazy: imports llama_cpp
+    from build_hooks.model import llm  # lazy: imports llama_cpp
     return llm.get(str(path))
 
 
@@ -166,8 +166,8 @@ def _source(module: str) -> Path | None:
         return None
     if not spec.submodule_search_locations:
         return Path(spec.origin) if not rest else None
-    base = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest.split(".")) if rest else \
-        Path(spec.origin).parent
+    package = Path(next(iter(spec.submodule_search_locations)))
+    base = package.joinpath(*rest.split(".")) if rest else package
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
