@@ -10,7 +10,7 @@ import json
 import math
 import random
 
-from demos import beam, live, ngram, runner, sampling, tokenizers
+from demos import beam, live, ngram, runner, sampling, tokenizers, vocabulary
 
 
 def show(text):
@@ -20,7 +20,7 @@ def show(text):
     >>> show(" cat"), show("\\n")
     ('␣cat', '↵')
     """
-    return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") or "∅"
+    return vocabulary.label(text)
 
 
 # --- sampling ------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
         # min-p only when it is on: a reader's four-argument distribution() keeps working without it
         extra = (float(min_p),) if min_p else ()
         kept = fn(scores, parse_temperature(temperature), int(top_k or 0), float(top_p), *extra)
-    except Exception as err:     # noqa: BLE001 (whatever the reader's code raises is shown to them)
+    except Exception as err:
         return {"error": runner.reader_traceback(err)}
     try:
         return {"rows": [{"label": show(candidates[i]["text"]), "prob": float(p)} for i, p in kept]}

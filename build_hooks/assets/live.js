@@ -188,7 +188,7 @@
   const decoder = new TextDecoder("utf-8", { fatal: true });
   function label(bytes) {
     try {
-      return decoder.decode(bytes).replace(/ /g, "␣").replace(/\n/g, "↵").replace(/\t/g, "⇥") || "∅";
+      return window.deckVocabulary.label(decoder.decode(bytes));
     } catch (err) {
       return "⟨" + Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "⟩";
     }

@@ -27,8 +27,7 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  const percent = (p) => `${(p * 100).toFixed(1)}%`;
-  const hue = (p) => Math.round(120 * Math.sqrt(Math.max(0, Math.min(1, p))));   // as demo_fence.hue
+  const { label, percent, hue } = window.deckVocabulary;   // the deck's one rule for each (vocabulary.js)
 
   // Redraw bars in place when the tokens are the same ones (a slider moved): only numbers, widths
   // and colours change, so the browser re-lays out as little as possible.
@@ -290,7 +289,7 @@
       const rows = [...result.beams.map((b) => ["beam", b]), ["greedy", result.greedy], ["sampled", result.sampled]];
       this.root.querySelector(".demo-beams tbody").replaceChildren(...rows.map(([kind, r]) => {
         const tr = el("tr", { "data-kind": kind });
-        const shown = r.text.replace(/ /g, "␣").replace(/\n/g, "↵");
+        const shown = label(r.text);
         tr.append(el("th", { scope: "row" }, kind), el("td", { class: "demo-beam-text" }, shown),
           el("td", { class: "demo-num" }, r.logprob.toFixed(2)), el("td", { class: "demo-num" }, percent(r.prob)));
         return tr;

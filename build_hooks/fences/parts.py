@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 import json
 
+from demos import vocabulary
+
 e = html.escape
 
 
@@ -42,14 +44,7 @@ def number(name, label, lo, hi, value) -> str:
             f'<input type="number" name="{name}" min="{lo}" max="{hi}" step="1" value="{value}"></label>')
 
 
-def percent(p: float) -> str:
-    return f"{p * 100:.1f}%"
-
-
-def hue(p: float) -> int:
-    """Red (0) for an unsure, low probability to green (120) for a sure one (square root: the
-    usual next-token probabilities, 1 to 20 %, still get distinct colours)."""
-    return round(120 * max(0.0, min(1.0, p)) ** 0.5)
+percent, hue = vocabulary.percent, vocabulary.hue     # the deck's one rule for each (demos/vocabulary.py)
 
 
 def bars(rows) -> str:

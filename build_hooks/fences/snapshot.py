@@ -8,7 +8,7 @@
 The first word after `snapshot` is the kind; the body is YAML options (see
 build_hooks/snapshots/kinds.py for each kind's options and defaults), plus the display option
 `caption`. Every model string is escaped (html.escape) and whitespace inside tokens is made
-visible (␣ for a space, ↵ for a newline, → for a tab).
+visible (␣ for a space, ↵ for a newline, ⇥ for a tab: demos/vocabulary.py, the deck's one rule).
 
 Example:
 >>> parse("next_tokens", 'prompt: "The cat sat on the"')
@@ -24,6 +24,7 @@ import yaml
 
 from build_hooks import schema
 from build_hooks.snapshots.kinds import normalize
+from demos import vocabulary
 
 DISPLAY = {"caption": (str, None, None, "text")}     # shown with the snapshot, not part of its key
 FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
@@ -51,13 +52,13 @@ def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[st
 
 # Rendering ------------------------------------------------------------------------------------
 
-WS = {" ": ("␣", "space"), "\n": ("↵", "newline"), "\t": ("→", "tab")}
+WS = vocabulary.WHITESPACE
 
 
 def visible(text: str) -> str:
     """Escape a token and make its whitespace visible."""
     if text == "":
-        return '<span class="snap-ws" title="empty">∅</span>'
+        return f'<span class="snap-ws" title="empty">{vocabulary.EMPTY}</span>'
     out = []
     for ch in text:
         if ch in WS:
@@ -73,21 +74,7 @@ def plain(text: str) -> str:
     return html.escape(text).replace("\n", '<span class="snap-ws" title="newline">↵</span>')
 
 
-def pct(p: float) -> str:
-    """Example:
-    >>> pct(0.0733), pct(0.00004), pct(1.0)
-    ('7.3%', '0.004%', '100%')
-    """
-    if p >= 0.9995:
-        return "100%"
-    if p >= 0.001:
-        return f"{100 * p:.1f}%"
-    return f"{100 * p:.2g}%" if p > 0 else "0%"
-
-
-def hue(p: float) -> int:
-    """Red (0) for unsure to green (120) for sure; sqrt spreads out the small probabilities."""
-    return round(120 * math.sqrt(max(0.0, min(1.0, p))))
+pct, hue = vocabulary.percent, vocabulary.hue      # the deck's one rule for each (demos/vocabulary.py)
 
 
 def model_name(data: dict) -> str:
