@@ -144,7 +144,7 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, built_site, site_ur
 
 
 def test_axe_finds_no_serious_violation_in_the_black_present_theme(browser, built_site, site_url):
-    """`extra.deck.theme: black` (the dark present mode): the same pages with the theme swapped the way
+    """`plugins.deck.theme: black` (the dark present mode): the same pages with the theme swapped the way
     present.py writes it (theme stylesheet and body class), next to the build, every slide checked."""
     black = built_site.parent / "deck-black"
     if not black.exists():

@@ -126,6 +126,21 @@ def test_dashes_right_after_a_table_row_do_not_split():
     assert "<table>" in rendered[0].html and "still the same slide" in rendered[0].html
 
 
+def test_dashes_after_a_paragraph_line_with_a_pipe_split():
+    """A `|` in running text (a shell pipe, an OR) does not make a table: the `---` after it starts a slide."""
+    text = deck("""
+        ## Pipes
+
+        Count the words: `cat talk.md | wc -w`
+        ---
+
+        ## Next
+        """)
+    d, rendered = render(text)
+    assert [s.heading for s in d.slides] == ["Pipes", "Next"]
+    assert "wc -w" in rendered[0].html and "Next" not in rendered[0].html
+
+
 def test_front_matter_dashes_are_not_slides():
     d = split_slides(deck("# Only\n"), "slides/demo.md")
     assert len(d.slides) == 1 and d.slides[0].line == 6

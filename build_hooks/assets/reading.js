@@ -1,6 +1,6 @@
 // Reading view: the "Present" link opens present mode at the slide you are reading.
 //
-// Each slide is a <section class="slide" id="slide-..."> (build_hooks/deck_hooks.py); the present
+// Each slide is a <section class="slide" id="slide-..."> (build_hooks/plugin/plugin.py); the present
 // page uses the same ids, so present/<deck>/#/<section-id> opens that slide.
 (function () {
   "use strict";

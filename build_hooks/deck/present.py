@@ -11,7 +11,7 @@ Every URL is relative (the site may live under a Pages subpath such as /deck/), 
 the page loads comes from the site itself: reveal.js is vendored at assets/vendor/reveal/, and the
 white/black themes embed their fonts as data: URLs.
 
-No MkDocs here: `deck_hooks.py` calls `write_present(...)` from on_post_build.
+No MkDocs here: the plugin (build_hooks/plugin/plugin.py) calls `write_present(...)` from on_post_build.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from build_hooks.deck import pacing
 from build_hooks.files import atomic_write
 
 THEMES = ("white", "black")          # the reveal.js themes whose fonts are embedded (no Google Fonts)
-VENDOR = "assets/vendor/reveal"      # where deck_hooks copies reveal.js dist
-OWN = "assets/deck"                  # where deck_hooks copies build_hooks/assets/
+VENDOR = "assets/vendor/reveal"      # where the plugin copies reveal.js dist
+OWN = "assets/deck"                  # where the plugin copies build_hooks/assets/
 URL_ATTR = re.compile(r'\b(src|href|poster|data-src)="([^"]*)"')
 
 
@@ -102,7 +102,7 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
                          css=[], js=[]) starts with "<!doctype html>"
     """
     if theme not in THEMES:
-        raise ValueError(f"extra.deck.theme must be one of {', '.join(THEMES)} (their fonts are embedded), "
+        raise ValueError(f"plugins.deck.theme must be one of {', '.join(THEMES)} (their fonts are embedded), "
                          f"got {theme!r}")
     up = "../" * len([p for p in to_dir.split("/") if p])
 

@@ -22,7 +22,7 @@ row. A line starting `Note:` starts the slide's speaker notes, which run to the 
     ## Cost
     ...
 
-Everything here is a plain function on strings (no MkDocs): `deck_hooks.py` is a thin layer on top.
+Everything here is a plain function on strings (no MkDocs): the plugin (build_hooks/plugin/) is a thin layer on top.
 Line numbers are always those of the raw file (1-based, front matter included), so errors read
 `slides/why.md:12: ...` and point at the line to fix.
 """
@@ -183,12 +183,22 @@ def find_fences(text: str) -> list[Fence]:
 
 # ---------------------------------------------------------------- splitting
 
-def is_table_row(line: str) -> bool:
-    """A Markdown table row has a pipe in it (`| a | b |` or `a | b`).
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
-    Example: is_table_row("| a | b |") is True; is_table_row("plain text") is False
+
+def is_table_row(lines: list[str], i: int) -> bool:
+    """Whether lines[i] belongs to a Markdown table: a run of lines with pipes whose second line is the
+    delimiter row (`|---|---|`). A paragraph line that merely holds a `|` is not one.
+
+    Example:
+    >>> is_table_row(["| a | b |", "|---|---|", "| 1 | 2 |"], 2), is_table_row(["Pipe it: `a | b`"], 0)
+    (True, False)
     """
-    return "|" in line and line.strip() != ""
+    start = i
+    while start >= 0 and "|" in lines[start] and lines[start].strip():
+        start -= 1
+    run = lines[start + 1:i + 1]
+    return len(run) >= 2 and "|" in run[1] and bool(TABLE_DELIMITER.match(run[1]))
 
 
 def split_slides(text: str, path: str = "deck.md") -> Deck:
@@ -212,7 +222,7 @@ def split_slides(text: str, path: str = "deck.md") -> Deck:
     cuts = [first - 1]  # the closing front-matter line acts as the first cut
     for i in range(first, len(lines)):
         if lines[i].strip() == "---" and not lines[i].startswith((" ", "\t")) and i not in in_fence \
-                and not (i > 0 and is_table_row(lines[i - 1]) and (i - 1) not in in_fence):
+                and not (i > 0 and (i - 1) not in in_fence and is_table_row(lines, i - 1)):
             cuts.append(i)
     cuts.append(len(lines))
 
