@@ -61,9 +61,9 @@ OUTLINE = {
 }
 
 # `beam` has no fence of its own: the beam demo's static view is drawn from the beam snapshot.
-SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study"}
+SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study", "embeddings", "haystack", "prompting"}
 DEMO_NAMES = {"sampling", "ngram", "tokenizer", "beam", "code", "live"}
-FIGURES = {"temperature", "topk_topp", "quantization", "surprisal", "context_windows", "sora_patches"}
+FIGURES = {"temperature", "topk_topp", "quantization", "surprisal", "context_windows", "sora_patches", "embeddings"}
 
 MAX_BULLETS = 6                      # projector: at most six top-level bullets on a slide
 ARXIV = re.compile(r"^/abs/\d{4}\.\d{4,5}(v\d+)?$")

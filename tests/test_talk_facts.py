@@ -30,7 +30,7 @@ FIGURE = re.compile(r"(?<![\w.])(?:\d{2,}|\d+\.\d+|\d+ ?%)")
 # A release name's version number is part of a name, not a figure ("Gemini 1.5", "GPT-3", "Llama 4").
 RELEASE = re.compile(r"\b(?:Gemini|GPT|Llama|Sora|Claude|Mistral|SmolLM|TinyLlama|Q\d)[ -]?\d+(?:\.\d+)?\w*")
 # Slides whose figures are the deck's own model's: a snapshot, or a figure drawn from one.
-MEASURED = re.compile(r"```snapshot |figures/(?:temperature|topk_topp|quantization|surprisal)\.svg")
+MEASURED = re.compile(r"```snapshot |figures/(?:temperature|topk_topp|quantization|surprisal|embeddings)\.svg")
 
 
 def decks():

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from build_hooks.fences import demo, live, snapshot
+from build_hooks.fences import demo, live, measured, snapshot
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,28 @@ class FenceKind:
     render: Callable[[dict, list[dict], object], str]
 
 
-def _snapshot_kind(name: str) -> FenceKind:
-    """A `snapshot NAME` fence: the body is the snapshot's params plus display options (caption)."""
+def _snapshot_kind(name: str, render=None, read=None) -> FenceKind:
+    """A `snapshot NAME` fence: the body is the snapshot's params plus display options (caption).
+    `read(params, docs)` adds what the params name in slides/ (the haystack's filler text)."""
+    render = render or (lambda data, display: snapshot.render(name, data, display))
+
     def parse(body, docs, defaults):
         _, params, display = snapshot.parse(name, body, defaults)
-        return {"params": params, "display": display}
+        return {"params": read(params, docs) if read else params, "display": display}
     return FenceKind("snapshot", name, parse, lambda o: [(name, o["params"])],
-                     lambda o, data, ctx: snapshot.render(name, ctx.named(data[0]), o["display"]))
+                     lambda o, data, ctx: render(ctx.named(data[0]), o["display"]))
+
+
+def _filler(params: dict, docs: Path | None) -> dict:
+    """The haystack's filler read from slides/ into the params, so the snapshot's key covers its text."""
+    if docs is None:
+        raise ValueError("`haystack` reads its `filler` from the slides folder, and none was given")
+    path = Path(docs) / params["filler"]
+    try:
+        return {**params, "filler_text": path.read_text(encoding="utf-8")}
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"`filler` of `haystack` is {params['filler']!r}, but {path} can't be read "
+                         f"({type(err).__name__}); give a UTF-8 text file relative to slides/") from None
 
 
 def _demo_kind(name: str, needs, render) -> FenceKind:
@@ -71,6 +86,9 @@ def _tokenizer_info(vocab: dict) -> dict:
 
 KINDS: dict[tuple[str, str], FenceKind] = {
     **{("snapshot", name): _snapshot_kind(name) for name in snapshot.FENCE_KINDS},
+    ("snapshot", "embeddings"): _snapshot_kind("embeddings", measured.render_embeddings),
+    ("snapshot", "haystack"): _snapshot_kind("haystack", measured.render_haystack, _filler),
+    ("snapshot", "prompting"): _snapshot_kind("prompting", measured.render_prompting),
     ("demo", "sampling"): _demo_kind("sampling", _next_tokens,
                                      lambda o, d, ctx: demo.render_sampling(o, d[0], ctx.live)),
     ("demo", "code"): _demo_kind("code", _next_tokens, lambda o, d, ctx: demo.render_code(o, d[0])),
@@ -99,7 +117,7 @@ def lookup(lang: str, name: str) -> FenceKind:
     Example:
     >>> lookup("snapshot", "next_token")
     Traceback (most recent call last):
-    ValueError: unknown snapshot kind `next_token`; use one of: next_tokens, completion, tokens, beam, model_card, quant_study
+    ValueError: unknown snapshot kind `next_token`; use one of: next_tokens, completion, tokens, beam, model_card, quant_study, embeddings, haystack, prompting
     """
     if (lang, name) in KINDS:
         return KINDS[lang, name]

@@ -27,7 +27,8 @@ from build_hooks.snapshots.kinds import normalize
 from demos import vocabulary
 
 DISPLAY = {"caption": (str, None, None, "text")}     # shown with the snapshot, not part of its key
-FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study")
+FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study",
+               "embeddings", "haystack", "prompting")      # the last three render in fences/measured.py
 
 
 def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[str, dict, dict]:

@@ -193,3 +193,29 @@ def sora_patches(plt, colours):
     caption(ax.text(0.0, 4.6, "After OpenAI, “Video generation models as world simulators” (15 Feb 2024)",
                     va="top", fontsize=CAPTION_PT, color=fg))
     return fig
+
+
+def embedding_map(plt, colours, emb):
+    """Each word of the embeddings snapshot with its nearest tokens, on the two main directions (PCA)."""
+    palette = [BLUE, ORANGE, GREEN, RED, PURPLE]
+    groups = list(dict.fromkeys(p["group"] for p in emb["map"]))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.4))
+    for k, group in enumerate(groups):
+        pts = [p for p in emb["map"] if p["group"] == group]
+        colour = palette[k % len(palette)]
+        ax.scatter([p["x"] for p in pts], [p["y"] for p in pts], s=[120 if p["query"] else 40 for p in pts],
+                   color=colour, marker="o", zorder=3)
+        for n, p in enumerate(pts):       # labels fan out around their point so case variants stay readable
+            dx, dy = ((8, 6), (8, -14), (-8, 6), (-8, -14))[n % 4]
+            ax.annotate(label(p["text"]), (p["x"], p["y"]), textcoords="offset points", xytext=(dx, dy),
+                        ha="left" if dx > 0 else "right", color=colours["fg"],
+                        fontweight="bold" if p["query"] else "normal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.margins(0.18)
+    ax.set_xlabel("first main direction (PCA)")
+    ax.set_ylabel("second")
+    caption(ax.set_title(f"{len(groups)} tokens (bold) and their {emb['map_top']} nearest, from the model's "
+                         f"{emb['rows']:,} × {emb['dims']} embedding table", fontsize=CAPTION_PT, loc="left"))
+    fig.tight_layout()
+    return fig

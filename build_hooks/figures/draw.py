@@ -62,6 +62,8 @@ ALT = {
     "context_windows": "Context window sizes over time, log scale, from GPT-3's 2,048 tokens (2020) to Gemini "
                        "1.5 Pro's 2 million (June 2024) and Llama 4 Scout's advertised 10 million (April 2025)",
     "sora_patches": "Video frames stacked along time and cut into spacetime patches, each patch one token",
+    "embeddings": "A map of the deck's model's embedding table: a few words and their nearest tokens, projected "
+                  "on the table's two main directions; related tokens cluster",
 }
 
 def needs(name: str, talk: dict) -> list[tuple[str, dict]]:
@@ -69,7 +71,7 @@ def needs(name: str, talk: dict) -> list[tuple[str, dict]]:
     dist = [("distribution", {"prompt": talk["prompt"], "top": 12, "temperatures": talk["temperatures"]})]
     surprisal = [("surprisal", {"text": talk["passage"]})]
     return {"temperature": dist, "topk_topp": dist, "quantization": [("quant_study", {})], "surprisal": surprisal,
-            "context_windows": [], "sora_patches": []}[name]
+            "context_windows": [], "sora_patches": [], "embeddings": [("embeddings", {})]}[name]
 
 
 def inputs(name: str, talk: dict) -> list:
@@ -156,5 +158,6 @@ def _chart(name):
 
 DRAW = {"temperature": _chart("temperature"), "topk_topp": _chart("topk_topp"),
         "quantization": _chart("quantization"), "surprisal": _chart("surprisal"),
-        "context_windows": draw_context_windows, "sora_patches": _chart("sora_patches")}
+        "context_windows": draw_context_windows, "sora_patches": _chart("sora_patches"),
+        "embeddings": _chart("embedding_map")}
 NAMES = tuple(DRAW)

@@ -52,6 +52,35 @@ def _model(path):
     return llm.get(str(path))
 
 
+@functools.cache
+def _long_model(path, n_ctx: int):
+    """The same model with a longer context (the haystack's), loaded once per process and size."""
+    from build_hooks.model import llm
+    return llm.Model(str(path), n_ctx)
+
+
+def _embeddings(params, path):
+    from build_hooks.model import embeddings
+    return embeddings.study(path, _model(path), params["words"], params["top"], params["analogies"])
+
+
+def _haystack(p, path):
+    from build_hooks.model import haystack
+    n_ctx = min(8192, max(p["lengths"]) + 512)       # the longest haystack plus question and answer
+    return haystack.run(_long_model(str(path), n_ctx), p["filler_text"], p["filler"], p["lengths"], p["depths"],
+                        p["needle"], p["question"], p["prime"], p["answer"], p["max_tokens"])
+
+
+def _prompting(p, path):
+    from build_hooks.model import prompting
+    return prompting.run(_model(path), p["problems"], p["reasoning_tokens"], p["answer_tokens"])
+
+
+def _problems(v):
+    return v and all(isinstance(q, dict) and set(q) == {"question", "answer"} and isinstance(q["question"], str)
+                     and q["question"] and isinstance(q["answer"], (int, str)) for q in v)
+
+
 def _card(path):
     from build_hooks.model import card, gguf
     return card.model_card(gguf.read(path))
@@ -104,6 +133,30 @@ KINDS: dict[str, Kind] = {
                           "a list of numbers above 0")},
         LLM, lambda p, path: _model(path).distribution(p["prompt"], p["top"], p["temperatures"])),
     "surprisal": Kind({"text": _prompt}, LLM, lambda p, path: _model(path).perplexity(p["text"])),
+    # the talk's claims measured on its model (issue 22); the words, filler, problems: slides/data/fences.yml
+    "embeddings": Kind(
+        {"words": (list, REQUIRED, lambda v: v and all(isinstance(w, str) and w.strip() for w in v),
+                   "a list of words, e.g. [king, Paris, python]"),
+         "top": (int, 6, lambda v: 1 <= v <= 20, "an integer from 1 to 20"),
+         "analogies": (list, [], lambda v: all(isinstance(a, str) and a.strip() for a in v),
+                       'a list like ["king - man + woman"]')},
+        LLM + ("build_hooks.model.embeddings",), _embeddings),
+    "haystack": Kind(
+        {"filler": (str, REQUIRED, lambda v: v != "", "a text file relative to slides/, e.g. corpus/coriolanus.txt"),
+         "filler_text": (str, "", None, "the filler file's text (the fence reads it from `filler`)"),
+         "lengths": (list, [128, 256, 512, 1024, 2048],
+                     lambda v: v and all(isinstance(n, int) and 16 <= n <= 7600 for n in v),
+                     "a list of token counts from 16 to 7600 (the model's context is 8,192)"),
+         "depths": (list, [0, 0.25, 0.5, 0.75, 1], lambda v: v and all(isinstance(d, _num) and 0 <= d <= 1 for d in v),
+                    "a list of fractions from 0 (start) to 1 (end)"),
+         "needle": _prompt, "question": _prompt, "prime": (str, "", None, "text the answer starts with"),
+         "answer": _prompt, "max_tokens": (int, 8, lambda v: 1 <= v <= 32, "an integer from 1 to 32")},
+        LLM + ("build_hooks.model.haystack",), _haystack),
+    "prompting": Kind(
+        {"problems": (list, REQUIRED, _problems, "a list of {question: ..., answer: ...}"),
+         "reasoning_tokens": (int, 96, lambda v: 8 <= v <= 256, "an integer from 8 to 256"),
+         "answer_tokens": (int, 8, lambda v: 1 <= v <= 32, "an integer from 1 to 32")},
+        LLM + ("build_hooks.model.prompting",), _prompting),
 }
 
 

@@ -1,0 +1,193 @@
+"""The talk's claims measured on the deck's model (issue 22): embeddings, needle in a haystack, prompting.
+
+The committed snapshots are recomputed here from what they record, by code that is not the build's:
+the embedding table read again with gguf-py and searched by brute force, token ids from llama.cpp's
+own tokenizer, and a sample of haystack cells and prompting answers re-run through llama-cpp-python's
+own completion API (greedy) on the exact recorded prompt. The renderers are checked as whole HTML
+fragments, and bad options fail naming what to fix.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from build_hooks.fences import measured, registry
+from build_hooks.snapshots import kinds
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOTS = ROOT / "slides" / "snapshots"
+
+
+def committed(kind: str) -> dict:
+    """The one committed snapshot of `kind` (the talk asks for each once)."""
+    found = sorted(SNAPSHOTS.glob(f"{kind}-*.json"))
+    assert len(found) == 1, f"expected one committed {kind} snapshot, found {[p.name for p in found]}"
+    return json.loads(found[0].read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    from build_hooks.model.choice import embedded_path
+    return embedded_path()
+
+
+@pytest.fixture(scope="module")
+def table(embedded):
+    """The embedding table as gguf-py gives it, rows scaled to length 1 (independent of the build's code)."""
+    gguf = pytest.importorskip("gguf")
+    tensor = next(t for t in gguf.GGUFReader(str(embedded)).tensors if t.name == "token_embd.weight")
+    rows = gguf.quants.dequantize(tensor.data, tensor.tensor_type).astype(np.float64)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def llama(embedded):
+    from build_hooks.model import loader
+    return loader.load(embedded, n_ctx=1024)
+
+
+def greedy(llama, prompt: str, max_tokens: int) -> str:
+    """llama-cpp-python's own completion at temperature 0 (its greedy sampler), no penalties."""
+    llama.reset()
+    out = llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0)
+    return out["choices"][0]["text"]
+
+
+# Embeddings ------------------------------------------------------------------------------------
+
+
+def test_embedding_neighbours_are_gguf_py_cosines_by_brute_force(table, llama):
+    snap = committed("embeddings")
+    data = snap["data"]
+    assert [w["word"] for w in data["words"]] == snap["params"]["words"]
+    assert (data["rows"], data["dims"]) == table.shape
+    for w in data["words"]:
+        assert llama.tokenize((" " + w["word"]).encode(), add_bos=False) == [w["id"]]     # llama.cpp's id
+        sims = table @ table[w["id"]]
+        sims[w["id"]] = -2
+        best = np.argsort(-sims, kind="stable")[:data["top"]]
+        assert [n["id"] for n in w["neighbours"]] == best.tolist(), w["word"]
+        assert np.allclose([n["similarity"] for n in w["neighbours"]], sims[best], atol=1e-5)
+        assert [n["text"] for n in w["neighbours"]] == [llama.detokenize([int(i)]).decode() for i in best]
+
+
+def test_king_minus_man_plus_woman_is_queen_in_the_decks_model(table):
+    """word2vec's analogy, recomputed: the slide's claim holds for this model's own table."""
+    data = committed("embeddings")["data"]
+    analogy = next(a for a in data["analogies"] if a["analogy"] == "king - man + woman")
+    ids = [t["id"] for t in analogy["terms"]]
+    vector = sum(t["sign"] * table[t["id"]] for t in analogy["terms"])
+    sims = table @ (vector / np.linalg.norm(vector))
+    sims[ids] = -2
+    assert int(np.argmax(sims)) == analogy["neighbours"][0]["id"]
+    assert analogy["neighbours"][0]["text"] == " queen"
+    notes = (ROOT / "slides" / "09-tokens.md").read_text(encoding="utf-8")
+    assert "lands on queen" in notes
+
+
+def test_the_map_is_the_pca_of_the_shown_tokens(table):
+    data = committed("embeddings")["data"]
+    ids = [p["id"] for p in data["map"]]
+    rows = table[ids] - table[ids].mean(axis=0)
+    values, vectors = np.linalg.eigh(rows.T @ rows)                    # PCA another way: the covariance's eigenvectors
+    axes = vectors[:, np.argsort(values)[::-1][:2]].T
+    expected = rows @ axes.T
+    got = np.array([[p["x"], p["y"]] for p in data["map"]])
+    for k in range(2):                                                  # a direction's sign is a convention
+        assert np.allclose(np.abs(got[:, k]), np.abs(expected[:, k]), atol=1e-4)
+        assert np.allclose(got[:, k], expected[:, k], atol=1e-4) or np.allclose(got[:, k], -expected[:, k], atol=1e-4)
+    queries = [p["text"] for p in data["map"] if p["query"]]
+    assert queries == [w["text"] for w in data["words"]]
+
+
+def test_embeddings_are_deterministic_and_refuse_a_word_of_several_tokens(embedded):
+    params = kinds.normalize("embeddings", {"words": ["Monday"], "top": 3, "analogies": ["king - man + woman"]})
+    assert kinds.compute("embeddings", params, embedded) == kinds.compute("embeddings", params, embedded)
+    with pytest.raises(ValueError, match=r"'Kalamang' is 3 tokens .*pick a word"):
+        kinds.compute("embeddings", {**params, "words": ["Kalamang"]}, embedded)
+
+
+# Needle in a haystack --------------------------------------------------------------------------
+
+
+def test_haystack_records_what_recomputes_each_cell():
+    snap = committed("haystack")
+    data, params = snap["data"], snap["params"]
+    filler = (ROOT / "slides" / data["filler"]).read_text(encoding="utf-8")
+    assert data["filler_sha256"] == hashlib.sha256(filler.encode()).hexdigest() == \
+        hashlib.sha256(params["filler_text"].encode()).hexdigest()
+    assert len(data["cells"]) == len(data["lengths"]) * len(data["depths"])
+    for c in data["cells"]:
+        head, tail = c["prompt"].rsplit("\n\nQuestion: ", 1)
+        assert tail == f"{data['question']}\nAnswer: {data['prime']}"
+        paras = head.split("\n\n")
+        assert paras.count(data["needle"]) == 1 and paras.index(data["needle"]) == c["needle_after"]
+        assert all(p in filler for p in paras if p != data["needle"])
+        assert c["found"] == c["output"].strip().startswith(data["answer"])
+    assert data["found"] == sum(c["found"] for c in data["cells"])
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+def test_a_haystack_cell_recomputes_with_llama_cpp(llama, depth):
+    data = committed("haystack")["data"]
+    cell = next(c for c in data["cells"] if c["length"] == min(data["lengths"]) and c["depth"] == depth)
+    assert len(llama.tokenize(cell["prompt"].encode(), add_bos=False)) == cell["n_tokens"]
+    assert greedy(llama, cell["prompt"], data["max_tokens"]) == cell["output"]
+
+
+def test_a_bad_filler_is_refused_naming_the_file(tmp_path):
+    kind = registry.lookup("snapshot", "haystack")
+    with pytest.raises(ValueError, match=r"`filler` of `haystack` is 'corpus/none.txt', but .*none.txt can't be read"):
+        kind.parse("filler: corpus/none.txt", tmp_path, {"needle": "N.", "question": "Q?", "answer": "1"})
+    (tmp_path / "f.txt").write_text("A.\n\nB.\n", encoding="utf-8")
+    options = kind.parse("filler: f.txt", tmp_path, {"needle": "N.", "question": "Q?", "answer": "1"})
+    assert options["params"]["filler_text"] == "A.\n\nB.\n"      # the text is in the key: edit it, recompute
+
+
+# Prompting -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_a_prompting_answer_recomputes_with_llama_cpp(llama, n):
+    data = committed("prompting")["data"]
+    p = next(p for p in data["problems"] if p["n"] == n)
+    assert greedy(llama, p["direct"]["prompt"], data["answer_tokens"]) == p["direct"]["output"]
+    assert greedy(llama, p["step"]["prompt"], data["reasoning_tokens"]) == p["step"]["output"]
+    assert p["step"]["extract_prompt"] == p["step"]["prompt"] + p["step"]["output"] + data["templates"]["extract"]
+    assert greedy(llama, p["step"]["extract_prompt"], data["answer_tokens"]) == p["step"]["extract_output"]
+
+
+def test_prompting_scores_what_the_outputs_say():
+    from build_hooks.model.prompting import number
+    data = committed("prompting")["data"]
+    for p in data["problems"]:
+        assert p["direct"]["correct"] == (number(p["direct"]["output"]) == p["answer"])
+        assert p["step"]["correct"] == (number(p["step"]["extract_output"]) == p["answer"])
+    assert data["direct_correct"] == sum(p["direct"]["correct"] for p in data["problems"])
+    notes = (ROOT / "slides" / "08-sampling.md").read_text(encoding="utf-8")
+    assert f"{data['direct_correct']} of {len(data['problems'])} asked straight" in notes
+    assert f"{data['step_correct']} step by step" in notes
+
+
+# Rendering -------------------------------------------------------------------------------------
+
+
+def test_haystack_renders_as_a_grid_that_says_found_or_missed():
+    data = {"lengths": [64, 128], "depths": [0, 1], "needle": "N <b>", "question": "Q?", "answer": "7",
+            "filler": "corpus/x.txt", "found": 1, "model": {"display_name": "M", "quantization": "Q4_1"},
+            "cells": [{"length": n, "depth": d, "output": " 7." if (n, d) == (64, 0) else " no", "n_tokens": n + 9,
+                       "found": (n, d) == (64, 0)} for n in (64, 128) for d in (1, 0)]}
+    assert measured.render_haystack(data, {}) == (
+        '<figure class="snapshot snapshot-haystack"><table class="snap-table snap-haystack"><thead><tr>'
+        '<th>depth</th><th class="snap-num">64</th><th class="snap-num">128</th></tr></thead><tbody>'
+        '<tr><th class="snap-num">0%</th>'
+        '<td class="snap-hit" title="answered: &#x27;7.&#x27; (73 tokens)" aria-label="found">✓</td>'
+        '<td class="snap-miss" title="answered: &#x27;no&#x27; (137 tokens)" aria-label="missed">✗</td></tr>'
+        '<tr><th class="snap-num">100%</th>'
+        '<td class="snap-miss" title="answered: &#x27;no&#x27; (73 tokens)" aria-label="missed">✗</td>'
+        '<td class="snap-miss" title="answered: &#x27;no&#x27; (137 tokens)" aria-label="missed">✗</td></tr>'
+        '</tbody></table><figcaption>Needle <q>N &lt;b&gt;</q> at each depth of corpus/x.txt (cycled) of each '
+        'length in tokens; then <q>Q?</q>. ✓: the greedy answer starts with 7 (1 of 4). M (Q4_1)</figcaption></figure>')
