@@ -191,3 +191,40 @@ def test_haystack_renders_as_a_grid_that_says_found_or_missed():
         '<td class="snap-miss" title="answered: &#x27;no&#x27; (137 tokens)" aria-label="missed">✗</td></tr>'
         '</tbody></table><figcaption>Needle <q>N &lt;b&gt;</q> at each depth of corpus/x.txt (cycled) of each '
         'length in tokens; then <q>Q?</q>. ✓: the greedy answer starts with 7 (1 of 4). M (Q4_1)</figcaption></figure>')
+
+
+MODEL = {"display_name": "M", "quantization": "Q4_1"}
+
+
+def test_embeddings_render_tokens_escaped_with_their_cosines():
+    data = {"tensor": "token_embd.weight", "rows": 3, "dims": 2, "top": 1, "model": MODEL,
+            "words": [{"word": "a", "id": 1, "text": " a",
+                       "neighbours": [{"id": 2, "text": "<b>", "similarity": 0.5}]}],
+            "analogies": [{"analogy": "a - b + c", "neighbours": [{"id": 0, "text": "c", "similarity": 0.25}],
+                           "terms": [{"sign": 1, "word": "a", "id": 1}, {"sign": -1, "word": "b", "id": 2},
+                                     {"sign": 1, "word": "c", "id": 0}]}]}
+    assert measured.render_embeddings(data, {}) == (
+        '<figure class="snapshot snapshot-embeddings"><table class="snap-table snap-embeddings"><thead><tr>'
+        '<th>token</th><th>id</th><th>nearest tokens (cosine similarity)</th></tr></thead><tbody><tr><td>'
+        '<code class="snap-token"><span class="snap-ws" title="space">␣</span>a</code></td><td class="snap-id">1</td>'
+        '<td><span class="snap-nb"><code class="snap-token">&lt;b&gt;</code> <span class="snap-num">0.50</span></span>'
+        '</td></tr><tr class="snap-analogy"><td colspan="2">a − b + c</td><td><span class="snap-nb"><code '
+        'class="snap-token">c</code> <span class="snap-num">0.25</span></span></td></tr></tbody></table><figcaption>'
+        "The 1 row(s) nearest to each token in the model's own input embedding table (token_embd.weight, 3 × 2, "
+        "read with gguf-py); an analogy adds and subtracts rows, its own words left out. M (Q4_1)"
+        "</figcaption></figure>")
+
+
+def test_prompting_renders_right_and_wrong_in_words_with_the_output_on_hover():
+    data = {"reasoning_tokens": 4, "direct_correct": 0, "step_correct": 1, "model": MODEL,
+            "problems": [{"n": 1, "question": "1 + 1?", "answer": "2",
+                          "direct": {"output": " 3.", "read": "3", "correct": False},
+                          "step": {"output": " one and one", "read": "2", "correct": True}}]}
+    assert measured.render_prompting(data, {}) == (
+        '<figure class="snapshot snapshot-prompting"><table class="snap-table snap-prompting"><thead><tr>'
+        '<th>problem = answer</th><th>direct</th><th>step by step</th></tr></thead><tbody><tr><td>1 + 1? '
+        '<span class="snap-num">= 2</span></td><td class="snap-miss" title="3." aria-label="wrong: 3">✗ 3</td>'
+        '<td class="snap-hit" title="one and one" aria-label="right: 2">✓ 2</td></tr><tr class="snap-rest"><td>right'
+        '</td><td class="snap-num">0 of 1</td><td class="snap-num">1 of 1</td></tr></tbody></table><figcaption>Greedy: '
+        "<q>The answer (arabic numerals) is</q> at once, or <q>Let's think step by step.</q> (zero-shot, Kojima et al. "
+        "2022; 4 tokens), then the number. M (Q4_1)</figcaption></figure>")

@@ -117,7 +117,7 @@ DATED = [
     ("02-models-on-disk.md", ["--fit", "llama.cpp/pull/16653"], ["-ngl 99"]),   # fitting is automatic
     ("02-models-on-disk.md", ["ollama.com/blog/multimodal-models"], ["llama.cpp with a nicer interface\n"]),
     ("02-models-on-disk.md", ["RTX 3060", "12 GB"], []),                 # the outline's "3600 w/12gb"
-    ("04-gemini.md", ["developers.googleblog.com", "llama-4-multimodal-intelligence"], []),  # 2M (Jun 2024), 10M (Apr 2025)
+    ("04-gemini.md", ["developers.googleblog.com", "llama-4-multimodal-intelligence"], []),  # 2M Jun 2024, 10M Apr 2025
     ("05-sora.md", ["openai.com/index/sora-2", "x.com/ylecun/status/1759486703696318935", "19 Feb 2024"],
      ["Let me open the page"]),                                          # offline, LeCun's own words
     ("08-sampling.md", ["llama.cpp's default chain", "huggingface/transformers",
@@ -159,7 +159,7 @@ CORRECTIONS = [
     ("06-wolfram.md", "mostly on GPT-2, with some GPT-3 output", "what-is-chatgpt-doing-and-why-does-it-work",
      ["all his examples use GPT-2"]),
     ("08-sampling.md", "Wei and colleagues found chain of thought", "arxiv.org/abs/2201.11903",
-     ["the same paper found"]),                                      # the quote is Wei et al. 2022, not Tree of Thoughts
+     ["the same paper found"]),                             # the quote is Wei et al. 2022, not Tree of Thoughts
     ("08-sampling.md", "GSM8K +17.9%", "arxiv.org/abs/2203.11171v4", []),          # the version quoted, named
     ("08-sampling.md", "top-k 40, top-p 0.95, min-p 0.05", "llama.cpp/blob/master/common/common.h",
      ["This deck follows llama.cpp's default chain: top-k, then top-p"]),           # min-p is in the default chain
@@ -176,7 +176,7 @@ CORRECTIONS = [
     ("09-tokens.md", "some languages pay more tokens", "arxiv.org/abs/2305.15425", []),
     ("index.md", '"Trained on 2 trillion tokens"', "huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct",
      ["Trained on 2 trillion tokens ([paper]"]),                                     # the model card says it
-    ("index.md", "Tonight, in my own words", "", ["watch the previous SLUUG presenter's talk"]),  # a recollection, not a fact
+    ("index.md", "Tonight, in my own words", "", ["watch the previous SLUUG presenter's talk"]),  # a recollection
 ]
 
 

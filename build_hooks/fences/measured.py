@@ -17,9 +17,9 @@ import html
 from build_hooks.fences.snapshot import figure, model_line, plain, visible
 
 
-def cell(ok: bool, text: str, title: str | None = None) -> str:
+def cell(ok: bool, text: str, title: str | None = None, words=("found", "missed")) -> str:
     """A right (✓) or wrong (✗) result with what the model said; `title` (hover) holds its whole output."""
-    label = f"{'found' if ok else 'missed'}: {text}" if text else ("found" if ok else "missed")
+    label = f"{words[0] if ok else words[1]}: {text}" if text else (words[0] if ok else words[1])
     tip = f' title="{html.escape(title)}"' if title else ""
     return (f'<td class="{"snap-hit" if ok else "snap-miss"}"{tip} aria-label="{html.escape(label)}">'
             f'{"✓" if ok else "✗"} {html.escape(text)}</td>'.replace(" </td>", "</td>"))
@@ -44,8 +44,8 @@ def render_embeddings(data: dict, display: dict) -> str:
                         for k, t in enumerate(a["terms"]))
         rows.append(f'<tr class="snap-analogy"><td colspan="2">{expr}</td><td>{_neighbours(a["neighbours"])}</td></tr>')
     table = _table("embeddings", ["token", "id", "nearest tokens (cosine similarity)"], rows)
-    cap = (f'The {data["top"]} rows nearest to each token in the model\'s own input embedding table '
-           f'(<code>{html.escape(data["tensor"])}</code>, {data["rows"]:,} × {data["dims"]}, read with gguf-py); '
+    cap = (f'The {data["top"]} row(s) nearest to each token in the model\'s own input embedding table '
+           f'({html.escape(data["tensor"])}, {data["rows"]:,} × {data["dims"]}, read with gguf-py); '
            f'an analogy adds and subtracts rows, its own words left out. {model_line(data)}')
     return figure("embeddings", table, cap, display)
 
@@ -65,13 +65,16 @@ def render_haystack(data: dict, display: dict) -> str:
     return figure("haystack", table, cap, display)
 
 
+RIGHT = ("right", "wrong")
+
+
 def render_prompting(data: dict, display: dict) -> str:
     rows = []
     for p in data["problems"]:
         d, s = p["direct"], p["step"]
         rows.append(f'<tr><td>{plain(p["question"])} <span class="snap-num">= {html.escape(p["answer"])}</span></td>'
-                    f'{cell(d["correct"], d["read"] or "none", d["output"].strip())}'
-                    f'{cell(s["correct"], s["read"] or "none", s["output"].strip())}</tr>')
+                    f'{cell(d["correct"], d["read"] or "none", d["output"].strip(), RIGHT)}'
+                    f'{cell(s["correct"], s["read"] or "none", s["output"].strip(), RIGHT)}</tr>')
     n = len(data["problems"])
     rows.append(f'<tr class="snap-rest"><td>right</td><td class="snap-num">{data["direct_correct"]} of {n}</td>'
                 f'<td class="snap-num">{data["step_correct"]} of {n}</td></tr>')
