@@ -228,3 +228,16 @@ def test_prompting_renders_right_and_wrong_in_words_with_the_output_on_hover():
         '</td><td class="snap-num">0 of 1</td><td class="snap-num">1 of 1</td></tr></tbody></table><figcaption>Greedy: '
         "<q>The answer (arabic numerals) is</q> at once, or <q>Let's think step by step.</q> (zero-shot, Kojima et al. "
         "2022; 4 tokens), then the number. M (Q4_1)</figcaption></figure>")
+
+
+def test_the_heat_maps_keep_their_colours_on_every_row_in_present_mode(page, site_url):
+    """Present mode stripes table rows; a found/missed cell keeps its own colour on every row."""
+    for deck, slide, table in (("04-gemini", "slide-the-same-test-on-the-decks-model", "snap-haystack"),
+                               ("08-sampling", "slide-does-thinking-step-by-step-help-a-135m-model", "snap-prompting")):
+        page.goto(f"{site_url}present/{deck}/#/{slide}")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        cells = page.eval_on_selector_all(f".{table} td.snap-hit, .{table} td.snap-miss",
+                                          "tds => tds.map(td => [td.className, getComputedStyle(td).backgroundColor])")
+        colours = {kind: {c for k, c in cells if k == kind} for kind in ("snap-hit", "snap-miss")}
+        assert cells and all(len(c) == 1 for c in colours.values()), f"{deck}: {colours}"
+        assert colours["snap-hit"] != colours["snap-miss"]
