@@ -30,6 +30,9 @@ def rows(ids, probs, temperature=1.0, top_k=0, top_p=1.0, top=10, min_p=0.0):
     "entropy", "entropy_after", "removed"}: rest is the T = 1 mass of every token not in rows,
     rest_after the same after sampling; entropy (bits) is the whole distribution's at T = 1,
     entropy_after that of what sampling draws from; removed, the T = 1 mass each cut took.
+    Settings that change nothing (T = 1, no cut) give the model's own numbers back, exactly: the
+    engine's float32 probabilities add up to 1 only roughly, and renormalizing them would move
+    "all other tokens" by a tenth of a percent between two columns that must agree.
 
     Example:
     >>> out = rows([3, 7, 9], [0.6, 0.3, 0.1], top_k=2, top=1)
@@ -37,10 +40,16 @@ def rows(ids, probs, temperature=1.0, top_k=0, top_p=1.0, top=10, min_p=0.0):
     ([(3, 0.6, 0.667)], 0.333)
     >>> round(out["entropy"], 3), round(out["removed"]["top_k"], 3)
     (1.295, 0.1)
+    >>> out = rows([3, 7, 9], [0.6, 0.3, 0.098], top=2)       # sums to 0.998: kept as the model gave it
+    >>> [r["after"] for r in out["rows"]], out["rest"] == out["rest_after"]
+    ([0.6, 0.3], True)
     """
     ids, scores, probs = _scores(ids, probs)
     cuts = int(top_k or 0), float(top_p), float(min_p or 0)
-    kept = sampling.distribution(scores, float(temperature), *cuts)
+    if float(temperature) == 1 and cuts[0] == 0 and cuts[1] >= 1 and cuts[2] <= 0:
+        kept = list(enumerate(probs))                        # nothing changes: the model's own numbers
+    else:
+        kept = sampling.distribution(scores, float(temperature), *cuts)
     after = dict(kept)
     order = _best(scores, int(top))
     out = [{"id": ids[i], "prob": probs[i], "kept": i in after, "after": after.get(i, 0.0)} for i in order]

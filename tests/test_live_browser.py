@@ -90,7 +90,8 @@ def controls_enabled(widget) -> dict:
 
 def settle(page, widget):
     """Wait until the table shows the live model's numbers after sampling (Python done)."""
-    page.wait_for_function("el => !el.dataset.busy && el.querySelector('.demo-live-rest').dataset.after !== undefined",
+    page.wait_for_function("el => { const rest = el.querySelector('.demo-live-rest');"    # (no rows after an error)
+                           " return !el.dataset.busy && !!rest && rest.dataset.after !== undefined; }",
                            arg=widget.element_handle(), timeout=LOAD)
 
 
@@ -105,7 +106,7 @@ def ask(page, widget, prompt: str, **settings):
     for name, value in settings.items():
         widget.locator(f'[name="{name}"]').evaluate(
             "(el, v) => { el.value = v; }", str(value))
-    widget.evaluate("el => { el.querySelector('.demo-live-rest').removeAttribute('data-after'); }")
+    widget.evaluate("el => { const r = el.querySelector('.demo-live-rest'); if (r) r.removeAttribute('data-after'); }")   # none after an error
     widget.locator('textarea[name="prompt"]').fill(prompt)
     settle(page, widget)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from build_hooks.deck import pacing
+from build_hooks.deck import check, pacing
 from build_hooks.deck.present import (
     DeckPage,
     is_relative,
@@ -92,3 +92,17 @@ def test_pacing_seconds_always_add_up_to_the_budget():
         shares = [round(minutes * 60) * w / sum(weights) for w in weights]
         if min(shares) >= 1:       # (a share under a second is raised to one: the others give it back)
             assert all(abs(s - q) < 1 for s, q in zip(seconds, shares))    # each within a second of its share
+
+
+def test_the_preflight_page_is_written_once_and_never_over_a_deck(tmp_path):
+    path = check.write_check(tmp_path, "Talk <&>")
+    page = path.read_text()
+    assert path == tmp_path / "preflight" / "index.html"
+    assert "<title>Before the talk: check this laptop · Talk &lt;&amp;&gt;</title>" in page
+    assert '<button type="button" id="deck-check-run">Check this laptop</button>' in page
+    assert '<script src="../assets/deck/check.js"></script>' in page and '<a href="../present/">' in page
+    assert check.write_check(tmp_path, "Talk") == path          # a rebuild rewrites its own page
+    path.write_text("<h1>A deck called preflight</h1>")
+    with pytest.raises(ValueError, match=r"a page of the site is at preflight/ \(slides/preflight.md\?\)"):
+        check.write_check(tmp_path, "Talk")
+    assert path.read_text() == "<h1>A deck called preflight</h1>"

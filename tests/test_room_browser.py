@@ -63,8 +63,9 @@ MEASURE = """async () => {
 
 
 def reading_pages(built: Path) -> list[str]:
+    """Material's pages (not present mode, not the presenter's preflight page: tests/test_check_browser.py)."""
     return sorted(("" if p.parent == built else p.parent.relative_to(built).as_posix() + "/")
-                  for p in built.rglob("index.html") if "present" not in p.relative_to(built).parts)
+                  for p in built.rglob("index.html") if not {"present", "preflight"} & set(p.relative_to(built).parts))
 
 
 def loaded(page, site_url: str, paths):

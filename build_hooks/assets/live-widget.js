@@ -9,20 +9,31 @@
   const { el, percent, hue } = window.deckDemos;
   const INF_STOP = 5.05;                    // the temperature slider's last stop means infinity
 
+  // A prompt in words, short enough for a caption: a long one keeps its start and its end.
+  function quoted(prompt) {
+    const p = prompt.replace(/\s+/g, " ").trim();
+    if (p.length <= 60) return `“${p}”`;
+    return `“${p.slice(0, 28)} … ${p.slice(-24)}” (${prompt.length.toLocaleString("en")} characters)`;
+  }
+
   // ------------------------------------------------------------------ the `live` widget
 
   class LiveWidget {
-    constructor(root) {
+    constructor(root, key) {
       this.root = root;
+      this.key = key;                         // names this widget's stream of sampler requests
       this.data = JSON.parse(root.querySelector("script.demo-data").textContent);
       this.status = root.querySelector(".demo-status");
       this.optin = new OptIn(root);
       this.optin.onLive = () => this.refresh();
       this.optin.show = ((show) => () => { show.call(this.optin); this.syncState(); })(this.optin.show);
       this.syncState();
-      this.busy = false; this.again = false;
+      this.busy = false;
       root.addEventListener("input", (ev) => {
-        if (ev.target.name === "prompt") { clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250); }
+        if (ev.target.name === "prompt") {
+          if (engine.state === "live") this.pending(ev.target.value);     // at once: these rows are not this prompt's
+          clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250);
+        }
         else if (["temperature", "top_k", "top_p"].includes(ev.target.name)) this.refresh();
       });
       root.addEventListener("click", (ev) => {
@@ -50,31 +61,72 @@
                top_p: Number(this.control("top_p").value) };
     }
 
-    // Coalesce: one computation in flight; the latest prompt and settings run when it returns.
+    // The table always says which prompt its numbers belong to (data-prompt, and its caption in
+    // words); while another prompt is computed it is aria-busy, dimmed (data-stale) and says so.
+    // The newest prompt wins: every call takes a ticket, and a computation whose ticket is no
+    // longer the newest stops between the engine's chunks (or is skipped in the Python worker).
     async refresh() {
       if (engine.state !== "live") return;
-      if (this.busy) { this.again = true; return; }
+      this.ticket = (this.ticket || 0) + 1;
+      if (this.wake) this.wake();            // a computation waiting on Python: give way now
+      this.pending(this.control("prompt").value);
+      if (this.busy) return;                 // the computation running sees the new ticket and gives way
       this.busy = true; this.root.dataset.busy = "true";
-      try {
-        const prompt = this.control("prompt").value;
-        this.dist = await engine.distribution(prompt);
-        this.prompt = prompt;
-        await this.draw();
-        this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-        this.say("");
-      } catch (err) {
-        this.say(`Error: ${window.deckBridge.plain(err)}`);
+      while (this.done !== this.ticket) {
+        const ticket = this.ticket, prompt = this.control("prompt").value;
+        const stale = () => ticket !== this.ticket;
+        try {
+          const dist = prompt === this.prompt && this.dist ? this.dist     // a slider moved: the same distribution
+            : await engine.distribution(prompt, -1, { stale, progress: (n, total) => this.pending(prompt, n, total) });
+          if (stale()) continue;
+          this.dist = dist; this.prompt = prompt;
+          await this.draw(prompt, stale);
+          if (stale()) continue;
+          this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
+          this.say("");
+        } catch (err) {
+          if (err.superseded || err.message === "superseded" || stale()) continue;
+          this.failed(prompt, err);
+        }
+        this.done = ticket;
       }
       this.busy = false;
-      if (this.again) { this.again = false; return this.refresh(); }
       delete this.root.dataset.busy;
+      this.table().setAttribute("aria-busy", "false");
+      this.syncState();
       this.root.dispatchEvent(new CustomEvent("live-redraw"));
+    }
+
+    table() { return this.root.querySelector(".demo-live-table"); }
+    caption(text) { this.root.querySelector(".demo-live-caption").textContent = text; }
+
+    // A new prompt is being computed: busy, and the rows of another prompt marked as such.
+    pending(prompt, read, total) {
+      const table = this.table();
+      table.setAttribute("aria-busy", "true");
+      const shown = table.dataset.prompt;
+      if (shown === prompt && !table.dataset.error) return;    // a slider moved: the same prompt's numbers
+      table.dataset.stale = "true";
+      const progress = total ? `: ${read.toLocaleString("en")} of ${total.toLocaleString("en")} tokens read` : "";
+      this.caption(`Reading ${quoted(prompt)}${progress}… The rows below are for the previous prompt.`);
+      const computing = `Computing the next token after ${quoted(prompt)}…`;
+      if (this.status && this.status.textContent !== computing && !read) this.status.textContent = computing;
+    }
+
+    // No numbers for this prompt (over the context, say): no old rows left standing either.
+    failed(prompt, err) {
+      const table = this.table();
+      table.dataset.prompt = prompt; table.dataset.error = "true"; delete table.dataset.stale;
+      table.querySelector("tbody").replaceChildren();
+      this.caption(`No numbers for ${quoted(prompt)}: ${window.deckBridge.plain(err)}.`);
+      this.say(`Error: ${window.deckBridge.plain(err)}`);
     }
 
     say(text) { const box = this.root.querySelector(".demo-live-error"); box.hidden = !text; box.textContent = text; }
 
-    // The table: T = 1 straight from the engine (shown at once), then after sampling from Python.
-    async draw() {
+    // The table: T = 1 straight from the engine (shown at once), then after sampling from Python,
+    // which also gives both columns' "all other tokens" (one source, one rounding: percent()).
+    async draw(prompt, stale = () => false) {
       const top = this.data.top;
       const ids = this.dist.ids.slice(0, top), probs = this.dist.probs.slice(0, top);
       const labels = await engine.labels(ids);
@@ -88,14 +140,25 @@
         tr.children[1].append(el("code", { class: "snap-token" }, labels[k]));
         return tr;
       });
-      const rest = Math.max(0, 1 - probs.reduce((a, b) => a + b, 0));
       const others = this.dist.ids.length - ids.length;
-      const tr = el("tr", { class: "snap-rest demo-live-rest", "data-prob": String(rest) });
+      const tr = el("tr", { class: "snap-rest demo-live-rest" });
       tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
-                el("td", { class: "snap-num" }, percent(rest)), el("td", { class: "demo-live-after snap-num" }, "…"));
+                el("td", { class: "snap-num" }, "…"), el("td", { class: "demo-live-after snap-num" }, "…"));
       body.replaceChildren(...rows, tr);
+      const table = this.table();
+      table.dataset.prompt = prompt;
+      delete table.dataset.stale; delete table.dataset.error;
+      this.caption(`Next token after ${quoted(prompt)}`);
       this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
-      const out = await python("live_rows", { ids: this.dist.ids, probs: this.dist.probs, ...this.settings(), top });
+      // Python may still be starting: a newer prompt does not wait for it (wake), and the bridge
+      // drops this request if it has not started by then.
+      const asked = python("live_rows", { ids: this.dist.ids, probs: this.dist.probs, ...this.settings(), top },
+                           `live-rows:${this.key}`);
+      asked.catch(() => {});
+      const out = await Promise.race([asked, new Promise((resolve) => { this.wake = () => resolve(null); })]);
+      if (out === null || stale()) return;
+      tr.dataset.prob = String(out.rest);
+      tr.children[3].textContent = percent(out.rest);
       out.rows.forEach((r, k) => {
         rows[k].dataset.kept = String(r.kept);
         rows[k].dataset.after = String(r.after);
@@ -126,6 +189,8 @@
           const pick = await python("live_draw", { ids: dist.ids, probs: dist.probs, ...this.settings(), seed, step });
           ids.push(pick.id);
           line.append(await this.token(pick));
+          const out = line.closest(".demo-output");       // a results region that scrolls: keep the newest token in view
+          if (out && out.scrollHeight > out.clientHeight) out.scrollTop = out.scrollHeight;
           if (step + 1 < n) dist = await engine.extend(pick.id, top);
         }
         line.dataset.tokenIds = JSON.stringify(ids);
@@ -158,7 +223,7 @@
 
   function init() {
     for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {
-      if (!root.dataset.liveBound) { root.dataset.liveBound = "1"; new LiveWidget(root); }
+      if (!root.dataset.liveBound) { root.dataset.liveBound = "1"; new LiveWidget(root, `live${init.count = (init.count || 0) + 1}`); }
     }
   }
 

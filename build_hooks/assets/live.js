@@ -15,6 +15,8 @@
   const SCRIPT = document.currentScript;
   const ASSETS = new URL("../", SCRIPT ? SCRIPT.src : location.href);   // the site's assets/
   const N_CTX = 1024;
+  const PROMPT_MAX = N_CTX - 64;       // room left for Generate's tokens after the prompt
+  const CHUNK = 64;                    // prompt tokens read per step: progress and supersede between steps
   const modelKey = (model) => new URL(model, ASSETS).href;    // a model's first shard, as an absolute URL
   // wllama keeps the model in the origin-private file system (OPFS). Safari's engine (WebKit) has
   // none, nor do private windows in some browsers: there the model loads uncached, every visit.
@@ -45,6 +47,8 @@
 
     load() {
       if (this.loading) return this.loading;
+      // A preview in the speaker view (mirror.js) shows the audience window's widgets: no model here.
+      if (window.deckMirror && window.deckMirror.preview) return (this.loading = new Promise(() => {}));
       const why = this.obstacle();
       if (why) { this.set("unavailable", why); return Promise.reject(new Error(why)); }
       const mb = Math.round(this.config.bytes / 1e6);
@@ -147,15 +151,29 @@
     },
 
     // The model's next-token distribution after `prompt`: {ids, probs, n}, most likely first; the
-    // whole vocabulary unless `top` (> 0) asks for the first `top` tokens only.
-    distribution(prompt, top = -1) {
+    // whole vocabulary unless `top` (> 0) asks for the first `top` tokens only. The prompt is read
+    // CHUNK tokens at a time: `progress(read, total)` after each chunk, and `stale()` is asked
+    // before each: once a newer prompt has superseded this one, it stops with a "superseded" error
+    // (err.superseded), so the newest prompt's numbers come first, however long the old one was.
+    distribution(prompt, top = -1, { stale = () => false, progress = null } = {}) {
+      const superseded = () => Object.assign(new Error("superseded by a newer prompt"), { superseded: true });
       return this.run(async () => {
+        if (stale()) throw superseded();
         let tokens = await this.wllama.tokenize(prompt, false);
         if (this.addBos && this.bos >= 0) tokens = [this.bos, ...tokens];
         if (!tokens.length) throw new Error("type a prompt first");
-        if (tokens.length > N_CTX - 64) throw new Error(`the prompt is ${tokens.length} tokens; keep it under ${N_CTX - 64}`);
+        if (tokens.length > PROMPT_MAX) {
+          throw new Error(`this prompt is ${tokens.length.toLocaleString("en")} tokens, over the ${PROMPT_MAX} the ` +
+            `model's context (${N_CTX} tokens here) leaves for a prompt: shorten it by ` +
+            `${(tokens.length - PROMPT_MAX).toLocaleString("en")} tokens`);
+        }
         await this.wllama.kvClear();
-        await this.wllama.decode(tokens, {});
+        for (let at = 0; at < tokens.length; at += CHUNK) {
+          if (at && stale()) throw superseded();
+          const last = at + CHUNK >= tokens.length;
+          await this.wllama.decode(tokens.slice(at, at + CHUNK), { skipLogits: !last });
+          if (progress) progress(Math.min(at + CHUNK, tokens.length), tokens.length);
+        }
         return { ...(await this.logits(top)), n: tokens.length };
       });
     },
@@ -203,10 +221,12 @@
   }
 
   // The deck's sampler, in Python (demos/live.py via the page's Pyodide worker, worker-bridge.js).
-  function python(fn, kwargs) {
+  // `latest` (optional) names a stream of requests where only the newest counts: the bridge drops
+  // an older one still waiting for Python (it fails with "superseded") instead of computing it.
+  function python(fn, kwargs, latest) {
     const demos = window.deckDemos;
     if (!demos) return Promise.reject(new Error("widgets.js is missing: Python cannot run"));
-    return demos.bridge.call("call", { fn, kwargs });
+    return demos.bridge.call("call", latest ? { fn, kwargs, latest } : { fn, kwargs });
   }
 
   // ------------------------------------------------------------------ the opt-in panel (any widget)

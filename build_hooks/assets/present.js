@@ -73,7 +73,7 @@
   //     document.addEventListener("deck-warmup", (e) => { if (e.target.querySelector(...)) ... });
   // The reading view has no Reveal, so no warm-up: it fetches nothing before an interaction.
   function warmUp() {
-    if (Reveal.isPrintView()) return;
+    if (Reveal.isPrintView() || (window.deckMirror && window.deckMirror.preview)) return;   // a speaker-view preview loads nothing
     const slides = Reveal.getSlides();
     const current = Reveal.getCurrentSlide();
     const next = slides[slides.indexOf(current) + 1];
@@ -83,6 +83,30 @@
   }
   Reveal.on("ready", warmUp);
   Reveal.on("slidechanged", warmUp);
+
+  // Nothing spills: a widget may grow (a long paste, 200 generated tokens, a traceback), but its
+  // results scroll inside it. Each widget of the slide shown gets the room from its top down to
+  // the slide's content floor, less what follows it on the slide, as --demo-room (stage px);
+  // present.css caps the widget there and lets its .demo-output scroll. The room depends only on
+  // the rest of the slide, so it is measured once per slide shown, while the widgets still have
+  // their build-time size (the slide fits: fit.py). The navigation arrows sit under the floor.
+  function makeRoom() {
+    const slide = Reveal.getCurrentSlide();
+    if (!slide || Reveal.isPrintView() || Reveal.isScrollView() || slide.dataset.room) return;
+    const scale = Reveal.getScale() || 1;
+    const box = slide.getBoundingClientRect();
+    const floor = slide.clientHeight - parseFloat(getComputedStyle(slide).paddingBottom);
+    const parts = [...slide.querySelectorAll(":scope > :not(aside)")].map((el) => el.getBoundingClientRect());
+    const end = Math.max(...parts.map((r) => r.bottom), box.top);
+    for (const widget of slide.querySelectorAll(".demo")) {
+      const r = widget.getBoundingClientRect();
+      const top = (r.top - box.top) / scale, after = Math.max(0, end - r.bottom) / scale;
+      widget.style.setProperty("--demo-room", `${Math.max(0, Math.floor(floor - top - after))}px`);
+    }
+    slide.dataset.room = "measured";
+  }
+  Reveal.on("ready", makeRoom);
+  Reveal.on("slidechanged", makeRoom);
 
   // "Reading view" follows the current slide: back to the same slide's section in the reading page.
   const back = document.querySelector("a.deck-back");

@@ -308,6 +308,28 @@
     for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]):not([data-live="off"])')) {
       if (!root.dataset.bound) { root.dataset.bound = "1"; widgets.push(new Widget(root, `w${widgets.length}`)); }
     }
+    // A widget's results scroll inside it once they outgrow their room (widgets.css, present.css):
+    // a region that scrolls must be reachable with the keyboard, so it becomes a named tab stop
+    // exactly while it scrolls (every widget: the live one's too).
+    const scrolling = typeof ResizeObserver === "function" && new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const target = entry.target.closest(".demo-output");
+        const scrolls = target.scrollHeight > target.clientHeight + 1;
+        if (scrolls === target.hasAttribute("tabindex")) continue;
+        if (scrolls) {
+          target.setAttribute("tabindex", "0"); target.setAttribute("role", "region");
+          target.setAttribute("aria-label", "Results (scroll for more)");
+        } else {
+          for (const a of ["tabindex", "role", "aria-label"]) target.removeAttribute(a);
+        }
+      }
+    });
+    for (const out of document.querySelectorAll(".demo .demo-output")) {
+      if (scrolling && !out.dataset.watched) {
+        out.dataset.watched = "1"; scrolling.observe(out);
+        for (const child of out.children) scrolling.observe(child);    // content grows inside a fixed box
+      }
+    }
   }
 
   // Present mode: present.js sends `deck-warmup` from the slide shown and from the next one, so

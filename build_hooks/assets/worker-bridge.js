@@ -12,10 +12,12 @@
   const CALL_TIME_LIMIT = 120000;     // ms for a request (a 5 MB corpus trains in seconds)
 
   const bridge = {
-    worker: null, ready: null, state: "idle", nextId: 1, pending: new Map(), boots: 0,
+    worker: null, ready: null, state: "idle", nextId: 1, pending: new Map(), boots: 0, newest: new Map(),
 
     start() {
       if (this.ready) return this.ready;
+      // A preview in the speaker view (mirror.js) shows the audience window's widgets: no Python here.
+      if (window.deckMirror && window.deckMirror.preview) return (this.ready = new Promise(() => {}));
       this.setState("loading", "Loading Python (Pyodide, about 6 MB)…");
       this.ready = this.spawn().then(
         (info) => { this.setState("ready", `Live: Python ${info.version} in your browser.`); return true; },
@@ -68,8 +70,14 @@
       return promise;
     },
 
+    // payload.latest (optional) names a stream where only the newest request counts: one that is
+    // still waiting for Python to start when a newer one under the same name arrives is dropped
+    // (it fails with "superseded") rather than computed for a prompt nobody looks at any more.
     async call(type, payload, options) {
+      const key = payload && payload.latest;
+      if (key) this.newest.set(key, payload);
       await this.start();
+      if (key && this.newest.get(key) !== payload) throw new Error("superseded");
       return this.send(type, payload, options);
     },
 

@@ -231,6 +231,7 @@ def widget(node: Node) -> float:
         right += min(lines(pre.text(), right_w, small, STAGE.mono, pre=True), 7.5 / 1.3) * row + 16
     for table in node.all("table"):
         right += sum(1 for _ in table.all("tr")) * (18 * 1.3 + 8)
+        right += sum(lines(c.text(), right_w, small) * row for c in table.all("caption"))   # 16 px, no padding
     chips = list(node.all("span", "demo-token"))
     if chips:
         width = sum(len(c.text()) * small * STAGE.mono + 12 for c in chips)

@@ -92,6 +92,15 @@ def section(slide, deck: DeckPage, to_dir: str, id_prefix: str = "", timing: int
             f'data-line="{slide.line}"{paced}>\n{body}{notes}</section>\n')
 
 
+def doc_head(title: str, lang: str = "en") -> list[str]:
+    """The first lines of every page written here: doctype, language, charset, viewport, title.
+
+    Example: doc_head("T")[-1] == "<title>T</title>"
+    """
+    return ["<!doctype html>", f'<html lang="{html.escape(lang)}">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{html.escape(title)}</title>"]
+
+
 def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str], js: list[dict],
                 theme: str = "white", back_url: str = "", reading: dict | None = None, favicon: str = "",
                 lang: str = "en", total_time: int = 0) -> str:
@@ -111,8 +120,9 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
 
     links = [f"{VENDOR}/reset.css", f"{VENDOR}/reveal.css", f"{VENDOR}/theme/{theme}.css",
              *css, f"{OWN}/present.css"]
-    scripts = [{"path": f"{VENDOR}/reveal.js"}, {"path": f"{VENDOR}/plugin/notes.js"}, *js,
-               {"path": f"{OWN}/present.js"}]
+    # mirror.js first: it tells the scripts after it whether this page is a speaker-view preview
+    scripts = [{"path": f"{VENDOR}/reveal.js"}, {"path": f"{VENDOR}/plugin/notes.js"}, {"path": f"{OWN}/mirror.js"},
+               *js, {"path": f"{OWN}/present.js"}]
     head = [f'<link rel="stylesheet" href="{url(u)}">' for u in links]
     if favicon:  # without one the browser asks the server root for /favicon.ico
         head.insert(0, f'<link rel="icon" href="{url(favicon)}">')
@@ -128,12 +138,7 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
     back = (f'<a class="deck-back" href="{url(back_url or "./")}" title="Back to the reading view">'
             f'Reading view</a>\n') if back_url is not None else ""
     return "\n".join([
-        "<!doctype html>",
-        f'<html lang="{html.escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        *doc_head(title, lang),
         *head,
         "</head>",
         f'<body class="deck-present deck-theme-{theme}">',

@@ -58,10 +58,11 @@ def rest_bar(rest, after) -> str:
             f'</span></span><span class="demo-num">{e(shown)}</span></li></ol>')
 
 
-def table(rows, rest: float, n_vocab: int, identity: bool = True) -> str:
-    """Next-token rows (T = 1) plus the rest of the vocabulary, one row per token. The "after
-    sampling" column needs the whole vocabulary: before loading it is filled only when the
-    settings change nothing (T = 1, no cut)."""
+def table(rows, rest: float, n_vocab: int, identity: bool = True, prompt: str = "") -> str:
+    """Next-token rows (T = 1) plus the rest of the vocabulary, one row per token, under a caption
+    naming the prompt (data-prompt: the prompt these numbers are for). The "after sampling"
+    column needs the whole vocabulary: before loading it is filled only when the settings change
+    nothing (T = 1, no cut)."""
     after = percent if identity else (lambda p: "load the model")
     body = "".join(
         f'<tr class="demo-live-row" data-token-id="{r["id"]}" data-prob="{r["prob"]}">'
@@ -73,9 +74,22 @@ def table(rows, rest: float, n_vocab: int, identity: bool = True) -> str:
     body += (f'<tr class="snap-rest demo-live-rest" data-prob="{rest}"><td></td><td>all other tokens{others}</td>'
              f'<td></td><td class="snap-num">{percent(rest)}</td><td class="demo-live-after snap-num">'
              f'{after(rest)}</td></tr>')
-    return ('<table class="snap-table demo-live-table"><thead><tr><th scope="col">#</th><th scope="col">token</th>'
+    return (f'<table class="snap-table demo-live-table" data-prompt="{e(prompt)}" aria-busy="false">'
+            f'<caption class="demo-live-caption">Next token after {e(quoted(prompt))}</caption>'
+            '<thead><tr><th scope="col">#</th><th scope="col">token</th>'
             '<th scope="col">id</th><th scope="col">probability (T = 1)</th><th scope="col">after sampling</th>'
             f'</tr></thead><tbody>{body}</tbody></table>')
+
+
+def quoted(prompt: str) -> str:
+    """A prompt in words for the table's caption; a long one keeps its start and end (as live-widget.js).
+
+    Example:
+    >>> quoted("The cat sat on the")
+    '“The cat sat on the”'
+    """
+    p = " ".join(prompt.split())
+    return f"“{p}”" if len(p) <= 60 else f"“{p[:28]} … {p[-24:]}” ({len(prompt):,} characters)"
 
 
 def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
@@ -96,10 +110,10 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
                 + number("length", "Tokens", 1, 200, o["length"])
                 + '<button type="button" name="generate">Generate</button></fieldset>')
     identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1
-    output = (table(rows, rest, n_vocab, identity) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
+    output = (table(rows, rest, n_vocab, identity, o["prompt"]) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
               f'<p class="snap-completion demo-live-gen" aria-live="polite"><span class="snap-prompt">{e(o["prompt"])}</span></p>')
-    note = ("Before loading: the build's numbers for this prompt (llama-cpp-python). After sampling: top-k, then "
-            "top-p on the model's probabilities, then the temperature (demos/sampling.py).")
+    # (the caption names the prompt and the status says whose numbers: the build's until loaded)
+    note = "After sampling: top-k, then top-p, then the temperature (demos/sampling.py)."
     data = {"prompt": o["prompt"], "top": o["top"]}
     title = "The real model, live: next token after your prompt"
     return (f'<div class="demo demo-live" data-demo="live" data-state="static">'

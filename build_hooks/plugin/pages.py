@@ -81,7 +81,14 @@ def present_links(deck: str, page, use_directory_urls: bool) -> str:
         links = (f'<a class="md-button deck-present-link" href="{present_url("", page.url, use_directory_urls)}" '
                  f'data-slide-prefix="{deck}--" title="Present the whole talk, every deck in order">'
                  f'Present the talk</a>\n' + links)
-    return f'<div class="deck-present-links">\n{links}\n</div>\n'
+    check = ""
+    if page.is_homepage:  # the presenter's preflight (deck/check.py), in the text flow of the title page
+        depth = len([p for p in present.page_dir(page.url).split("/") if p])
+        url = "../" * depth + ("preflight/" if use_directory_urls else "preflight/index.html")
+        check = (f'<p class="deck-check-link">Presenting? <a href="{url}">Check this laptop first</a>: one click '
+                 f'loads Python, every widget, the model from the browser\'s cache, and says if the talk runs '
+                 f'without a network.</p>\n')
+    return f'<div class="deck-present-links">\n{links}\n</div>\n{check}'
 
 
 def present_url(deck: str, page_url: str, use_directory_urls: bool) -> str:

@@ -33,7 +33,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import get_files
 
 from build_hooks.browser import bundle, live, wheel
-from build_hooks.deck import fit, present, qr, sections, slides
+from build_hooks.deck import check, fit, present, qr, sections, slides
 from build_hooks.fences.pipeline import FenceError, Pipeline
 from build_hooks.model.choice import ModelError
 from build_hooks.plugin import pages as site
@@ -164,6 +164,10 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
         js = [site.script(s) for s in config["extra_javascript"] if not site.is_reading_only(str(s))]
         present.write_present(config["site_dir"], decks, site_name=config["site_name"], css=css, js=js,
                               theme=self.cfg.theme, favicon=str(config["theme"].get("favicon") or ""))
+        try:
+            check.write_check(config["site_dir"], config["site_name"])   # preflight/: the presenter's check
+        except ValueError as err:
+            raise PluginError(str(err)) from None
 
     # Helpers -----------------------------------------------------------------------------------------
 
