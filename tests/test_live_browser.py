@@ -106,7 +106,8 @@ def ask(page, widget, prompt: str, **settings):
     for name, value in settings.items():
         widget.locator(f'[name="{name}"]').evaluate(
             "(el, v) => { el.value = v; }", str(value))
-    widget.evaluate("el => { const r = el.querySelector('.demo-live-rest'); if (r) r.removeAttribute('data-after'); }")   # none after an error
+    # (after an error the table has no rows, so no rest row either)
+    widget.evaluate("el => { const r = el.querySelector('.demo-live-rest'); if (r) r.removeAttribute('data-after'); }")
     widget.locator('textarea[name="prompt"]').fill(prompt)
     settle(page, widget)
 

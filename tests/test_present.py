@@ -64,7 +64,8 @@ def timings(page: str) -> list[int]:
 
 
 def total_time(page: str) -> int:
-    return json.loads(re.search(r'<script type="application/json" id="deck-config">(.*?)</script>', page)[1])["totalTime"]
+    config = re.search(r'<script type="application/json" id="deck-config">(.*?)</script>', page)[1]
+    return json.loads(config)["totalTime"]
 
 
 def test_pacing_spreads_each_decks_minutes_over_its_slides_by_the_talks_clock(tmp_path):

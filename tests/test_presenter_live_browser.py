@@ -73,7 +73,8 @@ def table(widget) -> dict:
     return widget.evaluate("""el => { const t = el.querySelector('.demo-live-table');
         return {prompt: t.dataset.prompt, busy: t.getAttribute('aria-busy'), caption: t.caption.textContent,
                 ids: [...t.querySelectorAll('tr.demo-live-row')].map(r => Number(r.dataset.tokenId)),
-                cells: [...t.querySelectorAll('tbody tr')].map(r => [r.children[3].textContent, r.children[4].textContent])}; }""")
+                cells: [...t.querySelectorAll('tbody tr')].map(
+                  r => [r.children[3].textContent, r.children[4].textContent])}; }""")
 
 
 def type_prompt(widget, text: str):
@@ -174,8 +175,9 @@ def test_a_prompt_over_the_context_says_so_and_leaves_no_old_rows(room):
     settled(page, widget, huge, timeout=60_000)
     shown = table(widget)
     assert shown["ids"] == [] and shown["cells"] == []
-    assert re.search(r"No numbers for “tokens tokens .*” \(8,400 characters\): this prompt is 1,\d{3} tokens, over the 960 the model's "
-                     r"context \(1024 tokens here\) leaves for a prompt: shorten it by \d+ tokens\.", shown["caption"]), shown
+    assert re.search(r"No numbers for “tokens tokens .*” \(8,400 characters\): this prompt is 1,\d{3} tokens, "
+                     r"over the 960 the model's context \(1024 tokens here\) leaves for a prompt: shorten it by "
+                     r"\d+ tokens\.", shown["caption"]), shown
     type_prompt(widget, SHORT)
     settled(page, widget, SHORT, timeout=30_000)
     assert table(widget)["ids"]

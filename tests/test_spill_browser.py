@@ -26,7 +26,10 @@ DEEP_ERROR += "\n" + "\n".join(f"# line {i} " + "x" * 60 for i in range(70))
 
 # Push every control of a widget to its maximum, the way a reader would (value, then input/change).
 MAX_OUT = """([root, text, code]) => {
-  const fire = (c) => { c.dispatchEvent(new Event('input', {bubbles: true})); c.dispatchEvent(new Event('change', {bubbles: true})); };
+  const fire = (c) => {
+    c.dispatchEvent(new Event('input', {bubbles: true}));
+    c.dispatchEvent(new Event('change', {bubbles: true}));
+  };
   for (const c of root.querySelectorAll('input, textarea, select')) {
     if (!c.offsetParent || c.disabled) continue;
     if (c.type === 'range' || c.type === 'number') c.value = c.max || '999999';
@@ -38,27 +41,32 @@ MAX_OUT = """([root, text, code]) => {
 
 # Where the slide's content reaches, whether controls are cut, whether an arrow covers anything.
 MEASURE = """(root) => {
-  const s = root.closest('section.slide'), scale = Reveal.getScale(), sb = s.getBoundingClientRect(), cs = getComputedStyle(s);
-  const floor = sb.bottom - parseFloat(cs.paddingBottom) * scale, right = sb.right - parseFloat(cs.paddingRight) * scale;
-  const problems = [];
+  const s = root.closest('section.slide'), scale = Reveal.getScale();
+  const sb = s.getBoundingClientRect(), cs = getComputedStyle(s);
+  const floor = sb.bottom - parseFloat(cs.paddingBottom) * scale;
+  const right = sb.right - parseFloat(cs.paddingRight) * scale;
+  const problems = [], name = (el) => el.className || el.tagName;
   const parts = [...s.querySelectorAll(':scope > :not(aside)')].filter(el => el.getBoundingClientRect().height);
   for (const el of parts) {
     const r = el.getBoundingClientRect();
-    if (r.bottom > floor + 1) problems.push(`${el.className || el.tagName} ends ${Math.round((r.bottom - floor) / scale)} px below the slide's content`);
-    if (r.right > right + 1) problems.push(`${el.className || el.tagName} ends ${Math.round((r.right - right) / scale)} px right of the slide's content`);
+    if (r.bottom > floor + 1)
+      problems.push(`${name(el)} ends ${Math.round((r.bottom - floor) / scale)} px below the slide's content`);
+    if (r.right > right + 1)
+      problems.push(`${name(el)} ends ${Math.round((r.right - right) / scale)} px right of the slide's content`);
   }
   const wb = root.getBoundingClientRect();
   for (const c of root.querySelectorAll('input, textarea, select, button')) {
     if (!c.offsetParent) continue;
     const r = c.getBoundingClientRect();
-    if (r.bottom > wb.bottom + 1 || r.right > wb.right + 1) problems.push(`control ${c.name || c.textContent} is cut off`);
+    if (r.bottom > wb.bottom + 1 || r.right > wb.right + 1)
+      problems.push(`control ${c.name || c.textContent} is cut off`);
   }
   for (const b of document.querySelectorAll('.reveal .controls button.enabled')) {
     const a = b.getBoundingClientRect();
     for (const el of parts) {
       const r = el.getBoundingClientRect();
       if (a.left < r.right && a.right > r.left && a.top < r.bottom && a.bottom > r.top)
-        problems.push(`the ${b.className.split(' ')[0]} arrow covers ${el.className || el.tagName}`);
+        problems.push(`the ${b.className.split(' ')[0]} arrow covers ${name(el)}`);
     }
   }
   const out = root.querySelector('.demo-output');
@@ -77,7 +85,8 @@ def push_and_press(page, root, kind):
         button.click()
         idle(page, root)
     if kind == "code":
-        page.wait_for_function("el => !el.querySelector('.demo-error').hidden", arg=root.element_handle(), timeout=READY)
+        page.wait_for_function("el => !el.querySelector('.demo-error').hidden", arg=root.element_handle(),
+                               timeout=READY)
         error = root.locator(".demo-error").text_content()
         assert error.count('File "<your code>"') >= 25 and "KeyError: 'missing'" in error, error[-300:]
 

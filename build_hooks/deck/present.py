@@ -98,7 +98,8 @@ def doc_head(title: str, lang: str = "en") -> list[str]:
     Example: doc_head("T")[-1] == "<title>T</title>"
     """
     return ["<!doctype html>", f'<html lang="{html.escape(lang)}">', "<head>", '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{html.escape(title)}</title>"]
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(title)}</title>"]
 
 
 def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str], js: list[dict],

@@ -110,8 +110,10 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
                 + number("length", "Tokens", 1, 200, o["length"])
                 + '<button type="button" name="generate">Generate</button></fieldset>')
     identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1
-    output = (table(rows, rest, n_vocab, identity, o["prompt"]) + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
-              f'<p class="snap-completion demo-live-gen" aria-live="polite"><span class="snap-prompt">{e(o["prompt"])}</span></p>')
+    output = (table(rows, rest, n_vocab, identity, o["prompt"])
+              + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
+              f'<p class="snap-completion demo-live-gen" aria-live="polite">'
+              f'<span class="snap-prompt">{e(o["prompt"])}</span></p>')
     # (the caption names the prompt and the status says whose numbers: the build's until loaded)
     note = "After sampling: top-k, then top-p, then the temperature (demos/sampling.py)."
     data = {"prompt": o["prompt"], "top": o["top"]}
