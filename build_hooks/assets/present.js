@@ -107,6 +107,12 @@
   }
   Reveal.on("ready", makeRoom);
   Reveal.on("slidechanged", makeRoom);
+  if (document.fonts) {              // text measured before the theme's fonts arrived: measure again
+    document.fonts.ready.then(() => {
+      for (const slide of document.querySelectorAll("section[data-room]")) delete slide.dataset.room;
+      if (Reveal.isReady()) makeRoom();
+    });
+  }
 
   // "Reading view" follows the current slide: back to the same slide's section in the reading page.
   const back = document.querySelector("a.deck-back");
