@@ -3,6 +3,8 @@
 - Pacing: the decks' front-matter minutes reach reveal.js as `totalTime` and per-slide
   `data-timing` (build_hooks/deck/pacing.py), so the speaker view shows the time left for the
   current slide and whether the talk runs ahead or behind, for the whole talk and for one deck.
+- One engine: the previews mirror a Python widget (the tokenizer) and start no Python; the live
+  model's case is in test_presenter_live_browser.py.
 """
 
 import json
@@ -10,9 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
 from build_hooks.deck.slides import split_slides
+from helpers import ROOT
 
 SLIDES = ROOT / "slides"
 
@@ -90,4 +92,34 @@ def test_the_speaker_view_shows_pacing(page, built_site, site_url, which):
     h, m, s = (int(x) for x in re.findall(r"\d+", shown))
     assert first - 10 <= h * 3600 + m * 60 + s <= first, (shown, first)
     assert "ahead" in pacing.get_attribute("class") or "on-track" in pacing.get_attribute("class")
+    view.close()
+
+
+def test_the_previews_mirror_a_python_widget_and_start_no_python(page, built_site, site_url):
+    """The tokenizer (Pyodide) typed into on the projector: the previews show its tokens, fetching no Python."""
+    html = (built_site / "present" / "09-tokens" / "index.html").read_text(encoding="utf-8")
+    sections = re.split(r'(?=<section class="slide")', html)[1:]
+    index = next(i for i, s in enumerate(sections) if 'data-demo="tokenizer"' in s)
+    view = speaker_view(page, f"{site_url}present/09-tokens/#/{index}")
+    fetched = []
+    view.on("request", lambda req: fetched.append(req.url))
+    view.wait_for_function("[...document.querySelectorAll('iframe')].every(f => f.contentWindow.deckMirror)",
+                           timeout=30_000)
+    previews = [f for f in view.frames if "receiver" in f.url]
+    widget = page.locator('.demo[data-demo="tokenizer"]').first
+    widget.locator("textarea").fill("Mirrored in the speaker view: naïve café 😀")
+    page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy && "
+                           "el.querySelector('.demo-tokens').dataset.tokenIds", arg=widget.element_handle(),
+                           timeout=120_000)
+    page.wait_for_function("el => el.querySelector('.demo-count').textContent !== ''", arg=widget.element_handle())
+    ids = widget.locator(".demo-tokens").get_attribute("data-token-ids")
+    for frame in previews:
+        frame.wait_for_function("ids => document.querySelector('.demo[data-demo=\"tokenizer\"] .demo-tokens')"
+                                ".dataset.tokenIds === ids", arg=ids, timeout=5_000)
+        copy = frame.locator('.demo[data-demo="tokenizer"]').first
+        assert copy.locator("textarea").input_value() == "Mirrored in the speaker view: naïve café 😀"
+        assert frame.evaluate("window.deckBridge.worker === null")      # no worker was ever started here
+        loaded = frame.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        assert loaded and not [u for u in loaded if re.search(r"pyodide|deck-worker|vocab\.txt", u)]
+    assert not [u for u in fetched if re.search(r"pyodide|deck-worker|vocab\.txt", u)]
     view.close()
