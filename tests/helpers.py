@@ -4,7 +4,9 @@ in conftest.py).
 - `mkdocs_build`, `build`: real strict MkDocs builds, their site and caches in temporary folders;
 - `copy_project`: a copy of the talk to build or edit; `fence_line`: where a fence sits in a slide;
 - `options`, `deck_config`: the plugin's options and the project config as a build makes them;
-- `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py.
+- `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
+- the built site in a browser: `page_with`, `live_url`, `open_demo`, `wake`, `idle`, `set_value`,
+  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`; the waits READY and LOAD.
 
 Example:
 >>> options(theme="black").theme
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,10 +25,29 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from build_hooks.localhost import CHROMIUM, CHROMIUM_ARGS, launch, serve  # noqa: F401 (tests take them from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 KEEP_OUT = (".venv", "node_modules")      # ignored folders the suite may not change either way, too big to walk
+# Browser waits (ms), for a busy 2-core machine: Pyodide boots in ~3 s on a quiet one; the live model
+# loads its 98 MB and llama.cpp's wasm on top of that.
+READY = 120_000
+LOAD = 180_000
+STAGE = {"width": 1280, "height": 720}           # the projector's screen
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FRONT = "---\ntitle: {title}\nminutes: {minutes}\norder: {order}\n---\n"     # a deck's front matter
+# Texts the tokenizer is checked on against llama.cpp (in Python and under Pyodide)
+TOKENIZER_CASES = [
+    "The cat sat on the", "Hello  world   ", "   leading spaces", "trailing\n\n", "café naïve résumé Zürich",
+    "e\u0301 combining", "日本語のテキスト 中文 한국어", "emoji 😀👍🏽 👨‍👩‍👧 🇫🇷", "Ωμέγα Привет мир",
+    "def f(x):\n    return x**2  # comment\n\tif x: pass", "I'll they've we're it's DON'T 'S",
+    "1234567 3.14 ²³ ½ Ⅻ ١٢٣", "<|im_start|>user\nhi<|im_end|>", "tabs\t\tand\r\nCRLF",
+    "a\u00a0b\u2009c\u3000d", "\x00\x01\x1f control", "$$$ ... !!! ??? ---", "x" * 300, "  \n  \n ",
+    "", " ", "'", "''re", "a  1", "q  ,", "<img src=x onerror=alert(1)>", "https://example.org/a?b=c&d=e",
+]
 
 
 def free_port() -> int:
@@ -142,3 +164,112 @@ def fence_line(path: Path, opening: str) -> int:
         if line.strip().startswith(opening):
             return n
     raise AssertionError(f"{path} has no fence opening with {opening!r}")
+
+
+# Browser pages ------------------------------------------------------------------------------------
+
+def variant(tmp_path: Path, decks: dict[str, str]) -> Path:
+    """A copy of mkdocs.yml over the given decks, without the live model; returns its path."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
+    assert n == 1 and "  - deck:" in text
+    (tmp_path / "mkdocs.yml").write_text(text)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    for name, body in decks.items():
+        (slides / name).write_text(body)
+    return tmp_path / "mkdocs.yml"
+
+
+def reading_pages(built: Path) -> list[str]:
+    """Material's pages (not present mode, not the presenter's preflight page: tests/test_check_browser.py)."""
+    return sorted(("" if p.parent == built else p.parent.relative_to(built).as_posix() + "/")
+                  for p in built.rglob("index.html") if not {"present", "preflight"} & set(p.relative_to(built).parts))
+
+
+def loaded(page, site_url: str, paths):
+    """Open each path of the site in `page` in turn, yielding it once the page has loaded."""
+    for path in paths:
+        page.goto(site_url + path)
+        page.wait_for_load_state("load")
+        yield path
+
+
+def on_stage(browser, site_url: str, script: str):
+    """Run `script` on the whole-talk present page on a 1280x720 screen (the projector's stage)."""
+    with browser_page(browser, viewport=STAGE) as page:
+        page.goto(site_url + "present/")
+        ready(page)
+        return page.evaluate(script)
+
+
+def axe(page, context="document") -> list[str]:
+    """Serious and critical axe-core violations (WCAG 2.1 A/AA) in `context`, one line each."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async ([ctx, tags]) => {
+        const r = await axe.run(ctx === "document" ? document : document.querySelector(ctx),
+                                {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+        return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => `${v.id} (${v.impact}): ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(" ")}`);
+    }""", [context, WCAG])
+    return found
+
+
+def ready(page):
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+
+
+def page_with(built_site: Path, kind: str, present: bool = False) -> str:
+    """The site path of the (reading or present) page that holds a `kind` widget."""
+    for html in sorted(built_site.rglob("index.html")):
+        rel = html.relative_to(built_site).parent.as_posix()
+        if rel.startswith("present") != present or (present and rel == "present"):
+            continue
+        if f'data-demo="{kind}"' in html.read_text(encoding="utf-8"):
+            return "" if rel == "." else rel + "/"
+    pytest.fail(f"no {'present' if present else 'reading'} page of the built site has a `demo {kind}` fence")
+
+
+def record(page):
+    """Collect every request URL the page (and its worker) makes."""
+    urls = []
+    page.context.on("request", lambda req: urls.append(req.url))
+    return urls
+
+
+def open_demo(page, built_site, site_url, kind):
+    urls = record(page)
+    page.goto(site_url + page_with(built_site, kind))
+    page.wait_for_load_state("load")
+    return urls, page.locator(f'.demo[data-demo="{kind}"]').first
+
+
+def wake(page, widget):
+    """Interact (a key press on the first control), then wait for Python to be ready."""
+    widget.locator("input, textarea, select, button").first.focus()
+    page.keyboard.press("Shift")
+    page.wait_for_function("el => el.dataset.state === 'ready' || el.dataset.state === 'error'",
+                           arg=widget.element_handle(), timeout=READY)
+    assert widget.get_attribute("data-state") == "ready", widget.locator(".demo-status").text_content()
+    idle(page, widget)
+
+
+def set_value(widget, name, value):
+    """Move a control the way a reader does: new value, then an `input` event."""
+    widget.locator(f'[name="{name}"]').evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); "
+        "el.dispatchEvent(new Event('change', {bubbles: true})); }", str(value))
+
+
+def idle(page, widget):
+    page.wait_for_function("el => !el.dataset.busy", arg=widget.element_handle(), timeout=60_000)
+
+
+def live_url(built_site: Path) -> str:
+    for html in sorted(built_site.rglob("index.html")):
+        rel = html.relative_to(built_site).parent.as_posix()
+        if not rel.startswith("present") and 'data-demo="live"' in html.read_text(encoding="utf-8"):
+            return "" if rel == "." else rel + "/"
+    pytest.fail("no reading page of the built site has a `demo live` fence")

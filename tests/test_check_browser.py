@@ -37,7 +37,7 @@ def run_check(page) -> list[dict]:
 
 
 def test_the_title_page_links_the_check(page, built_site, site_url):
-    from test_room_browser import axe
+    from helpers import axe
 
     page.goto(site_url)
     link = page.locator(".deck-check-link a")
@@ -76,7 +76,7 @@ def test_a_warmed_profile_checks_all_green(browser, built_site, site_url):
     assert "nothing downloaded" in next(r for r in rows if r["part"].startswith("The live model"))["said"]
     assert re.search(r"[\d,]+ MB left", next(r for r in rows if r["part"].startswith("Storage"))["said"])
     assert "no network needed" in rows[-1]["said"]
-    from test_room_browser import axe
+    from helpers import axe
     assert axe(page) == []              # the filled table too (colours of passed rows)
     context.close()
     assert not offsite and not errors, (offsite, errors)

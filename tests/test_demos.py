@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from demos import beam, ngram, sampling, tokenizers, web
+from helpers import TOKENIZER_CASES
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every module readers see (demos/, shown on slides and run in Pyodide) teaches by example: each has
@@ -292,15 +293,6 @@ def test_word_trigrams_on_one_megabyte_are_fast():
 
 # --- tokenizer -----------------------------------------------------------------------------
 
-TOKENIZER_CASES = [
-    "The cat sat on the", "Hello  world   ", "   leading spaces", "trailing\n\n", "café naïve résumé Zürich",
-    "e\u0301 combining", "日本語のテキスト 中文 한국어", "emoji 😀👍🏽 👨‍👩‍👧 🇫🇷", "Ωμέγα Привет мир",
-    "def f(x):\n    return x**2  # comment\n\tif x: pass", "I'll they've we're it's DON'T 'S",
-    "1234567 3.14 ²³ ½ Ⅻ ١٢٣", "<|im_start|>user\nhi<|im_end|>", "tabs\t\tand\r\nCRLF",
-    "a\u00a0b\u2009c\u3000d", "\x00\x01\x1f control", "$$$ ... !!! ??? ---", "x" * 300, "  \n  \n ",
-    "", " ", "'", "''re", "a  1", "q  ,", "<img src=x onerror=alert(1)>", "https://example.org/a?b=c&d=e",
-]
-
 
 @pytest.fixture(scope="module")
 def gguf_path():
@@ -313,8 +305,7 @@ def gguf_path():
 @pytest.fixture(scope="module")
 def ours(gguf_path):
     """The browser's tokenizer, from the vocabulary file the build exports (as the page fetches it)."""
-    from build_hooks.model import vocab
-    from build_hooks.model import gguf
+    from build_hooks.model import gguf, vocab
     info = gguf.read(gguf_path, arrays=True)
     assert info.metadata["tokenizer.ggml.model"] == "gpt2" and info.metadata["tokenizer.ggml.pre"] == "smollm"
     return tokenizers.load(vocab.export(info))

@@ -17,8 +17,7 @@ import re
 import pytest
 
 import browsers
-from test_live_browser import LOAD, live_url
-from test_widgets_browser import page_with
+from helpers import LOAD, live_url, page_with
 
 ENGINES = ["chromium", "firefox", "webkit"]
 PROMPT = "The cat sat on the"

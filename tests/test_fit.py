@@ -9,8 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from build_hooks.deck import fit
-from helpers import mkdocs_build
-from test_site import FRONT, variant
+from helpers import FRONT, mkdocs_build, variant
 
 
 def slide(html, line=1):

@@ -92,3 +92,14 @@ def test_an_upward_import_is_caught_even_inside_a_function(tmp_path, monkeypatch
     path.write_text(source)
     monkeypatch.setattr(f"{__name__}.ROOT", fake_root)
     assert any(expected in p for p in upward(path)), upward(path)
+
+
+def test_test_modules_share_helpers_only_through_helpers_py():
+    """No test module imports another (nor conftest): what they share is in tests/helpers.py."""
+    problems = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for line, target in imports(path):
+            top = target.split(".")[0]
+            if top.startswith("test_") or top == "conftest":
+                problems.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
+    assert not problems, "\n".join(problems)

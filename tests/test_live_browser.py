@@ -14,10 +14,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import ROOT
 from demos import sampling
+from helpers import LOAD, ROOT, live_url
 
-LOAD = 180_000                           # ms: model load + Pyodide boot on a busy 2-core machine
 MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")
 SNAPSHOTS = ROOT / "slides" / "snapshots"
 
@@ -31,14 +30,6 @@ def deck_prompts() -> list[dict]:
             out[data["prompt"]] = data
     assert out, "no next_tokens snapshot in slides/snapshots/"
     return list(out.values())
-
-
-def live_url(built_site: Path) -> str:
-    for html in sorted(built_site.rglob("index.html")):
-        rel = html.relative_to(built_site).parent.as_posix()
-        if not rel.startswith("present") and 'data-demo="live"' in html.read_text(encoding="utf-8"):
-            return "" if rel == "." else rel + "/"
-    pytest.fail("no reading page of the built site has a `demo live` fence")
 
 
 def guarded_context(browser, offsite: list):
@@ -181,9 +172,8 @@ def every_deck_prompt() -> list[str]:
 def native():
     """llama-cpp-python on the embedded GGUF (one thread, the build's settings): the reference."""
     llama_cpp = pytest.importorskip("llama_cpp")
-    from build_hooks.model.choice import embedded_path
-
     from build_hooks.model import loader
+    from build_hooks.model.choice import embedded_path
 
     return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
 
@@ -526,7 +516,7 @@ def test_every_live_control_has_a_visible_label(live):
 
 
 def test_axe_finds_no_serious_violation_in_the_live_widget_once_live(live):
-    from test_room_browser import axe       # axe-core 4 from npm, WCAG 2.1 A/AA, serious or critical
+    from helpers import axe  # axe-core 4 from npm, WCAG 2.1 A/AA, serious or critical
 
     page, widget = live["page"], live["widget"]
     ask(page, widget, "The cat sat on the", temperature=1, top_k=0, top_p=1, length=3)

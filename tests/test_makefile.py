@@ -7,7 +7,7 @@ import stat
 import subprocess
 import time
 
-from conftest import ROOT
+from helpers import ROOT
 
 # Stands in for the venv's Python: `-c 'import llama_cpp'` fails (the first time), and `-m pip install -v`
 # writes what the real one does while llama.cpp compiles: ninja's "[step/total] command" lines.

@@ -11,8 +11,7 @@ import re
 
 import pytest
 
-from helpers import browser_page
-from test_room_browser import READY, loaded, reading_pages, ready
+from helpers import READY, browser_page, loaded, reading_pages, ready
 
 PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
 

@@ -21,12 +21,7 @@ import pytest
 import segno
 
 from build_hooks.deck import fit
-from helpers import ROOT, browser_page
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-READY = 120_000
-STAGE = {"width": 1280, "height": 720}
+from helpers import AXE, STAGE, axe, browser_page, loaded, on_stage, reading_pages, ready
 
 # Per slide, in the browser: the smallest rendered text (screen px) by kind, and how far the content
 # reaches below the slide's content box.
@@ -62,47 +57,8 @@ MEASURE = """async () => {
 }"""
 
 
-def reading_pages(built: Path) -> list[str]:
-    """Material's pages (not present mode, not the presenter's preflight page: tests/test_check_browser.py)."""
-    return sorted(("" if p.parent == built else p.parent.relative_to(built).as_posix() + "/")
-                  for p in built.rglob("index.html") if not {"present", "preflight"} & set(p.relative_to(built).parts))
-
-
-def loaded(page, site_url: str, paths):
-    """Open each path of the site in `page` in turn, yielding it once the page has loaded."""
-    for path in paths:
-        page.goto(site_url + path)
-        page.wait_for_load_state("load")
-        yield path
-
-
-def on_stage(browser, site_url: str, script: str):
-    """Run `script` on the whole-talk present page on a 1280x720 screen (the projector's stage)."""
-    with browser_page(browser, viewport=STAGE) as page:
-        page.goto(site_url + "present/")
-        ready(page)
-        return page.evaluate(script)
-
-
 def present_pages(built: Path) -> list[str]:
     return sorted(p.parent.relative_to(built).as_posix() + "/" for p in (built / "present").rglob("index.html"))
-
-
-def axe(page, context="document") -> list[str]:
-    """Serious and critical axe-core violations (WCAG 2.1 A/AA) in `context`, one line each."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async ([ctx, tags]) => {
-        const r = await axe.run(ctx === "document" ? document : document.querySelector(ctx),
-                                {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-        return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-          .map(v => `${v.id} (${v.impact}): ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(" ")}`);
-    }""", [context, WCAG])
-    return found
-
-
-def ready(page):
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
 
 
 # ------------------------------------------------------------------ the room: 1280x720
@@ -115,7 +71,7 @@ def test_every_slide_is_readable_and_fits_at_1280x720(browser, built_site, site_
     spill = [f'{s["id"]}: {s["over"]:.0f} px below the stage' for s in slides if s["over"] > 1]
     assert not spill, "slides taller than 1280x720 (fit.py should have failed the build):\n" + "\n".join(spill)
     # the build-time estimate must not be optimistic: it is what fails the build on GitHub Pages
-    figures = lambda src: next(iter(built_site.glob("figures/" + Path(src).name)), None)  # noqa: E731
+    figures = lambda src: next(iter(built_site.glob("figures/" + Path(src).name)), None)
     low = [f'{s["id"]}: estimated {fit.estimate(s["html"], figures):.0f} px, measured {s["height"]:.0f} px'
            for s in slides if fit.estimate(s["html"], figures) < 0.92 * s["height"]]
     assert not low, "fit.py underestimates these slides:\n" + "\n".join(low)

@@ -6,28 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, mkdocs_build
-
-FRONT = "---\ntitle: {title}\nminutes: {minutes}\norder: {order}\n---\n"
+from helpers import FRONT, ROOT, mkdocs_build, variant
 
 
 def deck_files(built: Path) -> list[str]:
     """Deck stems of the repo (every Markdown file in slides/)."""
     return sorted(p.stem for p in (ROOT / "slides").glob("*.md"))
-
-
-def variant(tmp_path: Path, decks: dict[str, str]) -> Path:
-    """A copy of mkdocs.yml over the given decks, without the live model; returns its path."""
-    text = (ROOT / "mkdocs.yml").read_text()
-    text, n = re.subn(r"^(\s*)enabled: true", r"\1enabled: false", text, flags=re.M)
-    assert n == 1 and "  - deck:" in text
-    (tmp_path / "mkdocs.yml").write_text(text)
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    slides = tmp_path / "slides"
-    slides.mkdir()
-    for name, body in decks.items():
-        (slides / name).write_text(body)
-    return tmp_path / "mkdocs.yml"
 
 
 GOOD = {

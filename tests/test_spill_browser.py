@@ -12,7 +12,7 @@ The live model's widget (Generate at its 200-token maximum) is in test_presenter
 import re
 
 import pytest
-from conftest import browser_page
+from helpers import browser_page
 
 READY = 120_000
 STAGE = {"width": 1280, "height": 720}

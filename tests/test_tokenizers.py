@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import vocab_suite
-from test_demos import TOKENIZER_CASES
+from helpers import TOKENIZER_CASES
 
 from build_hooks.model import vocab as export
 from build_hooks.model import gguf
@@ -275,7 +275,7 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
     """The whole deck, built (strict) from a copy of this repository with DECK_MODEL = a tiny runnable
     llama GGUF around the suite's SentencePiece vocabulary (tests/tiny_gguf.py); in Chromium the
     tokenizer widget names the type and gives llama.cpp's ids for typed multi-line code."""
-    from test_widgets_browser import open_demo, wake
+    from helpers import open_demo, wake
     from tiny_gguf import tiny_llama
 
     from build_hooks import localhost

@@ -6,54 +6,12 @@ on any request leaving 127.0.0.1 or any uncaught page error.
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-READY = 120_000          # ms: Pyodide boots in ~3 s on a quiet machine, much slower on a busy one
+from helpers import READY, idle, open_demo, page_with, record, set_value, wake
+
 PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.txt")
-
-
-def page_with(built_site: Path, kind: str, present: bool = False) -> str:
-    """The site path of the (reading or present) page that holds a `kind` widget."""
-    for html in sorted(built_site.rglob("index.html")):
-        rel = html.relative_to(built_site).parent.as_posix()
-        if rel.startswith("present") != present or (present and rel == "present"):
-            continue
-        if f'data-demo="{kind}"' in html.read_text(encoding="utf-8"):
-            return "" if rel == "." else rel + "/"
-    pytest.fail(f"no {'present' if present else 'reading'} page of the built site has a `demo {kind}` fence")
-
-
-def record(page):
-    """Collect every request URL the page (and its worker) makes."""
-    urls = []
-    page.context.on("request", lambda req: urls.append(req.url))
-    return urls
-
-
-def open_demo(page, built_site, site_url, kind):
-    urls = record(page)
-    page.goto(site_url + page_with(built_site, kind))
-    page.wait_for_load_state("load")
-    return urls, page.locator(f'.demo[data-demo="{kind}"]').first
-
-
-def wake(page, widget):
-    """Interact (a key press on the first control), then wait for Python to be ready."""
-    widget.locator("input, textarea, select, button").first.focus()
-    page.keyboard.press("Shift")
-    page.wait_for_function("el => el.dataset.state === 'ready' || el.dataset.state === 'error'",
-                           arg=widget.element_handle(), timeout=READY)
-    assert widget.get_attribute("data-state") == "ready", widget.locator(".demo-status").text_content()
-    idle(page, widget)
-
-
-def set_value(widget, name, value):
-    """Move a control the way a reader does: new value, then an `input` event."""
-    widget.locator(f'[name="{name}"]').evaluate(
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); "
-        "el.dispatchEvent(new Event('change', {bubbles: true})); }", str(value))
 
 
 def changed(page, widget, selector, before, timeout=20_000):
@@ -63,10 +21,6 @@ def changed(page, widget, selector, before, timeout=20_000):
                            "return !el.dataset.busy && n && n.textContent !== before; }",
                            arg=[widget.element_handle(), selector, before], timeout=timeout)
     return widget.locator(selector).first.text_content()
-
-
-def idle(page, widget):
-    page.wait_for_function("el => !el.dataset.busy", arg=widget.element_handle(), timeout=60_000)
 
 
 def wasm_fetches(urls):

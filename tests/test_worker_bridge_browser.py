@@ -7,7 +7,7 @@ demos' answer (CPython's demos.live.rows for the same input); requests under oth
 all run.
 """
 
-from test_widgets_browser import page_with
+from helpers import page_with
 
 from demos import live
 
