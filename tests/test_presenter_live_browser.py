@@ -16,6 +16,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+from helpers import SPILL_MEASURE
 
 ENGINE = re.compile(r"pyodide\.asm\.wasm|deck-worker\.mjs|/assets/live/|wllama\.wasm|/vendor/wllama/")
 LOAD = 180_000          # ms: the model and Pyodide on a busy 2-core machine
@@ -195,8 +196,6 @@ def test_at_t1_with_no_cut_both_columns_agree(room):
 
 def test_generate_at_its_maximum_stays_inside_the_slide(room):
     """200 tokens (the widget's maximum) at the highest temperature: the text scrolls inside the widget."""
-    import test_spill_browser as spill
-
     page, widget = room["page"], room["widget"]
     type_prompt(widget, "Once upon a time")
     settled(page, widget, "Once upon a time", timeout=30_000)
@@ -207,7 +206,7 @@ def test_generate_at_its_maximum_stays_inside_the_slide(room):
     widget.locator('button[name="generate"]').click()
     page.wait_for_function("el => !el.dataset.busy && el.querySelectorAll('.demo-live-gen .snap-tok').length === 200",
                            arg=widget.element_handle(), timeout=LOAD)
-    got = widget.evaluate(spill.MEASURE)
+    got = widget.evaluate(SPILL_MEASURE)
     assert not got["problems"] and got["scrolls"], got
     # the newest token is in view: the results region is scrolled to its end
     assert widget.locator(".demo-output").evaluate("o => o.scrollTop + o.clientHeight >= o.scrollHeight - 2")

@@ -12,6 +12,7 @@ The live model's widget (Generate at its 200-token maximum) is in test_presenter
 import re
 
 import pytest
+from helpers import SPILL_MEASURE as MEASURE
 from helpers import browser_page
 
 READY = 120_000
@@ -40,39 +41,6 @@ MAX_OUT = """([root, text, code]) => {
 }"""
 
 # Where the slide's content reaches, whether controls are cut, whether an arrow covers anything.
-MEASURE = """(root) => {
-  const s = root.closest('section.slide'), scale = Reveal.getScale();
-  const sb = s.getBoundingClientRect(), cs = getComputedStyle(s);
-  const floor = sb.bottom - parseFloat(cs.paddingBottom) * scale;
-  const right = sb.right - parseFloat(cs.paddingRight) * scale;
-  const problems = [], name = (el) => el.className || el.tagName;
-  const parts = [...s.querySelectorAll(':scope > :not(aside)')].filter(el => el.getBoundingClientRect().height);
-  for (const el of parts) {
-    const r = el.getBoundingClientRect();
-    if (r.bottom > floor + 1)
-      problems.push(`${name(el)} ends ${Math.round((r.bottom - floor) / scale)} px below the slide's content`);
-    if (r.right > right + 1)
-      problems.push(`${name(el)} ends ${Math.round((r.right - right) / scale)} px right of the slide's content`);
-  }
-  const wb = root.getBoundingClientRect();
-  for (const c of root.querySelectorAll('input, textarea, select, button')) {
-    if (!c.offsetParent) continue;
-    const r = c.getBoundingClientRect();
-    if (r.bottom > wb.bottom + 1 || r.right > wb.right + 1)
-      problems.push(`control ${c.name || c.textContent} is cut off`);
-  }
-  for (const b of document.querySelectorAll('.reveal .controls button.enabled')) {
-    const a = b.getBoundingClientRect();
-    for (const el of parts) {
-      const r = el.getBoundingClientRect();
-      if (a.left < r.right && a.right > r.left && a.top < r.bottom && a.bottom > r.top)
-        problems.push(`the ${b.className.split(' ')[0]} arrow covers ${name(el)}`);
-    }
-  }
-  const out = root.querySelector('.demo-output');
-  return {problems, scrolls: out.scrollHeight > out.clientHeight + 1, overflow: getComputedStyle(out).overflowY,
-          height: Math.round(root.getBoundingClientRect().height / scale)};
-}"""
 
 
 def push_and_press(page, root, kind):
