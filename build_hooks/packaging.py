@@ -16,6 +16,8 @@ from setuptools.command.build_py import build_py
 class BuildPy(build_py):
     def run(self):
         super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install builds from the checkout itself, node_modules/ and all
         from build_hooks.browser import npm
 
         copied = npm.copy(Path("node_modules"), Path(self.build_lib) / "build_hooks" / "vendor")
