@@ -10,7 +10,7 @@ import json
 import math
 import random
 
-from demos import beam, live, ngram, runner, sampling, tokenizers, vocabulary
+from demos import beam, draws, live, ngram, runner, sampling, score, tokenizers, vocabulary
 
 
 def show(text):
@@ -271,3 +271,4 @@ class Page:
 # Stateless: the same arguments always give the same answer, whichever widget asks.
 API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, beam_rows)}
 API.update(live_rows=live.rows, live_draw=live.draw, live_shown_rows=live.shown_rows)   # demos/live.py
+API.update(live_score=score.score, live_many=draws.many)   # demos/score.py, demos/draws.py

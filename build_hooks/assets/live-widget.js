@@ -34,7 +34,7 @@
           if (engine.state === "live") this.pending(ev.target.value);     // at once: these rows are not this prompt's
           clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250);
         }
-        else if (["temperature", "top_k", "top_p"].includes(ev.target.name)) this.refresh();
+        else if (["temperature", "top_k", "top_p", "min_p"].includes(ev.target.name)) this.refresh();
       });
       root.addEventListener("click", (ev) => {
         if (ev.target.name === "generate") this.generate();
@@ -58,7 +58,7 @@
     settings() {
       const t = Number(this.control("temperature").value);
       return { temperature: t >= INF_STOP ? "inf" : t, top_k: Number(this.control("top_k").value),
-               top_p: Number(this.control("top_p").value) };
+               top_p: Number(this.control("top_p").value), min_p: Number(this.control("min_p").value) };
     }
 
     // The table always says which prompt its numbers belong to (data-prompt, and its caption in
@@ -221,9 +221,12 @@
     }
   }
 
+  window.deckLive.widgets = [];
   function init() {
     for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {
-      if (!root.dataset.liveBound) { root.dataset.liveBound = "1"; new LiveWidget(root, `live${init.count = (init.count || 0) + 1}`); }
+      if (root.dataset.liveBound) continue;
+      root.dataset.liveBound = "1";
+      window.deckLive.widgets.push(new LiveWidget(root, `live${window.deckLive.widgets.length + 1}`));  // live-branch.js
     }
   }
 

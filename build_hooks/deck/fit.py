@@ -204,11 +204,51 @@ def block(node: Node, width: float, size: float, figures=None) -> float:
     return height(node, width, size, figures)
 
 
+def button_rows(node: Node, width: float) -> float:
+    """The height of a widget's visible buttons: a run of buttons side by side in one parent shares
+    rows (the controls wrap, widgets.css), as many to a row as fit; a button too wide wraps its text.
+
+    Example:
+    >>> button_rows(parse('<div><button>Generate</button><button>Draw</button></div>'), 400)
+    52
+    >>> button_rows(parse('<div><button>Generate</button><p>x</p><button>Draw</button></div>'), 400)
+    104
+    """
+    total, gap = 0, 19                         # 1.2em between controls
+    for parent in [node, *node.all()]:
+        run = []
+        for child in [*parent.children, None]:
+            if isinstance(child, str) and not child.strip():
+                continue
+            if isinstance(child, Node) and child.tag == "button":
+                if "hidden" not in child.attrs and "snap-tok" not in child.classes:
+                    run.append(child)
+                continue
+            for row in _rows(run, width, gap):
+                total += max(lines(b.text(), width - 32, 20) for b in row) * 26 + 18 + 8
+            run = []
+    return total
+
+
+def _rows(buttons: list, width: float, gap: float) -> list:
+    """Buttons packed into rows of `width` px, in order (20 px text, 16 px padding each side)."""
+    rows, used = [], width
+    for b in buttons:
+        w = min(width, len(" ".join(b.text().split())) * 20 * STAGE.glyph + 32)
+        if rows and used + gap + w <= width:
+            rows[-1].append(b)
+            used += gap + w
+        else:
+            rows.append([b])
+            used = w
+    return rows
+
+
 def widget(node: Node) -> float:
     """A live widget in present mode: a head line, controls on the left (2/5), output on the right."""
     left_w, right_w, small = (STAGE.content_width - 28 - 24) * 0.4, (STAGE.content_width - 28 - 24) * 0.6, 16
     row = small * STAGE.line
-    left, pairs = 0.0, 0
+    left, pairs, ranges = 0.0, 0, 0
     for field in node.all("label", "demo-field"):
         control = next((c for c in field.all() if c.tag in ("input", "select", "textarea")), None)
         kind = control.attrs.get("type", control.tag) if control else ""
@@ -216,20 +256,20 @@ def widget(node: Node) -> float:
             rows = (6 if "demo-code" in node.classes else 2 if "demo-live" in node.classes
                     else 4 if "demo-corpus-field" in field.classes else 3)
             left += row + rows * row + 12 + 8
+        elif kind == "range" and "demo-live" in node.classes:      # two to a row (present.css)
+            ranges += 1
         elif kind == "range":
             left += row + 28 + 8
         else:
             pairs += 1
-    left += math.ceil(pairs / 2) * (row + 34 + 8)
-    for button in node.all("button"):          # each visible button on a row of its own (the worst case)
-        if "hidden" not in button.attrs and "snap-tok" not in button.classes:
-            left += lines(button.text(), left_w - 32, 20) * 26 + 18 + 8
+    left += math.ceil(pairs / 2) * (row + 34 + 8) + math.ceil(ranges / 2) * (row + 28 + 8)
+    left += button_rows(node, left_w)
     right = 0.0
     bars = sum(1 for _ in node.all("li", "demo-bar"))
     right += bars * (small * 1.25 + 0.2)
     for pre in node.all("pre", "demo-text"):
         right += min(lines(pre.text(), right_w, small, STAGE.mono, pre=True), 7.5 / 1.3) * row + 16
-    for table in node.all("table"):
+    for table in (t for t in node.all("table") if "hidden" not in t.attrs):    # a hidden one: filled once used
         right += sum(1 for _ in table.all("tr")) * (18 * 1.3 + 8)
         right += sum(lines(c.text(), right_w, small) * row for c in table.all("caption"))   # 16 px, no padding
     chips = list(node.all("span", "demo-token"))

@@ -73,6 +73,8 @@ OPTIONS["live"] = {
     "temperature": OPTIONS["sampling"]["temperature"], "top_k": OPTIONS["sampling"]["top_k"],
     "top_p": OPTIONS["sampling"]["top_p"], "seed": OPTIONS["sampling"]["seed"],
     "length": (int, 20, lambda v: 1 <= v <= 200, "an integer from 1 to 200 (tokens to generate)"),
+    "min_p": (NUM, 0.0, lambda v: 0 <= v <= 1, "a number from 0 (off) to 1"),
+    "continuation": (str, " mat", None, "a string to score after the prompt (start it with a space)"),
 }
 # The code widget runs the sampling function: the sampling options (no seed), other defaults.
 OPTIONS["code"] = {name: (types, {"temperature": 0.8, "top_k": 10, "top_p": 0.9}.get(name, default), check, hint)

@@ -18,6 +18,7 @@ rows `tr[data-token-id][data-prob]` (the model's T = 1 probability), a textarea 
 from __future__ import annotations
 
 import html
+import json
 
 from build_hooks.fences.parts import data_script, hue, number, percent, slider, temperature_slider
 
@@ -31,6 +32,23 @@ PRECISION = ("Live numbers come from llama.cpp compiled to WebAssembly: they dif
              "(llama-cpp-python) by arithmetic precision, not by a bug (measured on the prompts of the deck's "
              "snapshots: at most 0.036 in the top 10). Two tokens within about twice that can swap places, so a "
              "generated text can take another path.")
+
+# llama.cpp's default chain (common/common.h) turns these on; live-branch.js sets them on a click.
+LLAMA_CPP_DEFAULTS = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "temperature": 0.8}
+PRESET = (f'<button type="button" name="preset" data-settings="{e(json.dumps(LLAMA_CPP_DEFAULTS))}">'
+          "llama.cpp's defaults</button>")
+# Filled by live-branch.js once live: the path shown and its alternatives (branching), a typed
+# continuation's score and 1,000 draws. Empty (hidden) in the static render: no number to stand behind.
+LIVE_PARTS = ('<div class="demo-live-branch" hidden><p class="demo-live-path" aria-live="polite"></p>'
+              '<button type="button" name="back" hidden>Back to the previous path</button>'
+              '<div class="demo-live-alts" role="group" hidden></div></div>'
+              '<table class="snap-table demo-live-score" hidden><caption></caption><thead><tr>'
+              '<th scope="col">#</th><th scope="col">token</th><th scope="col">id</th>'
+              '<th scope="col">probability</th><th scope="col">running product</th><th scope="col">log-prob</th>'
+              '</tr></thead><tbody></tbody></table><p class="demo-live-score-total" hidden></p>'
+              '<table class="snap-table demo-live-draws" hidden><caption></caption><thead><tr>'
+              '<th scope="col">token</th><th scope="col">probability after sampling</th>'
+              '<th scope="col">drawn</th><th scope="col">share of the draws</th></tr></thead><tbody></tbody></table>')
 
 
 def config_script(cfg: dict) -> str:
@@ -106,16 +124,21 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
                 + temperature_slider(o["temperature"])
                 + slider("top_k", "Top-k (0 = off)", 0, 100, 1, o["top_k"])
                 + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
+                + slider("min_p", "Min-p (0 = off)", 0, 1, 0.01, o["min_p"])
                 + number("seed", "Seed", 0, 999999, o["seed"])
                 + number("length", "Tokens", 1, 200, o["length"])
-                + '<button type="button" name="generate">Generate</button></fieldset>')
-    identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1
+                + '<label class="demo-field demo-text-field"><span>Score a continuation</span>'
+                  f'<input type="text" name="continuation" spellcheck="false" value="{e(o["continuation"])}"></label>'
+                + PRESET + '<button type="button" name="generate">Generate</button>'
+                + '<button type="button" name="draws">Draw 1,000 times</button>'
+                + '<button type="button" name="score">Score</button></fieldset>')
+    identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1 and o["min_p"] == 0
     output = (table(rows, rest, n_vocab, identity, o["prompt"])
               + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
               f'<p class="snap-completion demo-live-gen" aria-live="polite">'
-              f'<span class="snap-prompt">{e(o["prompt"])}</span></p>')
+              f'<span class="snap-prompt">{e(o["prompt"])}</span></p>' + LIVE_PARTS)
     # (the caption names the prompt and the status says whose numbers: the build's until loaded)
-    note = "After sampling: top-k, then top-p, then the temperature (demos/sampling.py)."
+    note = "After sampling: top-k, then top-p, then min-p, then the temperature (demos/sampling.py)."
     data = {"prompt": o["prompt"], "top": o["top"]}
     title = "The real model, live: next token after your prompt"
     return (f'<div class="demo demo-live" data-demo="live" data-state="static">'
