@@ -6,7 +6,7 @@ in conftest.py).
 - `options`, `deck_config`: the plugin's options and the project config as a build makes them;
 - `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
 - the built site in a browser: `page_with`, `live_url`, `open_demo`, `wake`, `idle`, `set_value`,
-  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`; the waits READY and LOAD.
+  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`; the waits READY and LOAD.
 
 Example:
 >>> options(theme="black").theme
@@ -273,6 +273,16 @@ def live_url(built_site: Path) -> str:
         if not rel.startswith("present") and 'data-demo="live"' in html.read_text(encoding="utf-8"):
             return "" if rel == "." else rel + "/"
     pytest.fail("no reading page of the built site has a `demo live` fence")
+
+
+def live_slide(built_site: Path) -> tuple[str, int]:
+    """(deck stem, 0-based slide index) of the first present slide holding a `demo live` widget."""
+    for path in sorted((built_site / "present").glob("*/index.html")):
+        sections = re.split(r'(?=<section class="slide")', path.read_text(encoding="utf-8"))[1:]
+        for index, chunk in enumerate(sections):
+            if 'data-demo="live"' in chunk:
+                return path.parent.name, index
+    pytest.fail("no present page has a `demo live` widget")
 
 
 # How far a widget's content spills out of its box (tests/test_spill_browser.py, test_presenter_live_browser.py)

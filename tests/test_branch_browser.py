@@ -14,7 +14,7 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_url
+from helpers import LOAD, live_slide, live_url
 
 PROMPT = "The cat sat on the"
 # Upper 0.1% points of the chi-square distribution by degrees of freedom (NIST/SEMATECH e-Handbook of
@@ -268,3 +268,40 @@ def chi_square(counts, n):
     if pool[0]:
         bins.append(tuple(pool))
     return sum((c - n * p) ** 2 / (n * p) for p, c in bins), len(bins) - 1
+
+
+# ------------------------------------------------------------------ the speaker view copies the path shown
+
+
+# What a widget shows of its branches: the token ids of the text, the path line, the alternatives' names
+SHOWN = """w => [w.querySelector('.demo-live-gen').dataset.tokenIds, w.querySelector('.demo-live-path').textContent,
+                 [...w.querySelectorAll('.demo-live-alt')].map(b => b.ariaLabel)]"""
+
+
+def test_the_speaker_view_shows_the_branch_taken_and_its_alternatives(live, built_site, site_url):
+    stem, index = live_slide(built_site)
+    page = live[0].context.new_page()           # the model comes from this context's cache
+    page.goto(f"{site_url}present/{stem}/?live=1#/{index}")
+    widget = page.locator('.demo[data-demo="live"]').first
+    page.wait_for_function("el => el.dataset.state === 'live'", arg=widget.element_handle(), timeout=LOAD)
+    with page.context.expect_page() as popup:
+        page.keyboard.press("s")
+    view = popup.value
+    view.wait_for_function("[...document.querySelectorAll('iframe')].filter(f => /receiver/.test(f.src)).length === 2")
+    generate(page, widget, PROMPT, temperature=0, top_k=0, top_p=1, min_p=0, length=5, seed=0)
+    alts = open_alternatives(page, widget, 1)
+    alts.nth(1).click()
+    page.wait_for_function("el => !el.dataset.branching && el.querySelector('.demo-live-gen').dataset.path === '2'"
+                           " && el.querySelector('.demo-live-gen').dataset.tokenIds", arg=widget.element_handle(),
+                           timeout=LOAD)
+    open_alternatives(page, widget, 3)
+    want = widget.evaluate(f"w => ({SHOWN})(w)")
+    previews = [f for f in view.frames if "receiver" in f.url]
+    assert len(previews) == 2, [f.url for f in view.frames]
+    for frame in previews:          # each preview: the same text, the same path line, the same alternatives
+        frame.wait_for_function(f"""(want) => {{ const w = document.querySelector('.demo[data-demo="live"]');
+            return w && w.dataset.mirror === 'preview' && JSON.stringify(({SHOWN})(w)) === JSON.stringify(want); }}""",
+                                arg=want, timeout=10_000)
+    assert "Branch 2: " in want[1] and len(want[2]) == 5
+    view.close()
+    page.close()

@@ -16,23 +16,14 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from helpers import SPILL_MEASURE
+
+from helpers import SPILL_MEASURE, live_slide
 
 ENGINE = re.compile(r"pyodide\.asm\.wasm|deck-worker\.mjs|/assets/live/|wllama\.wasm|/vendor/wllama/")
 LOAD = 180_000          # ms: the model and Pyodide on a busy 2-core machine
 LONG = ("Once upon a time, in a small village at the edge of a great forest, there lived an old "
         "clockmaker who repaired every clock in the valley. ") * 12          # ~1,500 characters
 SHORT = "The sky is"
-
-
-def live_slide(built_site) -> tuple[str, int]:
-    """(deck stem, 0-based slide index) of the first present slide holding a `demo live` widget."""
-    for path in sorted((built_site / "present").glob("*/index.html")):
-        sections = re.split(r'(?=<section class="slide")', path.read_text(encoding="utf-8"))[1:]
-        for index, chunk in enumerate(sections):
-            if 'data-demo="live"' in chunk:
-                return path.parent.name, index
-    pytest.fail("no present page has a `demo live` widget")
 
 
 @pytest.fixture(scope="module")
