@@ -35,11 +35,16 @@ def embedded():
 
 
 @pytest.fixture(scope="module")
-def table(embedded):
-    """The embedding table as gguf-py gives it, rows scaled to length 1 (independent of the build's code)."""
+def rows(embedded):
+    """The embedding table as gguf-py gives it (independent of the build's code)."""
     gguf = pytest.importorskip("gguf")
     tensor = next(t for t in gguf.GGUFReader(str(embedded)).tensors if t.name == "token_embd.weight")
-    rows = gguf.quants.dequantize(tensor.data, tensor.tensor_type).astype(np.float64)
+    return gguf.quants.dequantize(tensor.data, tensor.tensor_type).astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def table(rows):
+    """The embedding table's rows scaled to length 1."""
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
@@ -103,11 +108,28 @@ def test_the_map_is_the_pca_of_the_shown_tokens(table):
     assert queries == [w["text"] for w in data["words"]]
 
 
-def test_embeddings_are_deterministic_and_refuse_a_word_of_several_tokens(embedded):
-    params = kinds.normalize("embeddings", {"words": ["Monday"], "top": 3, "analogies": ["king - man + woman"]})
-    assert kinds.compute("embeddings", params, embedded) == kinds.compute("embeddings", params, embedded)
-    with pytest.raises(ValueError, match=r"'Kalamang' is 3 tokens .*pick a word"):
-        kinds.compute("embeddings", {**params, "words": ["Kalamang"]}, embedded)
+def test_a_word_the_vocabulary_does_not_hold_whole_is_the_mean_of_its_tokens_rows(embedded, rows, table, llama):
+    """" Kalamang" is 3 tokens in SmolLM2's vocabulary: its row is the mean of theirs (the table says so),
+    its neighbours are that mean's by brute force, its own tokens left out; a whole word keeps its one id."""
+    params = kinds.normalize("embeddings", {"words": ["Monday", "Kalamang"], "top": 3,
+                                            "analogies": ["Kalamang - man + woman"]})
+    data = kinds.compute("embeddings", params, embedded)
+    assert data == kinds.compute("embeddings", params, embedded)                  # deterministic
+    monday, kalamang = data["words"]
+    assert [monday["id"]] == llama.tokenize(b" Monday", add_bos=False) and "ids" not in monday
+    ids = llama.tokenize(b" Kalamang", add_bos=False)                           # llama.cpp's own cut
+    assert len(ids) == 3 and kalamang["ids"] == ids and "id" not in kalamang
+    assert kalamang["pieces"] == [llama.detokenize([i]).decode() for i in ids]
+    mean = rows[ids].mean(axis=0)
+    sims = table @ (mean / np.linalg.norm(mean))
+    sims[ids] = -2
+    best = np.argsort(-sims, kind="stable")[:3]
+    assert [n["id"] for n in kalamang["neighbours"]] == best.tolist()
+    assert np.allclose([n["similarity"] for n in kalamang["neighbours"]], sims[best], atol=1e-5)
+    assert data["analogies"][0]["terms"][0]["ids"] == ids
+    assert [p["text"] for p in data["map"] if p["query"]] == [" Monday", " Kalamang"]
+    html = measured.render_embeddings({**data, "model": MODEL}, {})
+    assert html.count("(3 tokens, mean)") == 2 and "is the mean of its tokens' rows" in html
 
 
 # Needle in a haystack --------------------------------------------------------------------------

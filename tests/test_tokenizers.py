@@ -20,14 +20,13 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-import vocab_suite
-from helpers import TOKENIZER_CASES
 
-from build_hooks.model import vocab as export
+import vocab_suite
 from build_hooks.model import gguf
+from build_hooks.model import vocab as export
 from demos import tokenizers
-from demos.tokenizers import unicode
 from demos.tokenizers.regexes import NAMES, UNSUPPORTED
+from helpers import TOKENIZER_CASES
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
 from build_hooks.model import loader  # noqa: E402 (needs llama_cpp)
@@ -242,7 +241,8 @@ def test_a_sentencepiece_model_gets_a_live_widget_with_llama_cpp_ids(suite, monk
     info = gguf.read(suite["llama-spm"], arrays=True)
     data = export.snapshot(info)
     page = web.Page()
-    page.tokenizer_load(bundle.vocab(cache_in(tmp_path), served(data)).read_text(encoding="utf-8"))   # what the worker fetches
+    # what the worker fetches
+    page.tokenizer_load(bundle.vocab(cache_in(tmp_path), served(data)).read_text(encoding="utf-8"))
     llm = loader.load(str(suite["llama-spm"]), vocab_only=True)
     for text in ["def f(x):\n\tif x:\n        return x ** 2\n\n# done", "  two leading spaces", "é\n\n😀 <s> x"]:
         assert [t["id"] for t in page.tokenize(text)] == llm.tokenize(text.encode(), add_bos=False, special=False)
@@ -275,10 +275,9 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
     """The whole deck, built (strict) from a copy of this repository with DECK_MODEL = a tiny runnable
     llama GGUF around the suite's SentencePiece vocabulary (tests/tiny_gguf.py); in Chromium the
     tokenizer widget names the type and gives llama.cpp's ids for typed multi-line code."""
+    from build_hooks import localhost
     from helpers import open_demo, wake
     from tiny_gguf import tiny_llama
-
-    from build_hooks import localhost
 
     model = tiny_llama(suite["llama-spm"], tmp_path / "tiny-spm.gguf")
     repo = tmp_path / "repo"
@@ -312,3 +311,29 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
     finally:
         page.close()
         server.shutdown()
+
+
+@pytest.mark.parametrize("name", ["llama-spm", "llama-bpe"])
+def test_the_embeddings_snapshot_finds_a_word_as_the_vocabularys_own_piece(suite, tmp_path, name):
+    """SentencePiece writes " king" as '▁king', byte-level BPE as 'Ġking': the embeddings snapshot looks
+    each word up whole in the GGUF's token list and gets the id llama.cpp gives the word inside a sentence;
+    a word the vocabulary lacks is llama.cpp's own pieces of it (their mean row)."""
+    from build_hooks.snapshots import kinds
+    from tiny_gguf import tiny_llama
+
+    model = tiny_llama(suite[name], tmp_path / f"tiny-{name}.gguf")
+    params = kinds.normalize("embeddings", {"words": ["king", "Paris", "python", "Monday", "Kalamangish"], "top": 2})
+    words = kinds.compute("embeddings", params, model)["words"]
+    llm = loader.load(str(model), vocab_only=True)
+
+    def inside(word):
+        """llama.cpp's tokens for `word` after "The" (the word's own, as inside a sentence)."""
+        before = llm.tokenize(b"The", add_bos=False, special=False)
+        ids = llm.tokenize(f"The {word}".encode(), add_bos=False, special=False)
+        assert ids[:len(before)] == before
+        return ids[len(before):]
+
+    for w in words[:4]:
+        assert "id" in w and [w["id"]] == inside(w["word"]), w
+        assert w["text"] == " " + w["word"]
+    assert "id" not in words[4] and words[4]["ids"] == inside("Kalamangish") and len(words[4]["ids"]) > 1

@@ -36,18 +36,42 @@ def _neighbours(entries: list[dict]) -> str:
                     f'<span class="snap-num">{e["similarity"]:.2f}</span></span>' for e in entries)
 
 
+def _word_cells(w: dict) -> str:
+    """A word's token and id cells: one token, or the tokens whose mean row stands for it."""
+    if "id" in w:
+        return f'<td><code class="snap-token">{visible(w["text"])}</code></td><td class="snap-id">{w["id"]}</td>'
+    pieces = "".join(f'<code class="snap-token">{visible(t)}</code>' for t in w["pieces"])
+    return f'<td>{pieces}</td><td class="snap-id">({len(w["ids"])} tokens, mean)</td>'
+
+
 def render_embeddings(data: dict, display: dict) -> str:
-    rows = [f'<tr><td><code class="snap-token">{visible(w["text"])}</code></td><td class="snap-id">{w["id"]}</td>'
-            f'<td>{_neighbours(w["neighbours"])}</td></tr>' for w in data["words"]]
+    rows = [f'<tr>{_word_cells(w)}<td>{_neighbours(w["neighbours"])}</td></tr>' for w in data["words"]]
     for a in data["analogies"]:
         expr = " ".join(f'{"−" if t["sign"] < 0 else ("+" if k else "")} {html.escape(t["word"])}'.strip()
-                        for k, t in enumerate(a["terms"]))
+                        + ("" if "id" in t else f' ({len(t["ids"])} tokens, mean)') for k, t in enumerate(a["terms"]))
         rows.append(f'<tr class="snap-analogy"><td colspan="2">{expr}</td><td>{_neighbours(a["neighbours"])}</td></tr>')
     table = _table("embeddings", ["token", "id", "nearest tokens (cosine similarity)"], rows)
+    means = any("id" not in t for t in data["words"] + [t for a in data["analogies"] for t in a["terms"]])
+    mean = (" A word the vocabulary does not hold whole is the mean of its tokens' rows, marked "
+            "(N tokens, mean); its own tokens are left out." if means else "")
     cap = (f'The {data["top"]} row(s) nearest to each token in the model\'s own input embedding table '
            f'({html.escape(data["tensor"])}, {data["rows"]:,} × {data["dims"]}, read with gguf-py); '
-           f'an analogy adds and subtracts rows, its own words left out. {model_line(data)}')
+           f'an analogy adds and subtracts rows, its own words left out.{mean} {model_line(data)}')
     return figure("embeddings", table, cap, display)
+
+
+def _capped(data: dict) -> str:
+    """What the caption says when lengths were cut to the model's training context (else nothing).
+
+    Example:
+    >>> _capped({"lengths": [128, 1990], "capped": {"requested": [128, 2048, 4096], "n_ctx_train": 2048}})
+    " Asked for 128, 2,048, 4,096 tokens: cut to 128, 1,990 to fit the model's 2,048-token training context."
+    """
+    if "capped" not in data:
+        return ""
+    asked = ", ".join(f"{n:,}" for n in data["capped"]["requested"])
+    return (f" Asked for {asked} tokens: cut to {', '.join(f'{n:,}' for n in data['lengths'])} to fit the "
+            f"model's {data['capped']['n_ctx_train']:,}-token training context.")
 
 
 def render_haystack(data: dict, display: dict) -> str:
@@ -61,7 +85,8 @@ def render_haystack(data: dict, display: dict) -> str:
     table = _table("haystack", ["depth"] + [f'<th class="snap-num">{n:,}</th>' for n in lengths], rows)
     cap = (f'Needle <q>{plain(data["needle"])}</q> at each depth of {html.escape(data["filler"])} (cycled) of '
            f'each length in tokens; then <q>{plain(data["question"])}</q>. ✓: the greedy answer starts with '
-           f'{html.escape(data["answer"])} ({data["found"]} of {len(data["cells"])}). {model_line(data)}')
+           f'{html.escape(data["answer"])} ({data["found"]} of {len(data["cells"])}).{_capped(data)} '
+           f'{model_line(data)}')
     return figure("haystack", table, cap, display)
 
 

@@ -25,6 +25,10 @@ import re
 
 import numpy as np
 
+from build_hooks.model import gguf
+from demos.tokenizers.bpe import byte_encode
+from demos.tokenizers.spm import SPACE_MARK
+
 TENSOR = "token_embd.weight"
 
 
@@ -86,45 +90,99 @@ def terms(analogy: str) -> list[tuple[int, str]]:
     return [(-1 if sign == "-" else 1, word) for sign, word in found]
 
 
+def piece(word: str, tokenizer: str) -> str | None:
+    """How the vocabulary writes " word" (with its leading space, as inside a sentence) as ONE token:
+    byte-level BPE ("gpt2") writes each UTF-8 byte as a printable character (a space is 'Ġ'),
+    SentencePiece ("llama") and Gemma 4's BPE ("gemma4") write a space as '▁'. None for a
+    tokenizer type whose pieces we do not know how to spell.
+
+    Example:
+    >>> piece("king", "gpt2"), piece("king", "llama"), piece("king", "bert")
+    ('Ġking', '▁king', None)
+    """
+    if tokenizer == "gpt2":
+        return byte_encode(" " + word)
+    if tokenizer in ("llama", "gemma4"):
+        return (" " + word).replace(" ", SPACE_MARK)
+    return None
+
+
+def lookup(word: str, tokens: list[str], tokenizer: str) -> int | None:
+    """The id of the vocabulary piece that is " word" whole, or None when the vocabulary lacks it.
+
+    Example:
+    >>> lookup("hi", ["h", "Ġhi", "i"], "gpt2"), lookup("ho", ["h", "Ġhi"], "gpt2")
+    (1, None)
+    """
+    spelled = piece(word, tokenizer)
+    return tokens.index(spelled) if spelled is not None and spelled in tokens else None
+
+
 def study(path, model, words: list[str], top: int, analogies: list[str], map_top: int = 4) -> dict:
     """Nearest tokens of each word and of each analogy, and a 2-D map of the words with their nearest.
 
-    A word is looked up as the token " word" (with its leading space, as inside a sentence); it must
-    be ONE token of the model's vocabulary. `model` tokenizes and names tokens (llama.cpp's tokenizer).
+    A word is the vocabulary piece " word" (with its leading space, as inside a sentence), looked up
+    in the GGUF's own token list (tokenizer.ggml.tokens, spelled as its tokenizer type spells
+    pieces). A word the vocabulary does not hold whole is the MEAN of the rows of the tokens the
+    model's tokenizer (llama.cpp's, through `model`) cuts it into: such a word records its `ids`
+    (not one `id`), and the table marks it "(N tokens, mean)". Its own tokens are left out of its
+    neighbours, as a whole word is left out of its own.
     """
-    units = unit(matrix(str(path)))
+    table = matrix(str(path))
+    units = unit(table)
+    md = gguf.read(str(path), arrays=True).metadata
+    tokenizer = md.get("tokenizer.ggml.model")
+    tokens = list(md.get("tokenizer.ggml.tokens", []))
+    # how the word appears mid-sentence: SentencePiece adds the leading space itself
+    spaced = bool(md.get("tokenizer.ggml.add_space_prefix", tokenizer == "llama"))
 
-    def token(word: str, where: str) -> int:
-        ids = model.tokenize(" " + word, prompt=False)
-        if len(ids) != 1:
-            pieces = ", ".join(repr(model.text(i)) for i in ids)
-            raise ValueError(f"embeddings: {where} {word!r} is {len(ids)} tokens ({pieces}), not one; the table has "
-                             "one row per token: pick a word the vocabulary holds whole (looked up with its "
-                             "leading space)")
-        return ids[0]
+    def word_entry(word: str, where: str) -> dict:
+        """{"id": one token} for a word the vocabulary holds whole, else {"ids": its tokens}."""
+        i = lookup(word, tokens, tokenizer)
+        if i is not None:
+            return {"id": i}
+        ids = model.tokenize(word if spaced else " " + word, prompt=False)
+        if not ids:
+            raise ValueError(f"embeddings: {where} {word!r} gives no tokens: pick a word the model can spell")
+        if len(ids) == 1:
+            return {"id": ids[0]}
+        return {"ids": ids, "pieces": [model.text(i) for i in ids]}
+
+    def vector(entry: dict) -> np.ndarray:
+        return units[entry["id"]] if "id" in entry else unit(table[entry["ids"]].mean(axis=0))
+
+    def own(entry: dict) -> set[int]:
+        return {entry["id"]} if "id" in entry else set(entry["ids"])
 
     def entries(pairs):
         return [{"id": i, "text": model.text(i), "similarity": s} for i, s in pairs]
 
-    rows = []
+    rows, vectors = [], {}
     for word in words:
-        i = token(word, "word")
-        rows.append({"word": word, "id": i, "text": model.text(i),
-                     "neighbours": entries(nearest(units, units[i], top, {i}))})
+        e = word_entry(word, "word")
+        text = model.text(e["id"]) if "id" in e else " " + word
+        vectors[word] = vector(e)
+        neighbours = entries(nearest(units, vectors[word], top, own(e)))
+        rows.append({"word": word, **e, "text": text, "neighbours": neighbours})
     sums = []
     for analogy in analogies:
-        parts = [(sign, word, token(word, f"analogy {analogy!r}: word")) for sign, word in terms(analogy)]
-        vector = sum(sign * units[i] for sign, _, i in parts)
-        sums.append({"analogy": analogy, "terms": [{"sign": s, "word": w, "id": i} for s, w, i in parts],
-                     "neighbours": entries(nearest(units, vector, top, {i for _, _, i in parts}))})
-    # the map: each word and its `map_top` nearest tokens, projected together
-    points = []
+        parts = [(sign, word, word_entry(word, f"analogy {analogy!r}: word")) for sign, word in terms(analogy)]
+        total = sum(sign * vector(e) for sign, _, e in parts)
+        sums.append({"analogy": analogy, "terms": [{"sign": s, "word": w, **e} for s, w, e in parts],
+                     "neighbours": entries(nearest(units, total, top, set().union(*(own(e) for _, _, e in parts))))})
+    # the map: each word and its `map_top` nearest tokens, projected together (a mean word: its mean row)
+    points, seen = [], set()
     for row in rows:
-        for j, e in enumerate([{"id": row["id"], "text": row["text"]}] + row["neighbours"][:map_top]):
-            if e["id"] not in {p["id"] for p in points}:
-                points.append({"id": e["id"], "text": e["text"], "group": row["word"], "query": j == 0})
-    xy = pca2(units[[p["id"] for p in points]]) if len(points) > 2 else np.zeros((len(points), 2))
+        query = {"id": row.get("id"), "text": row["text"], "vector": vectors[row["word"]]}
+        for j, e in enumerate([query] + row["neighbours"][:map_top]):
+            if e["id"] is None or e["id"] not in seen:
+                seen.add(e["id"])
+                points.append({"id": e["id"], "text": e["text"], "group": row["word"], "query": j == 0,
+                               "vector": e.get("vector", units[e["id"]] if e["id"] is not None else None)})
+    xy = pca2(np.array([p.pop("vector") for p in points])) if len(points) > 2 else np.zeros((len(points), 2))
     for p, (x, y) in zip(points, xy):
+        if p["id"] is None:
+            del p["id"]
         p["x"], p["y"] = round(float(x), 6), round(float(y), 6)
     return {"tensor": TENSOR, "rows": int(units.shape[0]), "dims": int(units.shape[1]), "top": top,
             "words": rows, "analogies": sums, "map_top": map_top, "map": points}

@@ -65,10 +65,11 @@ def _embeddings(params, path):
 
 
 def _haystack(p, path):
-    from build_hooks.model import haystack
-    n_ctx = min(8192, max(p["lengths"]) + 512)       # the longest haystack plus question and answer
+    from build_hooks.model import gguf, haystack
+    n_ctx_train = int(gguf.read(path).arch("context_length", 8192))
+    n_ctx = min(n_ctx_train, max(p["lengths"]) + 512)       # the longest haystack plus question and answer
     return haystack.run(_long_model(str(path), n_ctx), p["filler_text"], p["filler"], p["lengths"], p["depths"],
-                        p["needle"], p["question"], p["prime"], p["answer"], p["max_tokens"])
+                        p["needle"], p["question"], p["prime"], p["answer"], p["max_tokens"], n_ctx_train)
 
 
 def _prompting(p, path):
@@ -146,7 +147,7 @@ KINDS: dict[str, Kind] = {
          "filler_text": (str, "", None, "the filler file's text (the fence reads it from `filler`)"),
          "lengths": (list, [128, 256, 512, 1024, 2048],
                      lambda v: v and all(isinstance(n, int) and 16 <= n <= 7600 for n in v),
-                     "a list of token counts from 16 to 7600 (the model's context is 8,192)"),
+                     "a list of token counts from 16 to 7600 (cut to the model's training context if longer)"),
          "depths": (list, [0, 0.25, 0.5, 0.75, 1], lambda v: v and all(isinstance(d, _num) and 0 <= d <= 1 for d in v),
                     "a list of fractions from 0 (start) to 1 (end)"),
          "needle": _prompt, "question": _prompt, "prime": (str, "", None, "text the answer starts with"),
