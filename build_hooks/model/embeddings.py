@@ -26,8 +26,7 @@ import re
 import numpy as np
 
 from build_hooks.model import gguf
-from demos.tokenizers.bpe import byte_encode
-from demos.tokenizers.spm import SPACE_MARK
+from demos.tokenizers.pieces import SPACE_MARK, byte_encode
 
 TENSOR = "token_embd.weight"
 

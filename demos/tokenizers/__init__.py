@@ -34,7 +34,7 @@ def check(model, pre=None):
     >>> check("bert")
     Traceback (most recent call last):
     ...
-    demos.tokenizers.pretokenize.Unsupported: tokenizer type 'bert' is not supported by the browser tokenizer (it implements gpt2, gemma4, llama)
+    demos.tokenizers.pretokenize.Unsupported: tokenizer type 'bert' is not supported by the browser tokenizer ...
     """
     if model not in FAMILIES:
         raise Unsupported(f"tokenizer type {model!r} is not supported by the browser tokenizer "

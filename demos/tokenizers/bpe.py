@@ -16,46 +16,10 @@ Example:
 
 import heapq
 
+from demos.tokenizers.pieces import CHAR_TO_BYTE, byte_encode
 from demos.tokenizers.pretokenize import PreTokenizer
 from demos.tokenizers.special import partition
 from demos.tokenizers.spm import SPACE_MARK, piece_bytes_sentencepiece
-
-
-def bytes_to_unicode():
-    """GPT-2's byte -> printable character table (256 entries).
-
-    Printable Latin-1 bytes stand for themselves; the others (control bytes, space...)
-    are shifted to unused code points from 256 up, so every byte is one visible symbol.
-
-    Example:
-    >>> table = bytes_to_unicode()
-    >>> table[ord("a")], table[ord(" ")], table[ord("\\n")]
-    ('a', 'Ġ', 'Ċ')
-    """
-    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
-    table, shift = {}, 0
-    for b in range(256):
-        if b in keep:
-            table[b] = chr(b)
-        else:
-            table[b] = chr(256 + shift)
-            shift += 1
-    return table
-
-
-BYTE_TO_CHAR = bytes_to_unicode()
-CHAR_TO_BYTE = {c: b for b, c in BYTE_TO_CHAR.items()}
-_BYTE_TABLE = {b: c for b, c in BYTE_TO_CHAR.items()}     # bytes.decode can't do it; translate via latin-1
-
-
-def byte_encode(word):
-    """A word as GPT-2 byte characters: one printable character per UTF-8 byte.
-
-    Example:
-    >>> byte_encode(" é")
-    'ĠÃ©'
-    """
-    return word.encode("utf-8").decode("latin-1").translate(_BYTE_TABLE)
 
 
 def merge(symbols, ranks):

@@ -14,9 +14,8 @@ Example:
 
 import heapq
 
+from demos.tokenizers.pieces import SPACE_MARK
 from demos.tokenizers.special import partition
-
-SPACE_MARK = "\u2581"          # '▁': how SentencePiece writes a space
 
 
 def piece_bytes_sentencepiece(piece):

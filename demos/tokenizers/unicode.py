@@ -29,7 +29,7 @@ CLASSES = {
     "S": SYMBOL + r"\$\+<->\^`\|~",
 }
 # \p{Lu}, \p{Ll}... are all "letter" to llama.cpp
-CLASSES.update({name: CLASSES["L"] for name in ("Lu", "Ll", "Lt", "Lm", "Lo")})
+CLASSES.update(dict.fromkeys(("Lu", "Ll", "Lt", "Lm", "Lo"), CLASSES["L"]))
 
 # Unicode's White_Space property: llama.cpp's \s (str.isspace() also counts \x1c-\x1f, so we list it)
 WHITESPACE = frozenset(map(chr, [
