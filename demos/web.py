@@ -220,10 +220,28 @@ class Page:
 
     CALLS = ("ngram_start", "ngram_step", "ngram_output", "tokenizer_load", "tokenize")
 
+    HELD = 16             # distributions of the live model kept at once (a generation makes one per token)
+
     def __init__(self):
         self.training = {}    # widget id -> Training still in progress
         self.models = {}      # widget id -> its trained NGram
         self.tokenizer = None
+        self.held = {}        # key -> (ids, probs): the live model's distributions, newest last
+
+    def live_hold(self, key, ids, probs):
+        """Keep one of the live model's distributions (the worker passes its typed arrays as
+        memoryviews): a call with dist=key then works on it, so 49,152 numbers cross once, not per draw.
+
+        Example:
+        >>> page = Page()
+        >>> page.live_hold("d1", [3, 7], [0.6, 0.4])
+        >>> page.call("live_draw", '{"dist": "d1", "temperature": 0}')[:9]
+        '{"id": 3,'
+        """
+        self.held.pop(key, None)
+        self.held[key] = (list(ids), list(probs))
+        while len(self.held) > self.HELD:
+            del self.held[next(iter(self.held))]
 
     def ngram_start(self, widget, text, n=3, level="char"):
         """Begin training `widget`'s model; the worker then calls ngram_step(widget) until it returns 1."""
@@ -259,13 +277,19 @@ class Page:
         >>> Page().call("sampling_rows", '{"candidates": [{"id": 1, "text": "a", "logprob": 0.0}]}')
         '[{"id": 1, "label": "a", "kept": true, "prob": 1.0, "tempered": 1.0}]'
         """
+        kwargs = json.loads(kwargs_json)
+        if "dist" in kwargs:                  # a held distribution, named by its key
+            key = kwargs.pop("dist")
+            if key not in self.held:
+                raise ValueError(f"the distribution {key!r} is no longer held: send it again")
+            kwargs["ids"], kwargs["probs"] = self.held[key]
         if name in self.CALLS:
             fn = getattr(self, name)
         elif name in API:
             fn = API[name]
         else:
             raise ValueError(f"unknown demo function {name!r}")
-        return json.dumps(fn(**json.loads(kwargs_json)))
+        return json.dumps(fn(**kwargs))
 
 
 # Stateless: the same arguments always give the same answer, whichever widget asks.

@@ -7,7 +7,9 @@
 // widget (its trained n-gram model) is keyed by it. One widget's requests run one after another,
 // in the order sent; different widgets' requests interleave freely (training yields between slices).
 //   init                         load Pyodide and the demos wheel (by name, from our own lock file)
-//   call      {widget, fn, kwargs}   demos.web.<fn>(**kwargs), JSON in and out
+//   call      {widget, fn, kwargs, arrays}   demos.web.<fn>(**kwargs), JSON in and out; arrays (optional):
+//                                the live model's distribution {ids: Int32Array, probs: Float32Array}, kept
+//                                under kwargs.dist for this and later calls (one crossing, no JSON)
 //   ngram     {widget, corpus, n, level, prompt, length, temperature, seed}
 //                                train this widget's model (in slices: progress, cancellable),
 //                                unless it was trained on the same corpus, n and level; then generate
@@ -20,6 +22,7 @@ const VOCAB = new URL("../demos/vocab.txt", import.meta.url);
 
 let booting = null;       // the init promise: Pyodide loads once per worker
 let page = null;          // a demos.web.Page (a PyProxy): the Python side's per-widget memory
+let toPy = null;          // pyodide.toPy: a typed array becomes a Python memoryview (one copy)
 let vocabLoaded = null;   // the promise of the shared vocabulary, fetched once
 const trained = new Map();   // widget id -> what its n-gram model was trained on (corpus, n, level)
 const queues = new Map();    // widget id -> the promise of its latest request
@@ -45,10 +48,21 @@ async function boot(report) {
   await pyodide.loadPackage("deck-demos", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
   try {
     page = pyodide.pyimport("demos.web").Page();
+    toPy = (array) => pyodide.toPy(array);
   } catch (err) {
     throw new Error(`the demos package did not load (${problems.join("; ") || err.message})`);
   }
   return pyodide.version;
+}
+
+// A distribution of the live model, kept by Python for the draws that follow (demos/web.py).
+function hold(key, { ids, probs }) {
+  const [i, p] = [toPy(ids), toPy(probs)];
+  try {
+    page.live_hold(key, i, p);
+  } finally {
+    i.destroy(); p.destroy();
+  }
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -92,7 +106,10 @@ async function handle({ id, type, payload }) {
   }
   if (!page) await (booting = booting || boot(() => {}));
   stopIfCancelled(id);
-  if (type === "call") return call(payload.fn, payload.kwargs);
+  if (type === "call") {
+    if (payload.arrays) hold(payload.kwargs.dist, payload.arrays);
+    return call(payload.fn, payload.kwargs);
+  }
   if (type === "ngram") return ngram(id, payload);
   if (type === "tokenize") return tokenize(payload);
   throw new Error(`unknown message type ${type}`);

@@ -165,8 +165,7 @@
       try {
         const prefix = [...(await engine.run(() => tokenize(path.prompt, true))), ...path.ids.slice(0, k)];
         const dist = await engine.run(() => evaluate(prefix, needed(path.settings)));
-        const out = await python("live_rows", { ids: dist.ids, probs: dist.probs, ...this.sampler(path.settings),
-                                                top: 5 });
+        const out = await python("live_rows", { ...this.sampler(path.settings), top: 5 }, null, dist);
         const labels = await engine.labels(out.rows.map((r) => r.id));
         const taken = path.ids[k];
         const head = el("p", {}, `Token ${k + 1} of branch ${this.paths.length}: the model's top 5 there `
@@ -242,7 +241,7 @@
       const context = [...(await engine.run(() => tokenize(path.prompt, true))), ...path.ids];
       let dist = await engine.run(() => evaluate(context, top));
       for (let step = from; step < s.length; step++) {
-        const pick = await python("live_draw", { ids: dist.ids, probs: dist.probs, ...this.sampler(s), seed: s.seed, step });
+        const pick = await python("live_draw", { ...this.sampler(s), seed: s.seed, step }, null, dist);
         path.ids.push(pick.id);
         this.line.append(await this.widget.token(pick));
         if (step + 1 < s.length) dist = await engine.extend(pick.id, top);
@@ -330,8 +329,7 @@
       this.working = true;
       try {
         const dist = await engine.distribution(prompt, needed(s));
-        const out = await python("live_many", { ids: dist.ids, probs: dist.probs, ...this.sampler(s), n, seed: s.seed,
-                                                top: 20 });
+        const out = await python("live_many", { ...this.sampler(s), n, seed: s.seed, top: 20 }, null, dist);
         const labels = await engine.labels(out.rows.map((r) => r.id));
         const row = (label, prob, count, attrs) => {
           const tr = el("tr", { ...attrs, "data-prob": String(prob), "data-count": String(count) });

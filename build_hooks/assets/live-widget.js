@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  const { engine, OptIn, python, needed } = window.deckLive;
+  const { engine, OptIn, python, generate, speed } = window.deckLive;
   const { el, percent, hue } = window.deckDemos;
   const INF_STOP = 5.05;                    // the temperature slider's last stop means infinity
 
@@ -128,7 +128,7 @@
     // which also gives both columns' "all other tokens" (one source, one rounding: percent()).
     async draw(prompt, stale = () => false) {
       const top = this.data.top;
-      const ids = this.dist.ids.slice(0, top), probs = this.dist.probs.slice(0, top);
+      const ids = Array.from(this.dist.ids.subarray(0, top)), probs = Array.from(this.dist.probs.subarray(0, top));
       const labels = await engine.labels(ids);
       const body = this.root.querySelector(".demo-live-table tbody");
       const rows = ids.map((id, k) => {
@@ -152,8 +152,7 @@
       this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
       // Python may still be starting: a newer prompt does not wait for it (wake), and the bridge
       // drops this request if it has not started by then.
-      const asked = python("live_rows", { ids: this.dist.ids, probs: this.dist.probs, ...this.settings(), top },
-                           `live-rows:${this.key}`);
+      const asked = python("live_rows", { ...this.settings(), top }, `live-rows:${this.key}`, this.dist);
       asked.catch(() => {});
       const out = await Promise.race([asked, new Promise((resolve) => { this.wake = () => resolve(null); })]);
       if (out === null || stale()) return;
@@ -170,36 +169,45 @@
         `${out.kept.toLocaleString()} of ${this.dist.ids.length.toLocaleString()} tokens can be drawn with these settings.`;
     }
 
-    // Seeded, one token at a time: each coloured by the probability the model gave it.
+    // Seeded, one token at a time (live-generate.js): each coloured by the probability the model
+    // gave it, drawn as soon as it is picked; then the reader's own speed (data-tokens-per-s).
     async generate() {
       if (engine.state !== "live" || this.generating) return;
       this.generating = true; this.root.dataset.busy = "true";
       const button = this.control("generate"); button.disabled = true;
-      delete this.root.querySelector(".demo-live-gen").dataset.tokenIds;   // set again once this run is complete
+      const line = this.root.querySelector(".demo-live-gen");
+      delete line.dataset.tokenIds;                   // set again once this run is complete
+      const rate = this.root.querySelector(".demo-live-speed");
+      rate.textContent = ""; delete rate.dataset.tokensPerS;
       try {
         const prompt = this.control("prompt").value;
-        const seed = Number(this.control("seed").value) || 0;
-        const n = Number(this.control("length").value) || 20;
-        const top = needed(this.settings());
-        let dist = await engine.distribution(prompt, top);
-        const line = this.root.querySelector(".demo-live-gen");
         line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-        const ids = [];
-        for (let step = 0; step < n; step++) {
-          const pick = await python("live_draw", { ids: dist.ids, probs: dist.probs, ...this.settings(), seed, step });
-          ids.push(pick.id);
-          line.append(await this.token(pick));
-          const out = line.closest(".demo-output");       // a results region that scrolls: keep the newest token in view
-          if (out && out.scrollHeight > out.clientHeight) out.scrollTop = out.scrollHeight;
-          if (step + 1 < n) dist = await engine.extend(pick.id, top);
-        }
-        line.dataset.tokenIds = JSON.stringify(ids);
+        const shown = [];
+        const onToken = (pick) => {
+          const slot = el("span", { class: "demo-live-slot" });      // keeps the order while labels load
+          line.append(slot);
+          shown.push(this.token(pick).then((tok) => { slot.replaceWith(tok); this.keepInView(); }));
+        };
+        const run = await generate({ prompt, n: Number(this.control("length").value) || 20, settings: this.settings(),
+                                     seed: Number(this.control("seed").value) || 0, onToken });
+        await Promise.all(shown);
+        line.dataset.tokenIds = JSON.stringify(run.ids);
+        const { perS, text } = speed(run);
+        rate.dataset.tokensPerS = perS.toFixed(2);
+        rate.textContent = `${text}, for ${quoted(prompt)}.`;
+        this.keepInView();
         this.say("");
       } catch (err) {
         this.say(`Error: ${window.deckBridge.plain(err)}`);
       }
       button.disabled = false; this.generating = false; delete this.root.dataset.busy;
       this.root.dispatchEvent(new CustomEvent("live-generated"));
+    }
+
+    // A results region that scrolls: keep the newest token (and the speed under it) in view.
+    keepInView() {
+      const out = this.root.querySelector(".demo-output");
+      if (out && out.scrollHeight > out.clientHeight) out.scrollTop = out.scrollHeight;
     }
 
     // The completion snapshot's token (snapshots.css/js): hover, focus or click shows the top 5.

@@ -186,9 +186,28 @@
       });
     },
 
+    // The distribution as two typed arrays (most likely first): they cross to the Python worker
+    // once, as they are (python() below), and every draw from them names them by a key. wllama's
+    // getLogits() would wrap each of the 49,152 tokens in an object first: its own action, asked
+    // directly, gives the arrays (wllama 2.3.7; getLogits() where that is missing).
+    // Append several tokens at once (a generation's prefix) and return the distribution after them.
+    extendAll(ids, top = -1) {
+      return this.run(async () => {
+        for (let at = 0; at < ids.length; at += CHUNK) {
+          await this.wllama.decode(ids.slice(at, at + CHUNK), { skipLogits: at + CHUNK < ids.length });
+        }
+        return this.logits(top);
+      });
+    },
+
     async logits(top = -1) {
-      const all = await this.wllama.getLogits(top);    // softmax over the whole vocabulary, sorted
-      return { ids: all.map((t) => t.token), probs: all.map((t) => t.p) };
+      const w = this.wllama;
+      if (w.proxy && typeof w.proxy.wllamaAction === "function") {
+        const out = await w.proxy.wllamaAction("get_logits", { _name: "glog_req", top_k: top });
+        return { ids: Int32Array.from(out.tokens), probs: Float32Array.from(out.probs) };
+      }
+      const all = await w.getLogits(top);
+      return { ids: Int32Array.from(all, (t) => t.token), probs: Float32Array.from(all, (t) => t.p) };
     },
 
     // A token's text; bytes that are not whole UTF-8 characters are shown in hex (as the tokenizer demo does).
@@ -223,10 +242,29 @@
   // The deck's sampler, in Python (demos/live.py via the page's Pyodide worker, worker-bridge.js).
   // `latest` (optional) names a stream of requests where only the newest counts: the bridge drops
   // an older one still waiting for Python (it fails with "superseded") instead of computing it.
-  function python(fn, kwargs, latest) {
+  // `dist` (optional): an engine distribution the call works on. Its arrays cross to the worker
+  // with the first call that needs them (one message, copied as typed arrays, no JSON); later
+  // calls name it by its key. A worker that no longer holds it (restarted, or it made room) says
+  // so, and the arrays go again.
+  let distKeys = 0;
+  async function python(fn, kwargs, latest, dist) {
     const demos = window.deckDemos;
-    if (!demos) return Promise.reject(new Error("widgets.js is missing: Python cannot run"));
-    return demos.bridge.call("call", latest ? { fn, kwargs, latest } : { fn, kwargs });
+    if (!demos) throw new Error("widgets.js is missing: Python cannot run");
+    const ask = (send) => {
+      const payload = { fn, kwargs: dist ? { ...kwargs, dist: dist.key } : kwargs };
+      if (latest) payload.latest = latest;
+      if (send) payload.arrays = { ids: dist.ids, probs: dist.probs };
+      return demos.bridge.call("call", payload);
+    };
+    if (!dist) return ask(false);
+    const fresh = !dist.key;
+    if (fresh) dist.key = `d${++distKeys}`;
+    try {
+      return await ask(fresh);
+    } catch (err) {
+      if (!/no longer held/.test(String(err.message))) throw err;
+      return ask(true);
+    }
   }
 
   // ------------------------------------------------------------------ the opt-in panel (any widget)
@@ -271,7 +309,7 @@
     if (!widget.live || widget.live.prompt !== prompt) widget.live = { prompt, dist: await engine.distribution(prompt) };
     const dist = widget.live.dist;      // a slider moved: same prompt, same distribution
     const top = widget.data.candidates.length;
-    const out = await python("live_rows", { ids: dist.ids, probs: dist.probs, temperature, top_k, top_p, top });
+    const out = await python("live_rows", { temperature, top_k, top_p, top }, null, dist);
     const labels = await engine.labels(out.rows.map((r) => r.id));
     return {
       rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
@@ -285,7 +323,7 @@
     const dist = await engine.distribution(prompt, needed({ temperature, top_k }));
     const draws = [];
     for (let step = 0; step < n; step++) {
-      draws.push(await python("live_draw", { ids: dist.ids, probs: dist.probs, temperature, top_k, top_p, seed, step }));
+      draws.push(await python("live_draw", { temperature, top_k, top_p, seed, step }, null, dist));
     }
     const labels = await engine.labels(draws.map((d) => d.id));
     return draws.map((d, k) => ({ label: labels[k], u: d.u }));

@@ -278,6 +278,8 @@ def widget(node: Node) -> float:
         right += math.ceil(width / right_w) * (2 * row + 6) + row
     if any(True for _ in node.all("p", "demo-context")):
         right += row
+    if any(True for _ in node.all("p", "demo-live-speed")):    # the live widget's tokens/s, after a Generate
+        right += row + 10
     notes = [p.text() for p in node.all("p", "demo-note")]
     if "demo-live" in node.classes:      # present.css puts the live widget's notes under its output
         right += sum(lines(n, right_w, small) * row + 10 for n in notes)

@@ -28,10 +28,8 @@ e = html.escape
 # llama.cpp (wllama's, older) and the build's llama-cpp-python take other arithmetic paths (SIMD
 # width, accumulation order, attention kernel: flash attention alone moves a probability by 0.02
 # natively). Greedy text follows llama.cpp's until two candidates are within twice this bound.
-PRECISION = ("Live numbers come from llama.cpp compiled to WebAssembly: they differ slightly from the build's "
-             "(llama-cpp-python) by arithmetic precision, not by a bug (measured on the prompts of the deck's "
-             "snapshots: at most 0.036 in the top 10). Two tokens within about twice that can swap places, so a "
-             "generated text can take another path.")
+PRECISION = ("Live numbers differ from the build's (llama-cpp-python) by arithmetic precision, not a bug: at most "
+             "0.036 in the top 10 (measured on the deck's prompts); closer tokens can swap places.")
 
 # llama.cpp's default chain (common/common.h) turns these on; live-branch.js sets them on a click.
 LLAMA_CPP_DEFAULTS = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "temperature": 0.8}
@@ -136,7 +134,8 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
     output = (table(rows, rest, n_vocab, identity, o["prompt"])
               + '<p class="demo-live-kept"></p><pre class="demo-error demo-live-error" hidden></pre>'
               f'<p class="snap-completion demo-live-gen" aria-live="polite">'
-              f'<span class="snap-prompt">{e(o["prompt"])}</span></p>' + LIVE_PARTS)
+              f'<span class="snap-prompt">{e(o["prompt"])}</span></p>'
+              '<p class="demo-live-speed" aria-live="polite"></p>' + LIVE_PARTS)   # tokens/s, after a Generate
     # (the caption names the prompt and the status says whose numbers: the build's until loaded)
     note = "After sampling: top-k, then top-p, then min-p, then the temperature (demos/sampling.py)."
     data = {"prompt": o["prompt"], "top": o["top"]}
