@@ -6,7 +6,7 @@ in conftest.py).
 - `options`, `deck_config`: the plugin's options and the project config as a build makes them;
 - `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
 - the built site in a browser: `page_with`, `live_url`, `open_demo`, `wake`, `idle`, `set_value`,
-  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`; the waits READY and LOAD.
+  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`, `live_widget`; the waits READY and LOAD.
 
 Example:
 >>> options(theme="black").theme
@@ -273,6 +273,19 @@ def live_url(built_site: Path) -> str:
         if not rel.startswith("present") and 'data-demo="live"' in html.read_text(encoding="utf-8"):
             return "" if rel == "." else rel + "/"
     pytest.fail("no reading page of the built site has a `demo live` fence")
+
+
+def live_widget(context, built_site: Path, site_url: str, errors: list):
+    """The reading page's live widget with the model loaded: (page, widget). Page errors go to `errors`."""
+    page = context.new_page()
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(site_url + live_url(built_site))
+    widget = page.locator('.demo[data-demo="live"]').first
+    widget.locator('button[name="load"]').click()
+    page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
+                           arg=widget.element_handle(), timeout=LOAD)
+    assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
+    return page, widget
 
 
 def live_slide(built_site: Path) -> tuple[str, int]:

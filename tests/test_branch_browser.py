@@ -14,7 +14,7 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_slide, live_url
+from helpers import LOAD, live_slide, live_widget
 
 PROMPT = "The cat sat on the"
 # Upper 0.1% points of the chi-square distribution by degrees of freedom (NIST/SEMATECH e-Handbook of
@@ -26,15 +26,8 @@ CHI2_999 = [10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.8
 @pytest.fixture(scope="module")
 def live(browser, built_site, site_url):
     """The live widget of the reading page, model loaded: (page, widget)."""
-    context = browser.new_context()
-    page, errors = context.new_page(), []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(site_url + live_url(built_site))
-    widget = page.locator('.demo[data-demo="live"]').first
-    widget.locator('button[name="load"]').click()
-    page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
-                           arg=widget.element_handle(), timeout=LOAD)
-    assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
+    context, errors = browser.new_context(), []
+    page, widget = live_widget(context, built_site, site_url, errors)
     yield page, widget
     context.close()
     assert not errors, errors

@@ -13,7 +13,7 @@ import pytest
 
 from demos import live as demos_live
 from demos import sampling
-from helpers import LOAD, live_url
+from helpers import LOAD, live_widget
 
 # The engine's distributions for the prompt and after each generated token, read the way Generate
 # reads them (the prompt, then one token at a time), as plain arrays for Python.
@@ -28,16 +28,8 @@ REPLAY = """async ([prompt, ids]) => {
 
 @pytest.fixture(scope="module")
 def widget(browser, built_site, site_url):
-    errors = []
-    context = browser.new_context()
-    page = context.new_page()
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(site_url + live_url(built_site))
-    root = page.locator('.demo[data-demo="live"]').first
-    root.locator('button[name="load"]').click()
-    page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
-                           arg=root.element_handle(), timeout=LOAD)
-    assert root.get_attribute("data-state") == "live", root.locator(".demo-status").text_content()
+    context, errors = browser.new_context(), []
+    page, root = live_widget(context, built_site, site_url, errors)
     page.wait_for_function("el => !el.dataset.busy", arg=root.element_handle(), timeout=LOAD)
     yield page, root
     context.close()
