@@ -68,7 +68,11 @@ def test_every_page_of_the_built_site_is_well_formed(built_site):
 
 MODEL = {"name": "m", "display_name": "Tiny 1M", "quantization": "Q4_1"}
 DATA = {
-    "next_tokens": {"prompt": "a", "top": [{"id": 7, "text": " b", "prob": 0.5, "logprob": -0.693}], "rest": 0.5},
+    "next_tokens": {"prompt": "a", "top": [{"id": 7, "text": " b", "prob": 0.5, "logprob": -0.693}], "rest": 0.5,
+                    "entropy_bits": 1.0},
+    "score": {"prompt": "a", "continuations": [{"text": " b c", "ids": [7, 8], "logprob": -2.996, "prob": 0.05,
+                                                "tokens": [{"id": 7, "text": " b", "logprob": -0.693, "prob": 0.5},
+                                                           {"id": 8, "text": " c", "logprob": -2.303, "prob": 0.1}]}]},
     "beam": {"prompt": "a", "width": 1, "depth": 1, "beams": {"1": [{"text": " b", "logprob": -0.693, "ids": [7]}]},
              "expansions": {"": [{"id": 7, "text": " b", "logprob": -0.693}]}},
     "tokens": {"text": "ab", "ids": [1, 2], "pieces": ["a", "b"], "bytes": ["61", "62"]},
@@ -99,8 +103,20 @@ SNAPSHOT_NEXT = (
     'class="snap-prob"><span class="snap-bar" style="--snap-p: 50.00; --snap-hue: 85"></span><span class="snap-num">'
     '50.0%</span></td><td class="snap-logprob">-0.69</td></tr><tr class="snap-rest"><td></td><td colspan="2">all '
     'other tokens</td><td class="snap-prob"><span class="snap-bar" style="--snap-p: 50.00; --snap-hue: 230"></span>'
-    '<span class="snap-num">50.0%</span></td><td></td></tr></tbody></table><figcaption>What comes after <q>a</q>? '
-    'Tiny 1M (Q4_1)</figcaption></figure>')
+    '<span class="snap-num">50.0%</span></td><td></td></tr></tbody><tfoot><tr class="snap-entropy"><td colspan="5">'
+    'Entropy over all tokens: 1.00 bits, as unsure as a fair pick among 2.0 tokens (2<sup>1.00</sup>)</td></tr>'
+    '</tfoot></table><figcaption>What comes after <q>a</q>? Tiny 1M (Q4_1)</figcaption></figure>')
+# a continuation's probability: one row per token, then their product (and the odds when it is small)
+SNAPSHOT_SCORE = (
+    '<figure class="snapshot snapshot-score"><table class="snap-table snap-score"><thead><tr><th>continuation</th>'
+    '<th>token</th><th>probability</th><th>log p</th></tr></thead><tbody><tr><td><q> b c</q></td><td><code class="s'
+    'nap-token"><span class="snap-ws" title="space">␣</span>b</code></td><td class="snap-num">50.0%</td><td class="'
+    'snap-logprob">-0.69</td></tr><tr><td></td><td><code class="snap-token"><span class="snap-ws" title="space">␣</'
+    'span>c</code></td><td class="snap-num">10.0%</td><td class="snap-logprob">-2.30</td></tr><tr class="snap-produ'
+    'ct"><td></td><td>product of 2</td><td class="snap-num">5.0% (1 in 20)</td><td class="snap-logprob">-3.00</td><'
+    '/tr></tbody></table><figcaption>How likely is each continuation after <q>a</q>? Each token\'s probability '
+    'given the prompt and the tokens before it; the continuation\'s is their product (log p: their sum). Tiny 1'
+    'M (Q4_1)</figcaption></figure>')
 SNAPSHOT_BEAM = (
     '<figure class="snapshot snapshot-beam"><table class="snap-table"><thead><tr><th>width</th><th>continuation</th>'
     '<th>total log p</th><th>probability</th></tr></thead><tbody><tr><td>1</td><td> b</td><td class="snap-logprob">'
@@ -117,7 +133,8 @@ SNAPSHOT_TOKENS = (
     ('```snapshot next_tokens\nprompt: "a"\ntop: 1\n```', SNAPSHOT_NEXT),
     ('```snapshot beam\nprompt: "a"\nwidth: 1\ndepth: 1\n```', SNAPSHOT_BEAM),
     ('```snapshot tokens\ntext: "ab"\n```', SNAPSHOT_TOKENS),
-], ids=["next_tokens", "beam", "tokens"])
+    ('```snapshot score\nprompt: "a"\ncontinuations: [" b c"]\n```', SNAPSHOT_SCORE),
+], ids=["next_tokens", "beam", "tokens", "score"])
 def test_snapshot_fence_fragments(markdown_in, html_out):
     assert render(markdown_in) == html_out
     assert problems(html_out) == []

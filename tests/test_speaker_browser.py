@@ -123,3 +123,29 @@ def test_the_previews_mirror_a_python_widget_and_start_no_python(page, built_sit
         assert loaded and not [u for u in loaded if re.search(r"pyodide|deck-worker|vocab\.txt", u)]
     assert not [u for u in fetched if re.search(r"pyodide|deck-worker|vocab\.txt", u)]
     view.close()
+
+
+def test_the_previews_mirror_the_sampling_widgets_preset_and_numbers(page, built_site, site_url):
+    """"llama.cpp's defaults" pressed on the projector: the previews show the new settings and numbers line."""
+    html = (built_site / "present" / "08-sampling" / "index.html").read_text(encoding="utf-8")
+    sections = re.split(r'(?=<section class="slide")', html)[1:]
+    index = next(i for i, s in enumerate(sections) if 'data-demo="sampling"' in s)
+    view = speaker_view(page, f"{site_url}present/08-sampling/#/{index}")
+    view.wait_for_function("[...document.querySelectorAll('iframe')].every(f => f.contentWindow.deckMirror)",
+                           timeout=30_000)
+    previews = [f for f in view.frames if "receiver" in f.url]
+    widget = page.locator('.demo[data-demo="sampling"]').first
+    widget.locator('button[name="preset"]').click()
+    page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy && "
+                           "el.querySelector('[name=min_p]').value === '0.05' && "
+                           "el.querySelector('.demo-numbers').textContent.includes('not known')",
+                           arg=widget.element_handle(), timeout=120_000)
+    numbers = widget.locator(".demo-numbers").text_content()
+    for frame in previews:
+        frame.wait_for_function("n => { const w = document.querySelector('.demo[data-demo=\"sampling\"]'); "
+                                "return w.querySelector('[name=min_p]').value === '0.05' && "
+                                "w.querySelector('.demo-numbers').textContent === n; }", arg=numbers, timeout=5_000)
+        copy = frame.locator('.demo[data-demo="sampling"]').first
+        assert copy.locator('[name="top_k"]').input_value() == "40"
+        assert copy.locator('[name="min_p"] + output').text_content() == "0.05"
+    view.close()

@@ -21,7 +21,7 @@ KINDS = ["sampling", "code", "ngram", "tokenizer", "beam"]
 LONG_TEXT = ("Ünïcödé, 日本語 and emoji 😀 with code: x = f(42)\n\tindented; " * 100)[:5000]
 # a traceback as long as a reader can make one: 26 frames of their own code (all different: Python
 # folds repeated frames), then the error, after a paste of over 5,000 characters
-DEEP_ERROR = "def distribution(scores, temperature, top_k, top_p):\n    return f0()\n" + "".join(
+DEEP_ERROR = "def distribution(scores, temperature, top_k, top_p, min_p=0.0):\n    return f0()\n" + "".join(
     f"\ndef f{i}():\n    return f{i + 1}()\n" for i in range(25)) + "\ndef f25():\n    return {}['missing']\n"
 DEEP_ERROR += "\n" + "\n".join(f"# line {i} " + "x" * 60 for i in range(70))
 

@@ -61,7 +61,8 @@ OUTLINE = {
 }
 
 # `beam` has no fence of its own: the beam demo's static view is drawn from the beam snapshot.
-SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study", "embeddings", "haystack", "prompting"}
+SNAPSHOT_KINDS = {"next_tokens", "completion", "tokens", "model_card", "quant_study", "embeddings", "haystack",
+                  "prompting", "score"}
 DEMO_NAMES = {"sampling", "ngram", "tokenizer", "beam", "code", "live"}
 FIGURES = {"temperature", "topk_topp", "quantization", "surprisal", "context_windows", "sora_patches", "embeddings"}
 

@@ -304,26 +304,27 @@
 
   // Once the model is live, a `sampling` widget shows the true distribution over the whole
   // vocabulary for its (editable) prompt; widgets.js asks us through deckLive.samplingRows().
-  async function samplingRows(widget, { temperature, top_k, top_p }) {
+  async function samplingRows(widget, { temperature, top_k, top_p, min_p = 0 }) {
     const prompt = widget.root.querySelector('[name="prompt"]').value;
     if (!widget.live || widget.live.prompt !== prompt) widget.live = { prompt, dist: await engine.distribution(prompt) };
     const dist = widget.live.dist;      // a slider moved: same prompt, same distribution
     const top = widget.data.candidates.length;
-    const out = await python("live_rows", { temperature, top_k, top_p, top }, null, dist);
+    const out = await python("live_rows", { temperature, top_k, top_p, top, min_p }, null, dist);
     const labels = await engine.labels(out.rows.map((r) => r.id));
     return {
       rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
       rest: out.rest, rest_after: out.rest_after, dist,
+      entropy: out.entropy, entropy_after: out.entropy_after, removed: out.removed,   // sampling-widget.js's numbers line
     };
   }
 
   // n seeded draws from the live distribution (each its own random stream: seed, draw number).
-  async function samplingDraws(widget, { temperature, top_k, top_p, n, seed }) {
+  async function samplingDraws(widget, { temperature, top_k, top_p, n, seed, min_p = 0 }) {
     const prompt = widget.root.querySelector('[name="prompt"]').value;
     const dist = await engine.distribution(prompt, needed({ temperature, top_k }));
     const draws = [];
     for (let step = 0; step < n; step++) {
-      draws.push(await python("live_draw", { temperature, top_k, top_p, seed, step }, null, dist));
+      draws.push(await python("live_draw", { temperature, top_k, top_p, seed, step, min_p }, null, dist));
     }
     const labels = await engine.labels(draws.map((d) => d.id));
     return draws.map((d, k) => ({ label: labels[k], u: d.u }));

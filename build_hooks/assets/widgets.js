@@ -9,7 +9,6 @@
 (function () {
   "use strict";
 
-  const CODE_TIME_LIMIT = 5000;       // ms before a runaway edit is stopped (worker restarted)
   const INF_STOP = 5.05;              // the temperature slider's last stop means infinity
 
   // ------------------------------------------------------------------ the shared worker
@@ -91,7 +90,7 @@
         const show = () => {
           const v = Number(input.value);
           out.textContent = input.name === "temperature" && v >= INF_STOP ? "∞"
-            : input.name === "top_k" && v === 0 ? "off" : String(v);
+            : (input.name === "top_k" || input.name === "min_p") && v === 0 ? "off" : String(v);
         };
         input.addEventListener("input", show);
         show();
@@ -123,7 +122,8 @@
       const name = event.target.name;
       if (event.target.tagName !== "BUTTON") return;
       if (name === "cancel" && this.job) { bridge.cancel(this.job); return; }
-      if (name === "sample") { if (!this.busy) this.run(() => this.sample()); }
+      const own = this[`click_${name}`];      // a button of a widget's own (sampling-widget.js: sample, draw, preset)
+      if (own) own.call(this, event);
       else this.schedule();
     }
 
@@ -180,65 +180,6 @@
       const box = this.root.querySelector(".demo-error");
       if (box) { box.hidden = false; box.textContent = bridge.plain(err); }
       else this.setStatus(`Error: ${bridge.plain(err)}`);
-    }
-
-    samplingArgs() {
-      return { candidates: this.data.candidates, temperature: this.temperature(),
-               top_k: this.number("top_k"), top_p: this.number("top_p") };
-    }
-
-    // The model's real probabilities, never renormalized among the shown tokens: with the live
-    // model (live.js) over the whole vocabulary, else over the build's top list plus "all other
-    // tokens", saying so when the settings would need the tokens past the list (demos/live.py).
-    async update_sampling() {
-      const live = window.deckLive && window.deckLive.engine.state === "live" ? window.deckLive : null;
-      const args = this.samplingArgs();
-      const out = live ? await live.samplingRows(this, args)
-        : await this.ask("call", { fn: "live_shown_rows", kwargs: { ...args, rest: this.data.rest } });
-      const list = this.root.querySelector(".demo-bars");
-      this.labels = this.labels || [...list.querySelectorAll(".demo-label")].map((n) => n.textContent);   // the build's
-      drawBars(list, out.rows.map((r, k) => (live ? r : { ...r, label: this.labels[k] })));
-      const rest = this.root.querySelector(".demo-rest");
-      const after = out.rest_after;
-      rest.dataset.prob = String(out.rest);
-      rest.style.setProperty("--p", (after ?? out.rest).toFixed(4));
-      rest.style.setProperty("--hue", String(hue(after ?? 0)));
-      rest.lastChild.textContent = after === null ? "not computed" : percent(after);
-      this.root.querySelector(".demo-inexact").hidden = live || out.exact;
-      if (live) {     // the build's caption gave the build's numbers: say what the bars show now
-        const shown = out.rows.length, vocab = out.dist.ids.length;
-        this.root.querySelector(".demo-note").textContent =
-          `Live: the model's ${shown} most likely next tokens after this prompt, over its whole vocabulary of ` +
-          `${vocab.toLocaleString("en")} tokens (${percent(1 - out.rest)} together; all other tokens ` +
-          `${percent(out.rest)}). Green: likely, red: unlikely; grey bars are cut. Draws pick among every token ` +
-          "the settings keep.";
-      }
-    }
-
-    async sample() {
-      await bridge.start();
-      const kwargs = { ...this.samplingArgs(), n: 8, seed: this.number("seed") || 0 };
-      const live = window.deckLive && window.deckLive.engine.state === "live";
-      const draws = live ? await window.deckLive.samplingDraws(this, kwargs)
-        : await this.ask("call", { fn: "sampling_draws", kwargs });
-      const list = this.root.querySelector(".demo-draws");
-      list.replaceChildren(...draws.map((d, k) =>
-        el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));
-      this.setStatus(`Live: sampled ${draws.map((d) => d.label).join(", ")}.`);
-    }
-
-    async update_code() {
-      const kwargs = { ...this.samplingArgs(), code: this.value("code") };
-      const box = this.root.querySelector(".demo-error");
-      let result;
-      try {
-        result = await this.ask("call", { fn: "run_code", kwargs }, { timeout: CODE_TIME_LIMIT });
-      } catch (err) {
-        result = { error: err.message };
-      }
-      box.hidden = !result.error;
-      box.textContent = result.error || "";
-      if (result.rows) drawBars(this.root.querySelector(".demo-bars"), result.rows);
     }
 
     async update_ngram() {
@@ -338,7 +279,8 @@
     if (event.target.querySelector && event.target.querySelector(".demo[data-demo]")) bridge.start();
   });
 
-  window.deckDemos = { bridge, widgets, el, percent, hue };   // live.js borrows the worker and the helpers
+  // live.js borrows the worker and the helpers; sampling-widget.js adds the sampling and code widgets' methods
+  window.deckDemos = { bridge, widgets, el, percent, hue, Widget, drawBars };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -21,15 +21,27 @@ in the browser: never HTML.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from pathlib import Path
 
 import yaml
 
-from build_hooks.fences.parts import bars, data_script, e, number, percent, shell, slider, temperature_slider, token_spans
 from build_hooks import schema
+from build_hooks.fences.parts import (  # noqa: F401 (data_script: tests/test_demos.py takes it from here)
+    bars,
+    buttons,
+    data_script,
+    e,
+    number,
+    percent,
+    shell,
+    slider,
+    temperature_slider,
+    token_spans,
+)
 from build_hooks.snapshots.kinds import REQUIRED, MissingOption, missing_fix  # noqa: F401 (MissingOption: doctest)
-from demos import sampling, web
+from demos import sampling, spread, web
 
 # Data -------------------------------------------------------------------------------------------
 
@@ -45,6 +57,7 @@ OPTIONS = {
         "temperature": (NUM, 1.0, lambda v: 0 <= v <= 5, "a number from 0 to 5"),
         "top_k": (int, 0, lambda v: 0 <= v <= 100, "an integer from 0 (off) to 100"),
         "top_p": (NUM, 1.0, lambda v: 0 < v <= 1, "a number in (0, 1]"),
+        "min_p": (NUM, 0.0, lambda v: 0 <= v <= 1, "a number from 0 (off) to 1"),
         "seed": (int, 0, None, "an integer"),
     },
     "ngram": {
@@ -129,30 +142,51 @@ def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None 
 # Renderers: one per demo (data comes from snapshots, fetched by fences/pipeline.py) ------------------
 
 
+# llama.cpp's sampler chain as it runs by default (common/common.h): the preset button sets these
+LLAMA_DEFAULTS = {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05}
+TOP_K_MAX = 50          # the slider reaches llama.cpp's default of 40 even over a shorter list
+
+
+def cut_controls(o, n) -> str:
+    """The sliders of the sampler's temperature and cuts, two to a row on a slide."""
+    return (temperature_slider(o["temperature"], half=True)
+            + slider("top_k", "Top-k (0 = off)", 0, max(n, TOP_K_MAX), 1, o["top_k"], half=True)
+            + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"], half=True)
+            + slider("min_p", "Min-p (0 = off)", 0, 1, 0.01, o["min_p"], half=True))
+
+
+def preset_button() -> str:
+    """Sets the sliders to llama.cpp's defaults; its accessible name says which values."""
+    preset = e(json.dumps(LLAMA_DEFAULTS, separators=(",", ":")))
+    return (f'<button type="button" name="preset" data-preset="{preset}" aria-label="llama.cpp&#x27;s defaults: '
+            'temperature 0.8, top-k 40, top-p 0.95, min-p 0.05">llama.cpp&#x27;s defaults</button>')
+
+
 def render_sampling(o, next_tokens, live_cfg=None) -> str:
     from build_hooks.fences import live as live_fence
 
     cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
-    rest = next_tokens.get("rest", 0.0)
-    out = web.live.shown_rows(cands, rest, o["temperature"], o["top_k"], o["top_p"])
+    rest, entropy = next_tokens.get("rest", 0.0), next_tokens.get("entropy_bits")
+    out = spread.sampling_view(cands, rest, entropy, o["temperature"], o["top_k"], o["top_p"], o["min_p"])
     rows = [{**r, "label": web.show(c["text"])} for r, c in zip(out["rows"], cands)]
     n = len(cands)
     controls = ((live_fence.optin(live_cfg) if live_cfg else "")
                 + f'<label class="demo-field demo-text-field demo-live-only" hidden><span>Prompt (the real model: any '
                   f'text)</span><textarea name="prompt" rows="2" spellcheck="false" hidden>{e(o["prompt"])}</textarea>'
                   f'</label>'
-                + temperature_slider(o["temperature"])
-                + slider("top_k", "Top-k (0 = off)", 0, n, 1, o["top_k"])
-                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
+                + cut_controls(o, n)
                 + number("seed", "Seed", 0, 999999, o["seed"])
-                + '<button type="button" name="sample">Sample 8 tokens</button>')
+                + buttons(preset_button(), '<button type="button" name="sample">Sample 8 tokens</button>',
+                          '<button type="button" name="draw">Draw 1,000 times</button>'))
     inexact = (f"Not the model's numbers: these settings keep tokens beyond the top {n}, so the bars are computed "
                f"among these {n} only, renormalized to 100 % (the model gives them {percent(1 - rest)}). "
                "Load the real model for the numbers over its whole vocabulary.")
     output = (bars(rows) + live_fence.rest_bar(rest, out["rest_after"])
               + f'<p class="demo-inexact"{"" if not out["exact"] else " hidden"}>{e(inexact)}</p>'
+              + f'<p class="demo-numbers">{e(out["numbers"])}</p>'
+              + '<p class="demo-drawn" hidden></p>'
               + '<ol class="demo-draws" aria-label="sampled tokens"></ol>')
-    data = {"prompt": o["prompt"], "candidates": cands, "rest": rest}
+    data = {"prompt": o["prompt"], "candidates": cands, "rest": rest, "entropy": entropy}
     note = (f"The model's {n} most likely next tokens with their real probabilities ({percent(1 - rest)} together; "
             f"all other tokens {percent(rest)}). Green: likely, red: unlikely; grey bars are cut. Before the real "
             f"model is loaded, draws pick among these {n} only.")
@@ -161,15 +195,13 @@ def render_sampling(o, next_tokens, live_cfg=None) -> str:
 
 def render_code(o, next_tokens) -> str:
     cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
-    result = web.run_code(CODE, cands, o["temperature"], o["top_k"], o["top_p"])
+    result = web.run_code(CODE, cands, o["temperature"], o["top_k"], o["top_p"], o["min_p"])
     rows = [{"id": i, "label": r["label"], "kept": True, "prob": r["prob"], "tempered": r["prob"]}
             for i, r in enumerate(result["rows"])]
     controls = (f'<label class="demo-field demo-code-field"><span>Your sampling function (Python)</span>'
                 f'<textarea name="code" rows="16" spellcheck="false">{e(CODE)}</textarea></label>'
-                + temperature_slider(o["temperature"])
-                + slider("top_k", "Top-k (0 = off)", 0, len(cands), 1, o["top_k"])
-                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
-                + '<button type="button" name="run">Run</button>')
+                + cut_controls(o, len(cands))
+                + buttons(preset_button(), '<button type="button" name="run">Run</button>'))
     output = '<pre class="demo-error" hidden></pre>' + bars(rows)
     data = {"prompt": o["prompt"], "candidates": cands}
     # the function sees the model's top tokens only: say so, with how much of the model they hold

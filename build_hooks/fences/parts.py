@@ -31,10 +31,11 @@ def data_script(data) -> str:
             + text.replace("<", "\\u003c") + "</script>")
 
 
-def slider(name, label, lo, hi, step, value, shown=None) -> str:
+def slider(name, label, lo, hi, step, value, shown=None, half=False) -> str:
+    """A range input with its label and value; `half`: two such sliders share a row in present mode."""
     value = f"{value:g}" if isinstance(value, float) else value      # 1.0 reads "1", as the browser shows it
     shown = value if shown is None else shown
-    return (f'<label class="demo-field"><span>{e(label)}</span>'
+    return (f'<label class="demo-field{" demo-half" if half else ""}"><span>{e(label)}</span>'
             f'<input type="range" name="{name}" min="{lo}" max="{hi}" step="{step}" value="{value}">'
             f'<output>{e(str(shown))}</output></label>')
 
@@ -78,6 +79,12 @@ def shell(kind, title, data, controls, output, note="", status=None) -> str:
             + (f'<p class="demo-note">{e(note)}</p>' if note else "") + "</div>")
 
 
-def temperature_slider(value) -> str:
+def temperature_slider(value, half=False) -> str:
     """0 to 5 in steps of 0.1, then one last stop for infinity (5.1)."""
-    return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}")
+    return slider("temperature", "Temperature", 0, 5.1, 0.1, value, f"{value:g}", half)
+
+
+def buttons(*html) -> str:
+    """Buttons side by side, wrapping when the row is full."""
+    return f'<div class="demo-buttons">{"".join(html)}</div>'
+

@@ -24,10 +24,10 @@ import yaml
 
 from build_hooks import schema
 from build_hooks.snapshots.kinds import normalize
-from demos import vocabulary
+from demos import spread, vocabulary
 
 DISPLAY = {"caption": (str, None, None, "text")}     # shown with the snapshot, not part of its key
-FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "model_card", "quant_study",
+FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "score", "model_card", "quant_study",
                "embeddings", "haystack", "prompting")      # the last three render in fences/measured.py
 
 
@@ -113,9 +113,19 @@ def render_next_tokens(data, display):
                 f'<span class="snap-bar" style="--snap-p: {100 * data["rest"]:.2f}; --snap-hue: 230"></span>'
                 f'<span class="snap-num">{pct(data["rest"])}</span></td><td></td></tr>')
     table = ('<table class="snap-table"><thead><tr><th>#</th><th>next token</th><th>id</th><th>probability</th>'
-             '<th>log p</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+             '<th>log p</th></tr></thead><tbody>' + "".join(rows) + "</tbody>" + entropy_foot(data) + "</table>")
     cap = f'What comes after <q>{plain(data["prompt"])}</q>? {model_line(data)}'
     return figure("next_tokens", table, cap, display)
+
+
+def entropy_foot(data) -> str:
+    """The whole distribution in two numbers, under the table: its entropy over every token of the
+    vocabulary (recorded by the build, not computed from the rows shown) and 2 ** entropy."""
+    if data.get("entropy_bits") is None:
+        return ""
+    bits = data["entropy_bits"]
+    return (f'<tfoot><tr class="snap-entropy"><td colspan="5">Entropy over all tokens: {bits:.2f} bits, as unsure as '
+            f'a fair pick among {spread.choices(bits)} tokens (2<sup>{bits:.2f}</sup>)</td></tr></tfoot>')
 
 
 def token_button(step: dict) -> str:
@@ -165,11 +175,45 @@ def render_beam(data, display):
             rows.append(f'<tr><td>{width if j == 0 else ""}</td><td>{plain(b["text"])}'
                         f'</td><td class="snap-logprob">{b["logprob"]:.2f}</td>'
                         f'<td class="snap-num">{pct(math.exp(b["logprob"]))}</td></tr>')
-    table = ('<table class="snap-table"><thead><tr><th>width</th><th>continuation</th><th>total log p</th>'
-             '<th>probability</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    table = snap_table(["width", "continuation", "total log p", "probability"], rows)
     cap = (f"Beam search from <q>{plain(data['prompt'])}</q>, depth {data['depth']}: the beams kept at widths "
            f"1 to {data['width']} (width 1 is greedy). {model_line(data)}")
     return figure("beam", table, cap, display)
+
+
+def snap_table(headers, rows, cls="snap-table") -> str:
+    """A table with one header row over `rows` (each a finished <tr>)."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def one_in(p: float) -> str:
+    """A small probability as odds a listener can picture.
+
+    Example:
+    >>> one_in(0.5), one_in(0.0004)
+    ('', ' (1 in 2,500)')
+    """
+    return f" (1 in {round(1 / p):,})" if 0 < p < 0.1 else ""
+
+
+def render_score(data, display):
+    def row(first, token, prob, logprob, cls=""):
+        return (f'<tr{cls}><td>{first}</td><td>{token}</td><td class="snap-num">{prob}</td>'
+                f'<td class="snap-logprob">{logprob:.2f}</td></tr>')
+
+    rows = []
+    for c in data["continuations"]:
+        rows += [row(f"<q>{plain(c['text'])}</q>" if j == 0 else "",
+                     f'<code class="snap-token">{visible(t["text"])}</code>', pct(t["prob"]), t["logprob"])
+                 for j, t in enumerate(c["tokens"])]
+        rows.append(row("", f"product of {len(c['tokens'])}", pct(c["prob"]) + one_in(c["prob"]), c["logprob"],
+                        ' class="snap-product"'))
+    table = snap_table(["continuation", "token", "probability", "log p"], rows, "snap-table snap-score")
+    cap = (f"How likely is each continuation after <q>{plain(data['prompt'])}</q>? Each token's probability given the "
+           f"prompt and the tokens before it; the continuation's is their product (log p: their sum). "
+           f"{model_line(data)}")
+    return figure("score", table, cap, display)
 
 
 def mb(n: int) -> str:
@@ -208,4 +252,5 @@ def render_quant_study(data, display):
 
 
 RENDERERS = {"next_tokens": render_next_tokens, "completion": render_completion, "tokens": render_tokens,
-             "beam": render_beam, "model_card": render_model_card, "quant_study": render_quant_study}
+             "beam": render_beam, "score": render_score, "model_card": render_model_card,
+             "quant_study": render_quant_study}

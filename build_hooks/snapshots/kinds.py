@@ -77,6 +77,11 @@ def _prompting(p, path):
     return prompting.run(_model(path), p["problems"], p["reasoning_tokens"], p["answer_tokens"])
 
 
+def _score(p, path):
+    from build_hooks.model import score
+    return score.run(_model(path), p["prompt"], p["continuations"])
+
+
 def _problems(v):
     return v and all(isinstance(q, dict) and set(q) == {"question", "answer"} and isinstance(q["question"], str)
                      and q["question"] and isinstance(q["answer"], (int, str)) for q in v)
@@ -112,6 +117,12 @@ KINDS: dict[str, Kind] = {
         lambda p, path: _model(path).completion(p["prompt"], p["max_tokens"], p["temperatures"], p["seed"],
                                                 p["top_k"], p["top_p"], p["min_p"])),
     "tokens": Kind({"text": _prompt}, LLM, lambda p, path: _model(path).tokens(p["text"])),
+    # a continuation's probability after the prompt: the product over its tokens (model/score.py)
+    "score": Kind({"prompt": _prompt,
+                   "continuations": (list, REQUIRED,
+                                     lambda v: 0 < len(v) <= 8 and all(isinstance(c, str) and c for c in v),
+                                     'a list of 1 to 8 continuations, none empty, e.g. [" kitten", " on the mat"]')},
+                  LLM + ("build_hooks.model.score",), _score),
     "beam": Kind({"prompt": _prompt, "width": (int, 3, lambda v: 1 <= v <= 5, "an integer from 1 to 5"),
                   "depth": (int, 5, lambda v: 1 <= v <= 8, "an integer from 1 to 8")},
                  LLM + ("demos.beam",), lambda p, path: _model(path).beam(p["prompt"], p["width"], p["depth"])),

@@ -1,0 +1,138 @@
+"""The sampling widget's numbers in a real Chromium against the built site: min-p, llama.cpp's
+defaults, the numbers line and "Draw 1,000 times".
+
+Every number the page shows is checked against demos/spread.py and demos/sampling.py run here, on
+the data the widget carries (its script.demo-data). The 1,000 draws are checked twice: they are the
+one sampler's (demos.sampling.frequencies, the same seed gives the same counts), and they fit the
+kept distribution by Pearson's chi-square test, computed here without scipy and compared with the
+0.1 % critical values of the NIST/SEMATECH e-Handbook of Statistical Methods, section 1.3.6.7.4
+("Critical Values of the Chi-Square Distribution", https://www.itl.nist.gov/div898/handbook/eda/section3/eda3674.htm).
+"""
+
+import json
+
+from demos import spread
+from helpers import open_demo, page_with, set_value, wake
+
+# chi-square critical values at alpha = 0.001 by degrees of freedom (NIST/SEMATECH 1.3.6.7.4)
+CHI2_001 = {1: 10.828, 2: 13.816, 3: 16.266, 4: 18.467, 5: 20.515, 6: 22.458, 7: 24.322, 8: 26.124,
+            9: 27.877, 10: 29.588, 11: 31.264, 12: 32.909, 13: 34.528, 14: 36.123, 15: 37.697,
+            16: 39.252, 17: 40.790, 18: 42.312, 19: 43.820, 20: 45.315}
+DEFAULTS = {"temperature": "0.8", "top_k": "40", "top_p": "0.95", "min_p": "0.05"}     # common/common.h
+
+
+def chi_square(counts, probs):
+    """Pearson's statistic and its degrees of freedom; bins expecting fewer than 5 draws are pooled
+    (the usual rule for the chi-square approximation), every kept token counted once."""
+    n = sum(counts)
+    bins, pool = [], [0, 0.0]
+    for c, p in zip(counts, probs):
+        if n * p >= 5:
+            bins.append((c, n * p))
+        else:
+            pool[0] += c
+            pool[1] += n * p
+    if pool[1] > 0:
+        bins.append(tuple(pool))
+    return sum((c - e) ** 2 / e for c, e in bins), len(bins) - 1
+
+
+def data_of(widget):
+    return json.loads(widget.locator("script.demo-data").text_content())
+
+
+def settings_of(widget):
+    return {name: widget.locator(f'[name="{name}"]').input_value()
+            for name in ("temperature", "top_k", "top_p", "min_p")}
+
+
+def view(widget):
+    """What demos/spread.py says for the widget's data at its current settings."""
+    d, s = data_of(widget), settings_of(widget)
+    t = "inf" if float(s["temperature"]) >= 5.05 else float(s["temperature"])
+    return spread.sampling_view(d["candidates"], d["rest"], d["entropy"], t, int(s["top_k"]), float(s["top_p"]),
+                                float(s["min_p"]))
+
+
+def settled(page, widget, before):
+    page.wait_for_function("([el, before]) => !el.dataset.busy && "
+                           "el.querySelector('.demo-numbers').textContent !== before",
+                           arg=[widget.element_handle(), before], timeout=30_000)
+
+
+def test_the_static_render_states_the_numbers_the_build_computed(page, built_site, site_url):
+    _, widget = open_demo(page, built_site, site_url, "sampling")
+    numbers = widget.locator(".demo-numbers").text_content()
+    assert numbers == view(widget)["numbers"]
+    # the whole vocabulary's 49,152 tokens, not the top 20 shown
+    assert numbers.startswith("Whole distribution: 8.19 bits, like 291.6 equally likely tokens.")
+    assert widget.locator('[name="min_p"] + output').text_content() == "off"
+
+
+def test_the_preset_sets_llama_cpps_defaults_by_keyboard_and_the_numbers_follow(page, built_site, site_url):
+    _, widget = open_demo(page, built_site, site_url, "sampling")
+    wake(page, widget)
+    preset = widget.locator('button[name="preset"]')
+    assert preset.text_content() == "llama.cpp's defaults"
+    assert "top-k 40, top-p 0.95, min-p 0.05" in preset.get_attribute("aria-label")
+    before = widget.locator(".demo-numbers").text_content()
+    preset.focus()
+    page.keyboard.press("Enter")
+    settled(page, widget, before)
+    assert settings_of(widget) == DEFAULTS
+    assert [widget.locator(f'[name="{n}"] + output').text_content() for n in DEFAULTS] == list(DEFAULTS.values())
+    # the cat's distribution is too spread for 20 rows to decide these cuts: the widget says so, guesses nothing
+    assert widget.locator(".demo-numbers").text_content() == view(widget)["numbers"]
+    assert "not known from the listed tokens" in widget.locator(".demo-numbers").text_content()
+    assert widget.locator(".demo-inexact").is_visible()
+    before = widget.locator(".demo-numbers").text_content()
+    set_value(widget, "min_p", 0.3)                      # 0.3 x 7.3 %: the floor lies inside the list
+    settled(page, widget, before)
+    assert widget.locator(".demo-numbers").text_content() == view(widget)["numbers"]
+    kept = [b.get_attribute("data-kept") == "true" for b in widget.locator(".demo-bars .demo-bar").all()]
+    assert kept == [r["kept"] for r in view(widget)["rows"]] and 1 < sum(kept) < len(kept)
+
+
+def test_min_p_decides_within_the_list_on_a_confident_prompt(page, built_site, site_url):
+    """The min-p slide's widget: llama.cpp's defaults keep two tokens, exactly, before Python even starts."""
+    page.goto(site_url + page_with(built_site, "sampling"))
+    widget = page.locator('.demo[data-demo="sampling"]', has_text="The capital of France is").first
+    assert settings_of(widget) == DEFAULTS
+    assert widget.locator('.demo-bar[data-kept="true"]').count() == 2
+    assert not widget.locator(".demo-inexact").is_visible()
+    numbers = widget.locator(".demo-numbers").text_content()
+    assert numbers == view(widget)["numbers"] and "Sampling draws from 0.2" in numbers
+
+
+def test_a_thousand_draws_sum_to_a_thousand_and_fit_the_kept_distribution(page, built_site, site_url):
+    _, widget = open_demo(page, built_site, site_url, "sampling")
+    wake(page, widget)
+    before = widget.locator(".demo-numbers").text_content()
+    set_value(widget, "top_k", 10)                        # ten kept tokens, exact over the whole vocabulary
+    settled(page, widget, before)
+    assert view(widget)["exact"]
+    for seed in (0, 41):
+        set_value(widget, "seed", seed)
+        widget.locator('button[name="draw"]').click()
+        page.wait_for_function("el => !el.dataset.busy && !el.querySelector('.demo-drawn').hidden && "
+                               "el.querySelectorAll('.demo-bars .demo-bar[data-count]').length === 20",
+                               arg=widget.element_handle(), timeout=30_000)
+        counts = [int(c) for c in widget.locator(".demo-bars .demo-bar").evaluate_all(
+            "bars => bars.map(b => b.dataset.count)")]
+        rows = view(widget)["rows"]
+        assert sum(counts) == 1000
+        assert all(c == 0 for c, r in zip(counts, rows) if not r["kept"])
+        d, s = data_of(widget), settings_of(widget)
+        assert counts == spread.shown_draws(d["candidates"], d["rest"], float(s["temperature"]), int(s["top_k"]),
+                                            float(s["top_p"]), float(s["min_p"]), 1000, seed)["counts"]
+        kept = [(c, r["prob"]) for c, r in zip(counts, rows) if r["kept"]]
+        stat, df = chi_square([c for c, _ in kept], [p for _, p in kept])
+        assert df >= 5 and stat < CHI2_001[df], (seed, stat, df)
+        # the test can fail: the same counts are far from a uniform pick among the kept ten
+        wrong, _ = chi_square([c for c, _ in kept], [1 / len(kept)] * len(kept))
+        assert wrong > CHI2_001[len(kept) - 1]
+        assert "1,000 draws, seed" in widget.locator(".demo-drawn").text_content()
+    before = widget.locator(".demo-numbers").text_content()
+    set_value(widget, "top_k", 3)                          # other settings: the old counts are gone
+    settled(page, widget, before)
+    assert widget.locator(".demo-bar[data-count]").count() == 0 and widget.locator(".demo-drawn").is_hidden()
