@@ -303,11 +303,11 @@ def test_phone_width_touch(browser, built_site, site_url):
                 assert overflow <= 1, f"{widget.get_attribute('data-demo')} overflows a 375 px screen by {overflow}px"
                 box = widget.bounding_box()
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 376
-        slider = page.locator('.demo[data-demo="sampling"] input[name="top_k"]')
+        widget = page.locator('.demo[data-demo="sampling"]').first      # the page has two (08-sampling.md)
+        slider = widget.locator('input[name="top_k"]')
         slider.scroll_into_view_if_needed()
         assert slider.bounding_box()["height"] >= 24            # a thumb-sized target
         slider.tap()
-        widget = page.locator('.demo[data-demo="sampling"]')
         page.wait_for_function("el => el.dataset.state !== 'static'", arg=widget.element_handle())
         assert re.search(r"Loading Python|Live", widget.locator(".demo-status").text_content())
         page.wait_for_function("el => el.dataset.state === 'ready'", arg=widget.element_handle(), timeout=READY)
