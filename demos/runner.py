@@ -13,6 +13,7 @@ and the reader's source is registered with `linecache`, so each frame shows the 
     ZeroDivisionError: division by zero
 """
 
+import inspect
 import linecache
 import traceback
 
@@ -59,3 +60,19 @@ def reader_traceback(error, filename=FILENAME):
         node.stack = traceback.StackSummary.from_list([f for f in node.stack if f.filename == filename])
         node = node.__cause__ or node.__context__
     return "".join(summary.format()).rstrip("\n")
+
+
+def takes(fn, n):
+    """Whether fn accepts n positional arguments.
+
+    Example:
+    >>> takes(lambda a, b, c, d: 0, 5), takes(lambda a, b, c, d, e=0: 0, 5), takes(lambda *a: 0, 5)
+    (False, True, True)
+    """
+    try:
+        inspect.signature(fn).bind(*range(n))
+    except TypeError:
+        return False
+    except ValueError:          # no signature to read (a builtin): let the call decide
+        return True
+    return True

@@ -6,7 +6,6 @@ the numbers before and after Python starts in the browser come from the same lin
 Every function takes and returns plain JSON-able values.
 """
 
-import inspect
 import json
 import math
 import random
@@ -82,7 +81,7 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
         scores = [c["logprob"] for c in candidates]
         # min-p only when it is on: a reader's four-argument distribution() keeps working without it
         extra = (float(min_p),) if min_p else ()
-        if extra and not _takes(fn, 5):
+        if extra and not runner.takes(fn, 5):
             return {"error": f"Min-p is on ({float(min_p):g}) but your distribution() takes no min_p: add it as a "
                              "fifth argument, distribution(scores, temperature, top_k, top_p, min_p), or set "
                              "min-p to 0 (off)."}
@@ -94,22 +93,6 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
     except (TypeError, ValueError, IndexError, KeyError):
         return {"error": f"distribution() returned {_short(kept)}: it must return a list of (index, probability) "
                          f"pairs, index from 0 to {len(candidates) - 1}."}
-
-
-def _takes(fn, n):
-    """Whether fn accepts n positional arguments.
-
-    Example:
-    >>> _takes(lambda a, b, c, d: 0, 5), _takes(lambda a, b, c, d, e=0: 0, 5), _takes(lambda *a: 0, 5)
-    (False, True, True)
-    """
-    try:
-        inspect.signature(fn).bind(*range(n))
-    except TypeError:
-        return False
-    except ValueError:          # no signature to read (a builtin): let the call decide
-        return True
-    return True
 
 
 def _short(value, limit=60):

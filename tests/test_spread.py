@@ -7,6 +7,7 @@ demos.sampling over the WHOLE distribution, the definition. Seeded draws are cou
 sampler (demos.sampling.frequencies) and their counts checked by replaying demos.sampling.draw.
 """
 
+import inspect
 import math
 import random
 
@@ -96,5 +97,5 @@ def test_the_code_widget_says_when_a_readers_function_takes_no_min_p():
     four = "def distribution(scores, temperature, top_k, top_p):\n    return [(0, 1.0)]"
     assert web.run_code(four, cands) == {"rows": [{"label": "a", "prob": 1.0}]}       # min-p off: it still runs
     assert "add it as a fifth argument" in web.run_code(four, cands, min_p=0.05)["error"]
-    real = web.run_code(web.inspect.getsource(sampling.distribution), cands, 1.0, 0, 1.0, 0.5)["rows"]
+    real = web.run_code(inspect.getsource(sampling.distribution), cands, 1.0, 0, 1.0, 0.5)["rows"]
     assert real == [{"label": "a", "prob": 1.0}]                                          # 0.1 < 0.5 x 0.9: cut
