@@ -94,3 +94,17 @@ def test_bad_score_options_say_the_fix(params, words):
     with pytest.raises(ValueError) as err:
         kinds.normalize("score", params)
     assert words in str(err.value)
+
+
+def test_the_min_p_slides_counts_are_the_models(reference):
+    """slides/08-sampling.md: min-p 0.05 keeps two tokens after "The capital of France is", nearly fifty after
+    "The cat sat on the" (llama-cpp-python's whole distributions, demos.sampling's cut)."""
+    from demos import sampling
+
+    notes = " ".join((ROOT / "slides" / "08-sampling.md").read_text(encoding="utf-8").split())
+    assert "min-p keeps two tokens" in notes and '"The cat sat on the" it keeps nearly fifty' in notes
+    kept = {}
+    for prompt in ("The capital of France is", "The cat sat on the"):
+        lp = logprobs_after(reference, reference.tokenize(prompt.encode(), add_bos=True))[-1].tolist()
+        kept[prompt] = len(sampling.distribution(lp, 1.0, 0, 1.0, 0.05))
+    assert kept["The capital of France is"] == 2 and 45 <= kept["The cat sat on the"] < 50, kept
