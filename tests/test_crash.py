@@ -22,9 +22,9 @@ from helpers import ROOT, free_port, mkdocs_build
 
 pytest.importorskip("llama_cpp")
 
-from build_hooks.model.choice import Choice, embedded_path  # noqa: E402
-from build_hooks.snapshots import worker  # noqa: E402
-from build_hooks.snapshots.store import SnapshotError, Store  # noqa: E402
+from build_hooks.model.choice import Choice, embedded_path
+from build_hooks.snapshots import worker
+from build_hooks.snapshots.store import SnapshotError, Store
 
 EMBEDDED = Choice("embedded", "default")
 NAME = "SmolLM2 135M Instruct"
@@ -82,7 +82,8 @@ def test_a_crash_is_a_sentence_naming_kind_place_model_cause_and_fix_and_writes_
     assert "Fix: " in message and message.endswith("Nothing was written for this snapshot.")
     assert files(tmp_path) == before                      # no snapshot file, the manifest as it was
     # later requests of this build fail at once, pointing at the first crash (no crash loop)
-    with pytest.raises(SnapshotError, match=rf"slides/x\.md:9: .* not computed: llama\.cpp crashed .*\({sig} at slides/x\.md:7"):
+    first = rf"llama\.cpp crashed .*\({sig} at slides/x\.md:7"
+    with pytest.raises(SnapshotError, match=rf"slides/x\.md:9: .* not computed: {first}"):
         store.get("tokens", {"text": "Hi"}, "slides/x.md:9")
     # the next build starts a new child: once the cause is gone, it computes
     monkeypatch.delenv(worker.CRASH_ENV)
@@ -180,8 +181,8 @@ def test_serve_keeps_serving_when_the_model_crashes_on_a_rebuild(tmp_path):
         text[line] = 'prompt: "The cat sat on the"\n'
         deck.write_text("".join(text), encoding="utf-8")
         with seen:
-            rebuilt = seen.wait_for(lambda: "Reloading browsers" in "".join(log[crashed_at:]) or server.poll() is not None,
-                                    300)
+            rebuilt = seen.wait_for(
+                lambda: "Reloading browsers" in "".join(log[crashed_at:]) or server.poll() is not None, 300)
         assert rebuilt and server.poll() is None, "".join(log)[-4000:]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/08-sampling/", timeout=60) as page:
             assert page.status == 200 and b"The cat sat on the" in page.read()

@@ -203,7 +203,7 @@ def test_seeded_draws_repeat_and_follow_the_distribution():
     assert a != sampling.sample(SCORES, n=50, seed=8)
     draws = [i for i, _ in sampling.sample(SCORES, n=4000, seed=1)]
     assert draws.count(0) / 4000 == pytest.approx(0.4, abs=0.03)
-    assert set(i for i, _ in sampling.sample(SCORES, n=200, top_k=2, seed=1)) == {0, 1}
+    assert {i for i, _ in sampling.sample(SCORES, n=200, top_k=2, seed=1)} == {0, 1}
 
 
 def test_bad_temperature():
@@ -313,7 +313,7 @@ def ours(gguf_path):
 
 @pytest.fixture(scope="module")
 def llama(gguf_path):
-    llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (make deps-model)")
     from build_hooks.model import loader
 
     return loader.load(gguf_path, vocab_only=True)
@@ -378,7 +378,8 @@ def test_pre_tokenizer_rules():
 
 
 def test_user_defined_tokens_are_never_split():
-    text = tokenizers.vocab.dumps({"model": "gpt2", "pre": "gpt-2", "specials": [0]}, ["<x>", "a", "<", "x", ">"], ["< x"])
+    text = tokenizers.vocab.dumps({"model": "gpt2", "pre": "gpt-2", "specials": [0]}, ["<x>", "a", "<", "x", ">"],
+                                  ["< x"])
     assert tokenizers.load(text).encode("a<x>a") == [1, 0, 1]
 
 

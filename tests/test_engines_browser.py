@@ -79,7 +79,8 @@ def test_the_sampling_widget_goes_live(driver, built_site, site_url):
     set_value(driver, f'{sel} [name="top_k"]', 3)
     state = driver.wait("(sel) => { const el = document.querySelector(sel); return (el.dataset.state === 'error'"
                         " || (el.dataset.state === 'ready' && !el.dataset.busy"
-                        " && el.querySelectorAll('.demo-bar[data-kept=true]').length === 3)) && el.dataset.state; }", sel)
+                        " && el.querySelectorAll('.demo-bar[data-kept=true]').length === 3))"
+                        " && el.dataset.state; }", sel)
     status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
     assert state == "ready", f"{driver.name}: {status}"
     assert status.startswith("Live"), status
@@ -111,7 +112,8 @@ def load_live_model(driver) -> dict:
     status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
     assert state == "live", f"{driver.name}: {status}"
     rows = driver.wait("(sel) => { const el = document.querySelector(sel);"
-                       " if (el.dataset.busy || el.querySelector('.demo-live-rest').dataset.after === undefined) return null;"
+                       " if (el.dataset.busy) return null;"
+                       " if (el.querySelector('.demo-live-rest').dataset.after === undefined) return null;"
                        " return [...el.querySelectorAll('tr.demo-live-row')].map(r =>"
                        " ({id: Number(r.dataset.tokenId), prob: Number(r.dataset.prob)})); }", sel, ms=LOAD)
     keeps = driver.js("() => !!(navigator.storage && typeof navigator.storage.getDirectory === 'function')")

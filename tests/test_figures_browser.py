@@ -41,7 +41,8 @@ def test_every_figure_is_readable_on_the_1280x720_stage(browser, built_site, sit
         assert abs(f["scale"] - 1) < 0.01, "the stage must be 1:1 at 1280x720"
         too_small = legibility.too_small(f["svg"], f["width"])
         if too_small:
+            more = f" (and {len(too_small) - 4} more)" if len(too_small) > 4 else ""
             small.append(f'{f["src"]} on #{f["slide"]}, shown {f["width"]:.0f}x{f["height"]:.0f} px: '
-                         + "; ".join(too_small[:4]) + (f" (and {len(too_small) - 4} more)" if len(too_small) > 4 else ""))
+                         + "; ".join(too_small[:4]) + more)
     assert not small, ("figure text under 16 px (captions and sources 14 px) as shown on a 1280x720 stage:\n"
                        + "\n".join(small))

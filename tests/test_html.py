@@ -123,8 +123,9 @@ SNAPSHOT_BEAM = (
     '-0.69</td><td class="snap-num">50.0%</td></tr></tbody></table><figcaption>Beam search from <q>a</q>, depth 1: '
     'the beams kept at widths 1 to 1 (width 1 is greedy). Tiny 1M (Q4_1)</figcaption></figure>')
 SNAPSHOT_TOKENS = (
-    '<figure class="snapshot snapshot-tokens"><div class="snap-pieces"><span class="snap-piece"><code class="snap-token">'
-    'a</code><span class="snap-id">1</span></span><span class="snap-piece"><code class="snap-token">b</code><span '
+    '<figure class="snapshot snapshot-tokens"><div class="snap-pieces"><span class="snap-piece">'
+    '<code class="snap-token">a</code><span class="snap-id">1</span></span><span class="snap-piece">'
+    '<code class="snap-token">b</code><span '
     'class="snap-id">2</span></span></div><figcaption><q>ab</q>: 2 characters, 2 tokens. Tiny 1M (Q4_1)'
     '</figcaption></figure>')
 

@@ -46,7 +46,7 @@ def test_llama_cpp_loads_the_shards_and_computes_the_same_logits(shards):
 
 
 def test_a_shard_that_cannot_hold_one_tensor_is_an_error():
-    with pytest.raises(gguf.GGUFError, match="alone needs .* raise the limit"):
+    with pytest.raises(gguf.GGUFError, match=r"alone needs .* raise the limit"):
         gguf_split.plan([gguf.Tensor("big", (1024,), 0, 0)], first_header=0, max_bytes=1000)
 
 
@@ -85,7 +85,8 @@ def test_turned_off_ships_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("value, message", [
-    ({"max_mb": "big"}, "mkdocs.yml: option `plugins.deck.live.max_mb` is 'big'; it must be a number of megabytes above 0"),
+    ({"max_mb": "big"},
+     "mkdocs.yml: option `plugins.deck.live.max_mb` is 'big'; it must be a number of megabytes above 0"),
     ({"max_mb": 0}, "mkdocs.yml: option `plugins.deck.live.max_mb` is 0;"),
     ({"max_mb": True}, "mkdocs.yml: option `plugins.deck.live.max_mb` is True;"),
     ({"enabled": "yes"}, "mkdocs.yml: option `plugins.deck.live.enabled` is 'yes'; it must be true or false"),
@@ -122,7 +123,8 @@ def test_shown_rows_match_the_whole_vocabulary_wherever_they_say_exact(seed):
     demos.sampling gives over the WHOLE vocabulary; where it cannot know, it says so."""
     import math
 
-    from demos import live as demos_live, sampling
+    from demos import live as demos_live
+    from demos import sampling
 
     logprobs = full_distribution(seed)
     order = sorted(range(len(logprobs)), key=lambda i: -logprobs[i])
@@ -132,7 +134,7 @@ def test_shown_rows_match_the_whole_vocabulary_wherever_they_say_exact(seed):
     exact_seen = inexact_seen = 0
     for t, k, p in SETTINGS:
         temp = sampling.INF if t == "inf" else t
-        want = {i: q for i, q in sampling.distribution(logprobs, temp, k, p)}
+        want = dict(sampling.distribution(logprobs, temp, k, p))
         got = demos_live.shown_rows(cands, rest, t, k, p)
         if got["exact"]:
             exact_seen += 1
@@ -148,7 +150,8 @@ def test_shown_rows_match_the_whole_vocabulary_wherever_they_say_exact(seed):
 def test_live_rows_are_demos_sampling_on_the_whole_distribution():
     import math
 
-    from demos import live as demos_live, sampling
+    from demos import live as demos_live
+    from demos import sampling
 
     logprobs = full_distribution(7, n=2000)
     probs = [math.exp(x) for x in logprobs]

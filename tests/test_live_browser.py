@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from demos import sampling
-from helpers import LOAD, ROOT, live_url
+from helpers import LOAD, ROOT, live_url, warmed, watch_warmups
 
 MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")
 SNAPSHOTS = ROOT / "slides" / "snapshots"
@@ -54,8 +54,7 @@ def live(browser, built_site, site_url):
     urls = []
     page.context.on("request", lambda req: urls.append(req.url))
     page.goto(site_url + live_url(built_site))
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")             # all the page fetches by itself, before any click
     before = list(urls)
     widget = page.locator('.demo[data-demo="live"]').first
     widget.evaluate("""el => { window.__states = [];
@@ -269,7 +268,8 @@ def test_after_sampling_is_demos_sampling_on_the_model_probabilities(live):
 
 def test_empty_prompt_is_said_in_words(live):
     live["widget"].locator('textarea[name="prompt"]').fill("")
-    live["page"].wait_for_function("el => !el.querySelector('.demo-live-error').hidden", arg=live["widget"].element_handle())
+    live["page"].wait_for_function("el => !el.querySelector('.demo-live-error').hidden",
+                                   arg=live["widget"].element_handle())
     assert "type a prompt" in live["widget"].locator(".demo-live-error").text_content()
 
 
@@ -292,9 +292,11 @@ def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built
     cached = """async (old) => {
         const { Wllama } = await import(new URL("../assets/vendor/wllama/index.js", location.href).href);
         const cache = new Wllama({"single-thread/wllama.wasm": "x"}).cacheManager;
+        const urls = async () => (await cache.list()).map((e) => e.metadata.originalURL);
         if (old) await cache.download(old);
-        await new Promise((r) => setTimeout(r, 300));      // wllama writes the metadata file unawaited
-        return (await cache.list()).map((e) => e.metadata.originalURL);
+        // wllama writes the metadata file unawaited: wait until the list shows it (at most 300 frames)
+        for (let n = 0; old && n < 300 && !(await urls()).includes(old); n++) await new Promise(requestAnimationFrame);
+        return urls();
     }"""
     old = site_url + "assets/live/Old-000000000000-00001-of-00001.gguf"
     page.route(old, lambda route: route.fulfill(status=200, body=b"GGUF", content_type="application/octet-stream"))
@@ -305,11 +307,12 @@ def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built
                            timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
     assert not tried, f"the cached model was fetched again: {tried}"
-    for _ in range(40):                     # the clean-up runs a few seconds after the load
-        left = page.evaluate(cached, "")
-        if old not in left:
-            break
-        page.wait_for_timeout(500)
+    # the clean-up runs a few seconds after the load: poll the cache's list until it is gone (30 s at most)
+    left = page.evaluate(f"""async (old) => {{
+        for (const end = performance.now() + 30000; ; await new Promise((r) => setTimeout(r, 250))) {{
+            const left = await ({cached})('');
+            if (!left.includes(old) || performance.now() > end) return left;
+        }} }}""", old)
     assert old not in left and len([u for u in left if "/assets/live/" in u]) == len(list(
         (built_site / "assets" / "live").glob("*.gguf")))
     page.close()
@@ -363,8 +366,8 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
 
 def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
     offsite = []
-    context, page, widget, static = failing_page(browser, built_site, site_url, offsite,
-                                                 lambda p: p.add_init_script("delete globalThis.WebAssembly;"))
+    context, _, widget, static = failing_page(browser, built_site, site_url, offsite,
+                                              lambda p: p.add_init_script("delete globalThis.WebAssembly;"))
     try:
         assert widget.locator('button[name="load"]').is_hidden()
         assert "cannot run WebAssembly" in widget.locator(".demo-live-msg").text_content()
@@ -378,7 +381,8 @@ def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
 # worker: its code is built from a Blob, so the patch rides on the Blob's text.
 NO_MEMORY = """(() => {
     const patch = "for (const f of ['instantiate', 'instantiateStreaming']) WebAssembly[f] = () => Promise.reject("
-        + "new RangeError('WebAssembly.instantiate(): Out of memory: Cannot allocate Wasm memory for new instance'));\\n";
+        + "new RangeError('WebAssembly.instantiate(): Out of memory: "
+        + "Cannot allocate Wasm memory for new instance'));\\n";
     const Original = Blob;
     globalThis.Blob = class extends Original {
         constructor(parts, options) {
@@ -475,9 +479,10 @@ def open_two_slides_before(context, site_url: str, built_site: Path):
     page = context.new_page()
     urls = []
     page.on("request", lambda req: urls.append(req.url))
+    watch_warmups(page)
     page.goto(f"{site_url}{url}#/{index}")
     page.wait_for_function("window.Reveal && Reveal.isReady() && window.deckLive", timeout=LOAD)
-    page.wait_for_timeout(1500)
+    warmed(page)                        # present mode has decided what to load for this slide and the next
     return page, urls
 
 
@@ -497,7 +502,8 @@ def test_present_mode_loads_nothing_for_a_reader_who_never_opted_in(browser, bui
         page, urls = open_two_slides_before(context, site_url, built_site)
         page.evaluate("Reveal.next()")
         page.evaluate("Reveal.next()")                                 # the live slide itself
-        page.wait_for_timeout(2000)
+        warmed(page)
+        page.wait_for_load_state("networkidle")
         assert page.evaluate("window.deckLive.engine.state") == "off"
         assert not [u for u in urls if MODEL_FILES.search(u)]
     finally:

@@ -7,7 +7,7 @@ import stat
 import subprocess
 import time
 
-from helpers import ROOT
+from helpers import ROOT, wait_until
 
 # Stands in for the venv's Python: `-c 'import llama_cpp'` fails (the first time), and `-m pip install -v`
 # writes what the real one does while llama.cpp compiles: ninja's "[step/total] command" lines.
@@ -15,8 +15,13 @@ FAKE_PYTHON = """#!/bin/bash
 if [ "$1" = "-c" ]; then exit 1; fi
 for i in 1 2 3; do
   echo "  [$i/3] /usr/bin/g++ -DGGML_BUILD -c ggml-cpu-$i.cpp"
-  while [ ! -e "$(dirname "$0")/../go-$i" ]; do sleep 0.05; done
+  while [ ! -e "$(dirname "$0")/../go-$i" ]; do /bin/sleep 0.05; done
 done
+"""
+# Stands in for `sleep` on make's PATH: the progress loop's one sleep per poll, counted in a file.
+FAKE_SLEEP = """#!/bin/bash
+echo >> "$POLLS"
+exec /bin/sleep "$@"
 """
 
 
@@ -29,15 +34,23 @@ def test_the_compile_progress_shows_each_step_once(tmp_path):
     python.chmod(python.stat().st_mode | stat.S_IEXEC)
     (venv / ".deps").touch()                  # the site's dependencies: already there
     os.utime(venv / ".deps", (time.time() + 5, time.time() + 5))
+    fake_bin, polls = tmp_path / "bin", tmp_path / "polls"
+    fake_bin.mkdir()
+    (fake_bin / "sleep").write_text(FAKE_SLEEP)
+    (fake_bin / "sleep").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}", "POLLS": str(polls)}
     make = subprocess.Popen(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "VENV=.venv",
-                             "PROGRESS_EVERY=0.1", ".venv/.deps-model"], cwd=tmp_path,
+                             "PROGRESS_EVERY=0.05", ".venv/.deps-model"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = venv / "install-model.log"
-    for i in (1, 2, 3):                       # each step stays in the log until make has had time to see it
-        deadline = time.monotonic() + 30
-        while f"[{i}/3]" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)                       # five polls of the progress loop
+
+    def polled() -> int:
+        return len(polls.read_text()) if polls.exists() else 0
+
+    for i in (1, 2, 3):                       # each step stays in the log while make polls it five times
+        wait_until(lambda i=i: f"[{i}/3]" in (log.read_text() if log.exists() else ""), f"step {i} in the log")
+        seen = polled()
+        wait_until(lambda seen=seen: polled() >= seen + 5, f"five polls of make's progress loop at step {i}")
         (venv / f"go-{i}").touch()
     out, _ = make.communicate(timeout=60)
     assert make.returncode == 0, out

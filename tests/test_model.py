@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from build_hooks.model import choice as model, gguf
+from build_hooks.model import choice as model
+from build_hooks.model import gguf
 from build_hooks.model.choice import Choice, ModelError, ModelUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def test_hf_cache_resolves_without_network(tmp_path):
     path = model.resolve(spec, environ={"HF_HUB_CACHE": str(tmp_path)})
     assert path.name == "smollm2.Q4_1.gguf" and gguf.read(path).version == 3
     assert model.resolve(spec, environ={"HF_HOME": str(tmp_path.parent), "HF_HUB_CACHE": str(tmp_path)}) == path
-    with pytest.raises(ModelUnavailable, match="huggingface-cli download HuggingFaceTB/Other x.gguf"):
+    with pytest.raises(ModelUnavailable, match=r"huggingface-cli download HuggingFaceTB/Other x\.gguf"):
         model.resolve("hf:HuggingFaceTB/Other/x.gguf", environ={"HF_HUB_CACHE": str(tmp_path)})
 
 
@@ -133,6 +134,7 @@ def m():
 
 def test_next_tokens_equal_a_direct_logits_computation(m, tmp_path):
     import llama_cpp
+
     from build_hooks.model import loader
     from build_hooks.snapshots import store as snapshots
 

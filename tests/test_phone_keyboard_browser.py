@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from helpers import READY, browser_page, loaded, reading_pages, ready
+from helpers import READY, browser_page, loaded, page_with, reading_pages, ready, slide_with, warmed, watch_warmups
 
 PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
 
@@ -43,7 +43,8 @@ def test_on_a_phone_each_slider_value_sits_on_its_own_label_line(browser, built_
                 .filter(f => f.querySelector(':scope > output') && f.offsetParent !== null).map(f => {
                     const [label, out, ctl] = [':scope > span', ':scope > output', ':scope > input']
                         .map(s => f.querySelector(s).getBoundingClientRect());
-                    const sameLine = Math.abs((out.top + out.bottom) / 2 - (label.top + label.bottom) / 2) < label.height;
+                    const middle = (r) => (r.top + r.bottom) / 2;
+                    const sameLine = Math.abs(middle(out) - middle(label)) < label.height;
                     return sameLine && out.bottom <= ctl.top + 1 ? null
                         : `${path || 'index'}: ${f.querySelector('span').textContent}`;
                 }).filter(Boolean)""", path)
@@ -52,8 +53,10 @@ def test_on_a_phone_each_slider_value_sits_on_its_own_label_line(browser, built_
 
 def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, site_url):
     with browser_page(browser, viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True) as page:
-        for hash_, index in (("#/3", 3), ("#/slide-top-k-top-p-then-temperature", None)):
-            page.goto(site_url + "present/08-sampling/" + hash_)
+        deck, _, third = slide_with(built_site, 'data-demo="sampling"')
+        third = re.findall(r'<section class="slide" id="([^"]+)"', (built_site / deck / "index.html").read_text())[2]
+        for hash_, index in (("#/3", 3), (f"#/{third}", None)):
+            page.goto(site_url + deck + hash_)
             ready(page)
             assert page.evaluate("Reveal.isScrollView()"), "below 435 px reveal.js uses its scroll view"
             if index is None:
@@ -68,9 +71,9 @@ def test_phone_deep_link_opens_the_slide_in_scroll_view(browser, built_site, sit
 
 # ------------------------------------------------------------------ the keyboard alone
 
-@pytest.mark.parametrize("path", ["08-sampling/", "07-ngrams/", "09-tokens/"])
-def test_widgets_work_from_the_keyboard_alone(page, site_url, path):
-    page.goto(site_url + path)
+@pytest.mark.parametrize("kind", ["sampling", "ngram", "tokenizer"])
+def test_widgets_work_from_the_keyboard_alone(page, built_site, site_url, kind):
+    page.goto(site_url + page_with(built_site, kind))
     for widget in page.locator('.demo:not([data-demo="live"])').all():
         kind = widget.get_attribute("data-demo")
         status = widget.locator(".demo-status")
@@ -110,13 +113,15 @@ def test_widgets_work_from_the_keyboard_alone(page, site_url, path):
 def test_present_mode_warms_up_the_next_widget(page, built_site, site_url):
     urls = []
     page.context.on("request", lambda r: urls.append(r.url))
-    page.goto(site_url + "present/08-sampling/")
+    watch_warmups(page)
+    page.goto(site_url + page_with(built_site, "sampling", present=True))
     ready(page)
     widget_at = page.evaluate("""() => Reveal.getHorizontalSlides()
         .findIndex(s => s.querySelector('.demo[data-demo="sampling"]'))""")
     assert widget_at >= 2
     page.evaluate("i => Reveal.slide(i)", widget_at - 2)          # two slides before: nothing loads
-    page.wait_for_timeout(1500)
+    warmed(page)
+    assert page.evaluate("window.deckDemos.bridge.state") == "idle", "Pyodide started two slides ahead"
     assert not [u for u in urls if PYODIDE.search(u)], "Pyodide started two slides ahead"
     page.keyboard.press("ArrowRight")                              # the slide before the widget
     page.wait_for_function("window.deckDemos.bridge.state === 'ready'", timeout=READY)

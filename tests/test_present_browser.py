@@ -70,7 +70,7 @@ def test_reading_view_present_link_jumps_to_the_slide_in_view(page, built_site, 
     third = sections.nth(2).get_attribute("id")
     sections.nth(2).scroll_into_view_if_needed()
     page.evaluate("(id) => document.getElementById(id).scrollIntoView()", third)
-    page.wait_for_timeout(200)
+    page.wait_for_function("id => document.querySelector('a.deck-present-link').href.endsWith('#/' + id)", arg=third)
     href = page.locator("a.deck-present-link").get_attribute("href")
     assert href.endswith(f"present/{stem}/#/{third}"), href
     page.locator("a.deck-present-link").click()
@@ -97,12 +97,17 @@ def test_present_page_keys_and_deep_links(page, built_site, site_url):
     with page.context.expect_page() as popup:  # S opens the speaker view (notes, timer) in a window
         page.keyboard.press("s")
     popup.value.wait_for_load_state()
-    popup.value.wait_for_timeout(500)
+    popup.value.wait_for_function("document.querySelectorAll('iframe').length === 2")   # its two previews
+    for frame in [f for f in popup.value.frames if f != popup.value.main_frame]:
+        frame.wait_for_load_state()                       # everything the previews fetch has been asked for
     popup.value.close()
     offsite = [u for u in requests if urlparse(u).hostname not in (None, "", "127.0.0.1")]
     assert not offsite, offsite
+    page.evaluate("""() => { window.__fullscreen = null;
+        for (const name of ['fullscreenchange', 'fullscreenerror'])
+            document.addEventListener(name, () => { window.__fullscreen = name; }, {once: true}); }""")
     page.keyboard.press("f")  # F: fullscreen (headless may refuse it; it must not raise)
-    page.wait_for_timeout(100)
+    page.wait_for_function("window.__fullscreen !== null")      # the browser granted or refused it
     page.evaluate("document.fullscreenElement && document.exitFullscreen()")
 
     page.goto(url + "#/2")

@@ -82,10 +82,8 @@ def test_the_speaker_view_starts_no_engine_and_mirrors_the_audience_within_a_sec
     view = popup.value
     fetched = []
     view.on("request", lambda req: fetched.append(req.url))
-    view.wait_for_function("document.querySelectorAll('iframe').length === 2")
-    deadline = time.monotonic() + 60
-    while len([f for f in view.frames if "receiver" in f.url]) < 2 and time.monotonic() < deadline:
-        view.wait_for_timeout(100)
+    view.wait_for_function("[...document.querySelectorAll('iframe')].filter(f => f.contentWindow"
+                           " && f.contentWindow.location.href.includes('receiver')).length === 2", timeout=60_000)
     previews = [f for f in view.frames if "receiver" in f.url]
     assert len(previews) == 2, [f.url for f in view.frames]
     for frame in previews:      # each preview shows the audience's widget as it is: live, its prompt's table

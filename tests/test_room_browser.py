@@ -21,7 +21,7 @@ import pytest
 import segno
 
 from build_hooks.deck import fit
-from helpers import AXE, STAGE, axe, browser_page, loaded, on_stage, reading_pages, ready
+from helpers import AXE, STAGE, axe, browser_page, loaded, on_stage, page_holding, page_with, reading_pages, ready
 
 # Per slide, in the browser: the smallest rendered text (screen px) by kind, and how far the content
 # reaches below the slide's content box.
@@ -159,12 +159,13 @@ def test_first_and_last_slides_show_the_site_url_and_its_qr_code(page, built_sit
 
 
 def test_the_model_has_a_readable_name_and_statuses_need_no_emoji_font(page, built_site, site_url):
-    card = (built_site / "02-models-on-disk" / "index.html").read_text(encoding="utf-8")
+    card = (built_site / page_holding(built_site, "snapshot-model-card") / "index.html").read_text(encoding="utf-8")
     assert "<tr><th>name</th><td>SmolLM2 135M Instruct</td></tr>" in card
-    captions = re.findall(r"<figcaption>.*?</figcaption>", (built_site / "08-sampling" / "index.html").read_text())
+    sampling = page_with(built_site, "sampling")
+    captions = re.findall(r"<figcaption>.*?</figcaption>", (built_site / sampling / "index.html").read_text())
     assert captions and not [c for c in captions if "Smollm2 135M 8k" in c]
     assert any("SmolLM2 135M Instruct (Q4_1)" in c for c in captions)
-    page.goto(site_url + "08-sampling/")
+    page.goto(site_url + sampling)
     marks = page.evaluate("""() => [...document.querySelectorAll('.demo-status')]
         .map(s => getComputedStyle(s, '::before').content)""")
     assert marks and all(m in ('""', "none", "normal") for m in marks), f"status marks drawn with glyphs: {marks}"

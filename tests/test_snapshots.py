@@ -82,7 +82,8 @@ def test_without_the_model_the_manifest_identity_serves_fresh_snapshots(tmp_path
     offline = Store(tmp_path, EMBEDDED)
     assert not offline.can_compute
     assert offline.get(*REQUESTS[0], "x")["top"][0]["text"] == " cat"
-    with pytest.raises(SnapshotError, match=r"slides/s\.md:3: snapshot `tokens .*missing.*not on this machine.*make snapshots"):
+    with pytest.raises(SnapshotError,
+                       match=r"slides/s\.md:3: snapshot `tokens .*missing.*not on this machine.*make snapshots"):
         offline.get("tokens", {"text": "never computed"}, "slides/s.md:3")
     stranger = Store(tmp_path, Choice("ollama:other", "DECK_MODEL"))
     with pytest.raises(SnapshotError, match="unknown"):
@@ -99,7 +100,8 @@ def check_fences(text: str, path: str = "slides/a.md") -> None:
 def test_fence_errors_name_file_and_line():
     with pytest.raises(FenceError, match=r"slides/a\.md:9: snapshot next_tokens: needs the option `prompt`"):
         check_fences("```snapshot next_tokens\ntop: 3\n```\n")
-    with pytest.raises(FenceError, match=r"slides/b\.md:9: snapshot completion: unknown option `temperature`; did you mean `temperatures`\?"):
+    with pytest.raises(FenceError, match=r"slides/b\.md:9: snapshot completion: unknown option `temperature`; "
+                                         r"did you mean `temperatures`\?"):
         check_fences("```snapshot completion\nprompt: hi\ntemperature: 2\n```\n", "slides/b.md")
     with pytest.raises(FenceError, match=r"slides/a\.md:9: unknown snapshot kind `next_token`"):
         check_fences("```snapshot next_token\nprompt: x\n```\n")
@@ -133,7 +135,8 @@ def test_fresh_build_never_imports_llama_cpp(tmp_path):
         env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "DECK_SNAPSHOTS": str(snaps),
              "DECK_FIGURE_CACHE": str(tmp_path / "figures")})
     assert result.returncode == 0, result.stderr[-3000:]
-    assert not re.search(r"\|\s*llama_cpp(\.\S+)?$", result.stderr, flags=re.M)      # the module itself, not demos...llama_cpp_regexes
+    # the module itself, not demos...llama_cpp_regexes
+    assert not re.search(r"\|\s*llama_cpp(\.\S+)?$", result.stderr, flags=re.M)
     assert files(snaps) == before
     svg = (tmp_path / "site" / "figures" / "temperature.svg").read_text()
     assert "<title>" in svg and "var(--fg)" in svg
@@ -189,7 +192,8 @@ def test_prune_only_touches_the_refreshed_models_entries(tmp_path):
     store = fill(tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     stranger = dict(next(iter(manifest["entries"].values())), model="f" * 64, file="tokens-0123456789abcdef.json")
-    (tmp_path / stranger["file"]).write_bytes((tmp_path / next(iter(manifest["entries"].values()))["file"]).read_bytes())
+    first = next(iter(manifest["entries"].values()))["file"]
+    (tmp_path / stranger["file"]).write_bytes((tmp_path / first).read_bytes())
     manifest["entries"]["stranger-key"] = stranger
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     partial = Store(tmp_path, EMBEDDED)
@@ -238,8 +242,10 @@ def test_refreshing_with_another_model_keeps_the_embedded_snapshots_fresh(tmp_pa
 
 
 @pytest.mark.parametrize("kind, params, words", [
-    ("next_tokens", {"prompt": "Hi", "top": 0}, "snapshot next_tokens: option `top` is 0; it must be an integer from 1 to 100"),
-    ("next_tokens", {"prompt": ""}, "snapshot next_tokens: option `prompt` is ''; it must be a string that is not empty"),
+    ("next_tokens", {"prompt": "Hi", "top": 0},
+     "snapshot next_tokens: option `top` is 0; it must be an integer from 1 to 100"),
+    ("next_tokens", {"prompt": ""},
+     "snapshot next_tokens: option `prompt` is ''; it must be a string that is not empty"),
     ("completion", {"prompt": "Hi", "temperatures": [-1]}, "a list of numbers from 0 to 5, e.g. [0, 0.7, 1.5]"),
     ("completion", {"prompt": "Hi", "top_p": 0}, "it must be a number above 0 and at most 1"),
     ("beam", {"prompt": "Hi", "width": 9}, "snapshot beam: option `width` is 9; it must be an integer from 1 to 5"),

@@ -2,18 +2,21 @@
 
 import pytest
 
+from helpers import page_holding
 
-@pytest.mark.parametrize("path", ["08-sampling/", "present/08-sampling/"])
-def test_completion_tokens_show_probability_and_alternatives(page, site_url, path):
-    page.goto(site_url + path)
+
+@pytest.mark.parametrize("present", [False, True], ids=["reading", "present"])
+def test_completion_tokens_show_probability_and_alternatives(page, built_site, site_url, present):
+    page.goto(site_url + page_holding(built_site, "snapshot-completion", present))
     tok = page.locator(".snapshot-completion .snap-tok").first
     tip = tok.locator(".snap-tip")
     label = tok.get_attribute("aria-label")
     assert "probability" in label and "%" in label                  # the number, not only the colour
-    if path.startswith("present/"):
+    if present:
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
         page.evaluate("""() => { const s = [...document.querySelectorAll('section.slide')];
                                  Reveal.slide(s.findIndex(x => x.querySelector('.snapshot-completion'))); }""")
-        page.wait_for_timeout(400)
+        tok.wait_for(state="visible")
     assert not tip.is_visible()
     tok.focus()
     assert tip.is_visible() and "p = " in tip.inner_text() and "top 5" in tip.inner_text()
@@ -27,8 +30,8 @@ def test_completion_tokens_show_probability_and_alternatives(page, site_url, pat
     assert not page.console_errors
 
 
-def test_next_token_table_and_figures_render(page, site_url):
-    page.goto(site_url + "08-sampling/")
+def test_next_token_table_and_figures_render(page, built_site, site_url):
+    page.goto(site_url + page_holding(built_site, "snapshot-next-tokens"))
     rows = page.locator(".snapshot-next-tokens tbody tr")
     assert rows.count() == 11                                          # top 10 + "all other tokens"
     assert "cat" in rows.first.inner_text() and "%" in rows.first.inner_text()

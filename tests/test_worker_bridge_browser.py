@@ -7,9 +7,8 @@ demos' answer (CPython's demos.live.rows for the same input); requests under oth
 all run.
 """
 
-from helpers import page_with
-
 from demos import live
+from helpers import page_with
 
 ASK = """async () => {
   const b = window.deckBridge, kwargs = {ids: [3, 7, 9], probs: [0.6, 0.3, 0.1], top: 2};

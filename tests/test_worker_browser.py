@@ -46,7 +46,7 @@ def two_ngrams(page, built_site, site_url):
 
 
 def test_interleaved_requests_from_two_widgets_each_get_their_own_model(page, two_ngrams):
-    a, b = two_ngrams
+    a, _ = two_ngrams
     wake(page, a)
     base = {"prompt": "", "length": 80, "temperature": 1.0}
     requests = [("a", {**base, "corpus": CORPUS_A, "n": 4, "level": "char", "seed": 1}),

@@ -65,7 +65,8 @@ def fetch(dest: Path) -> None:
                 if "/vendor/llama.cpp/models/" in member.name and name.startswith("ggml-vocab-") and member.isfile():
                     (staging / name).write_bytes(tar.extractfile(member).read())
         if not list(staging.glob("*.gguf")):
-            raise SuiteUnavailable(f"{sdists[0].name} holds no vendor/llama.cpp/models/ggml-vocab-*.gguf", offline=False)
+            raise SuiteUnavailable(f"{sdists[0].name} holds no vendor/llama.cpp/models/ggml-vocab-*.gguf",
+                                   offline=False)
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(dest)
 

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from build_hooks.files import FILE_MODE
-from build_hooks.model.gguf import MAGIC, GGUFError, Tensor, Cursor, read
+from build_hooks.model.gguf import MAGIC, Cursor, GGUFError, Tensor, read
 
 DEFAULT_ALIGNMENT = 32      # GGUF's default; a shard without `general.alignment` uses it
 U16, I32 = 2, 5             # GGUF value types of the split keys
@@ -70,7 +70,8 @@ def tensor_info(t: Tensor, offset: int) -> bytes:
             + struct.pack("<IQ", t.type, offset))
 
 
-def plan(tensors: list[Tensor], first_header: int, max_bytes: int, align: int = DEFAULT_ALIGNMENT) -> list[list[Tensor]]:
+def plan(tensors: list[Tensor], first_header: int, max_bytes: int,
+         align: int = DEFAULT_ALIGNMENT) -> list[list[Tensor]]:
     """Group tensors, in file order, into shards of at most max_bytes each (headers included).
 
     first_header: bytes of shard 1's metadata (the model's keys). Every shard also carries its

@@ -66,7 +66,8 @@ def wheel_files(src: Path = DEMOS) -> dict[str, bytes]:
     files[f"{info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {VERSION}\n"
                                  "Summary: The deck's live demos (n-grams, sampling, tokenizer, beam search)\n"
                                  "Requires-Python: >=3.12\n").encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build_hooks.browser.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: build_hooks.browser.wheel\nRoot-Is-Purelib: true\n"
+                              b"Tag: py3-none-any\n")
     files[f"{info}/top_level.txt"] = b"demos\n"
     record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in sorted(files.items()))
     files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()

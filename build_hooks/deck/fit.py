@@ -183,7 +183,7 @@ def block(node: Node, width: float, size: float, figures=None) -> float:
         return lines(node.text(), width - 32, 18, STAGE.mono, pre=True) * 18 * 1.3 + 18 + 18
     if tag == "table":
         font = 20
-        rows = [tr for tr in node.all("tr")]
+        rows = list(node.all("tr"))
         return sum(max(1, max((lines(td.text(), width / max(1, len(tr.children)), font)
                                for td in tr.all() if td.tag in ("td", "th")), default=1)) * font * 1.35 + 4
                    for tr in rows) + 0.6 * size

@@ -30,6 +30,7 @@ Line numbers are always those of the raw file (1-based, front matter included), 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -227,7 +228,7 @@ def split_slides(text: str, path: str = "deck.md") -> Deck:
     cuts.append(len(lines))
 
     deck = Deck(meta=meta, fences=fences)
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         deck.slides.append(_make_slide(lines, a + 1, b, in_fence, path, cut_line=a + 1))
     return deck
 

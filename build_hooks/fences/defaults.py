@@ -22,8 +22,8 @@ ValueError: fences.yml: `demo: bean:` is not a demo kind; use one of: beam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 

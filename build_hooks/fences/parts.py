@@ -10,7 +10,8 @@ Example:
 >>> hue(0.0), hue(0.25), hue(1.0)
 (0, 60, 120)
 >>> slider("top_p", "Top-p", 0.01, 1, 0.01, 0.9)
-'<label class="demo-field"><span>Top-p</span><input type="range" name="top_p" min="0.01" max="1" step="0.01" value="0.9"><output>0.9</output></label>'
+'<label class="demo-field"><span>Top-p</span><input type="range" name="top_p"
+ min="0.01" max="1" step="0.01" value="0.9"><output>0.9</output></label>'
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[st
     try:
         options = yaml.safe_load(body) if body.strip() else {}
     except yaml.YAMLError as e:
-        raise ValueError(f"the options are not valid YAML ({str(e).splitlines()[0]}); write `key: value` lines") from None
+        raise ValueError(f"the options are not valid YAML ({str(e).splitlines()[0]}); "
+                         "write `key: value` lines") from None
     if not isinstance(options, dict):
         raise ValueError("the options must be `key: value` lines (YAML), e.g. `prompt: \"The cat sat on the\"`")
     options = {**(defaults or {}), **options}
@@ -226,11 +227,13 @@ def render_model_card(data, display):
             ("by", data.get("organization")), ("license", data.get("license")),
             ("architecture", data["architecture"]), ("parameters", f'{data["parameters"]:,}'),
             ("layers", data["layers"]), ("context length", f'{data["context_length"]:,} tokens'),
-            ("vocabulary", f'{data["vocab_size"]:,} tokens ({data["tokenizer"]}, pre-tokenizer {data["pre_tokenizer"]})'),
+            ("vocabulary",
+             f'{data["vocab_size"]:,} tokens ({data["tokenizer"]}, pre-tokenizer {data["pre_tokenizer"]})'),
             ("quantization", f'{data["quantization"]}: {data["bits_per_weight"]:.2f} bits per weight on average'),
             ("tensor types", ", ".join(f"{k} × {v}" for k, v in data["tensor_types"].items())),
             ("file size", mb(data["file_size"]))]
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows if v is not None)
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in rows if v is not None)
     return figure("model_card", f'<table class="snap-table snap-card"><tbody>{body}</tbody></table>',
                   "Read from the GGUF file's own metadata at build time.", display)
 

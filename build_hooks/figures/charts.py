@@ -91,7 +91,8 @@ def topk_topp(plt, colours, dist, k: int = 10):
     b.set_ylabel("mass kept")
     b.grid(color=grid, alpha=0.6)
     # 0.9 high on the curve: its label to the left, above the line; the others below the curve, to the right
-    for p, colour, offset, ha, va in (("0.5", ORANGE, (12, -6), "left", "top"), ("0.9", RED, (-10, 6), "right", "bottom")):
+    for p, colour, offset, ha, va in (("0.5", ORANGE, (12, -6), "left", "top"),
+                                      ("0.9", RED, (-10, 6), "right", "bottom")):
         n = dist["nucleus"][p]
         b.axhline(float(p), color=colour, linestyle=":")
         b.plot([n], [float(p)], "o", color=colour, markersize=8)

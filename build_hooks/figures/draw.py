@@ -1,8 +1,8 @@
 """The deck's figures, drawn with matplotlib from snapshots: deterministic SVG, light and dark.
 
 Each figure is `NAME -> (the snapshots it needs, a draw function)`; the talk's own numbers (the
-prompt, the passage, the context-window dates) live beside the talk in slides/data/figures.yml. `build(name, data, cache)`
-writes `cache/NAME-<digest>.svg` once; the digest covers the data, this file and matplotlib's
+prompt, the passage, the context-window dates) live beside the talk in slides/data/figures.yml.
+`build(name, data, cache)` writes `cache/NAME-<digest>.svg` once; the digest covers the data, this file and matplotlib's
 version, so an unchanged figure is never redrawn (and matplotlib is not even imported).
 
 Readable in light and dark: the SVG carries its own background and text colours and switches

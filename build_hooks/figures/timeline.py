@@ -107,7 +107,7 @@ def draw(plt, windows, colours):
 def _spread(fig, labels):
     """Line the crowded years' labels (those left of their points) up in one column ending at
     COLUMN_AT, then stack them so none overlaps another; the leader lines follow the labels."""
-    from matplotlib.text import Text                          # the text alone, not its leader line
+    from matplotlib.text import Text  # the text alone, not its leader line
     renderer = fig.canvas.get_renderer()
     px_per_pt = fig.dpi / 72
     column = [label for label in labels if label.get_ha() == "right"]

