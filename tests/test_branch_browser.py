@@ -123,6 +123,7 @@ def test_branching_on_an_alternative_continues_from_it_as_llama_cpp_would(live, 
                            arg=widget.element_handle(), timeout=LOAD)
     second = json.loads(widget.locator(".demo-live-gen").get_attribute("data-token-ids"))
     assert second[:k] == first[:k] and second[k] == chosen and len(second) == 8
+    assert page.evaluate("document.activeElement.classList.contains('demo-live-path')")   # says which path is shown
     assert widget.locator(".demo-live-gen .snap-tok").count() == 8
     label = re.match(r"Continue with ('.+') \(", names[1], re.S).group(1)
     path = widget.locator(".demo-live-path").text_content()

@@ -37,7 +37,7 @@ PRESET = (f'<button type="button" name="preset" data-settings="{e(json.dumps(LLA
           "llama.cpp's defaults</button>")
 # Filled by live-branch.js once live: the path shown and its alternatives (branching), a typed
 # continuation's score and 1,000 draws. Empty (hidden) in the static render: no number to stand behind.
-LIVE_PARTS = ('<div class="demo-live-branch" hidden><p class="demo-live-path" aria-live="polite"></p>'
+LIVE_PARTS = ('<div class="demo-live-branch" hidden><p class="demo-live-path" aria-live="polite" tabindex="-1"></p>'
               '<button type="button" name="back" hidden>Back to the previous path</button>'
               '<div class="demo-live-alts" role="group" hidden></div></div>'
               '<table class="snap-table demo-live-score" hidden><caption></caption><thead><tr>'
