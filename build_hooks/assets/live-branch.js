@@ -111,7 +111,7 @@
 
     // llama.cpp's defaults: every slider set, then one redraw (the widget takes the newest request).
     preset(button) {
-      const values = JSON.parse(button.dataset.settings);
+      const values = JSON.parse(button.dataset.preset);
       for (const [name, value] of Object.entries(values)) {
         const input = this.widget.control(name);
         input.value = String(value);

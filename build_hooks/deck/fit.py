@@ -256,7 +256,7 @@ def widget(node: Node) -> float:
             rows = (6 if "demo-code" in node.classes else 2 if "demo-live" in node.classes
                     else 4 if "demo-corpus-field" in field.classes else 3)
             left += row + rows * row + 12 + 8
-        elif kind == "range" and ("demo-live" in node.classes or "demo-half" in field.classes):   # two to a row
+        elif kind == "range" and "demo-half" in field.classes:   # two to a row
             ranges += 1
         elif kind == "range":
             left += row + 28 + 8

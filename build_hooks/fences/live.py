@@ -18,9 +18,8 @@ rows `tr[data-token-id][data-prob]` (the model's T = 1 probability), a textarea 
 from __future__ import annotations
 
 import html
-import json
 
-from build_hooks.fences.parts import data_script, hue, number, percent, slider, temperature_slider
+from build_hooks.fences.parts import data_script, hue, number, percent
 
 e = html.escape
 
@@ -31,10 +30,6 @@ e = html.escape
 PRECISION = ("Live numbers differ from the build's (llama-cpp-python) by arithmetic precision, not a bug: at most "
              "0.036 in the top 10 (measured on the deck's prompts); closer tokens can swap places.")
 
-# llama.cpp's default chain (common/common.h) turns these on; live-branch.js sets them on a click.
-LLAMA_CPP_DEFAULTS = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "temperature": 0.8}
-PRESET = (f'<button type="button" name="preset" data-settings="{e(json.dumps(LLAMA_CPP_DEFAULTS))}">'
-          "llama.cpp's defaults</button>")
 # Filled by live-branch.js once live: the path shown and its alternatives (branching), a typed
 # continuation's score and 1,000 draws. Empty (hidden) in the static render: no number to stand behind.
 LIVE_PARTS = ('<div class="demo-live-branch" hidden><p class="demo-live-path" aria-live="polite" tabindex="-1"></p>'
@@ -110,6 +105,7 @@ def quoted(prompt: str) -> str:
 
 def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
     """The widget's HTML: the build's numbers for o["prompt"], controls that work once live."""
+    from build_hooks.fences import demo  # (demo.py imports this module: at call time)
     from demos import web
 
     rows = [{"id": t["id"], "label": web.show(t["text"]), "prob": t["prob"]} for t in next_tokens["top"]]
@@ -119,15 +115,12 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
     controls = (optin(cfg) + '<fieldset class="demo-live-controls" disabled>'
                 + f'<label class="demo-field demo-text-field"><span>Prompt (any text)</span>'
                   f'<textarea name="prompt" rows="2" spellcheck="false">{e(o["prompt"])}</textarea></label>'
-                + temperature_slider(o["temperature"])
-                + slider("top_k", "Top-k (0 = off)", 0, 100, 1, o["top_k"])
-                + slider("top_p", "Top-p", 0.01, 1, 0.01, o["top_p"])
-                + slider("min_p", "Min-p (0 = off)", 0, 1, 0.01, o["min_p"])
+                + demo.cut_controls(o, 100)                    # (the sampling widget's: two to a row on a slide)
                 + number("seed", "Seed", 0, 999999, o["seed"])
                 + number("length", "Tokens", 1, 200, o["length"])
                 + '<label class="demo-field demo-text-field"><span>Score a continuation</span>'
                   f'<input type="text" name="continuation" spellcheck="false" value="{e(o["continuation"])}"></label>'
-                + PRESET + '<button type="button" name="generate">Generate</button>'
+                + demo.preset_button() + '<button type="button" name="generate">Generate</button>'
                 + '<button type="button" name="draws">Draw 1,000 times</button>'
                 + '<button type="button" name="score">Score</button></fieldset>')
     identity = o["temperature"] == 1 and o["top_k"] == 0 and o["top_p"] == 1 and o["min_p"] == 0
