@@ -23,9 +23,8 @@ Example:
 import functools
 import random
 
-import numpy as np
-
 import llama_cpp
+import numpy as np
 
 from build_hooks.model import sampler
 from build_hooks.model.loader import N_CTX, load

@@ -14,7 +14,9 @@ Honesty note: the embedded model is ITSELF quantized (Q4_1). A copy requantized 
 only lose information: a "Q8_0" made from Q4_1 is Q4_1's precision in a bigger file.
 
 Example:
->>> study(Path("SmolLM2-135M-Instruct.Q4_1.gguf"), ["Q8_0"], ["The cat sat on the"], "Once upon a time.")["variants"][0]["type"]   # doctest: +SKIP
+>>> data = study(Path("SmolLM2-135M-Instruct.Q4_1.gguf"), ["Q8_0"],      # doctest: +SKIP
+...              ["The cat sat on the"], "Once upon a time.")
+>>> data["variants"][0]["type"]                                          # doctest: +SKIP
 'Q8_0'
 """
 
@@ -26,9 +28,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import llama_cpp
 import numpy as np
 
-import llama_cpp
 from build_hooks.model import gguf
 from build_hooks.model.llm import Model
 
