@@ -211,8 +211,9 @@ def test_the_deck_keeps_what_llama_cpps_own_sampler_chain_keeps():
         assert problem is None, f"n={len(logits32)} T={t} top_k={k} top_p={p!r} min_p={min_p!r}: {problem}"
         exact += 1
         scores = [float(x) for x in logits32]
-        seen["min_p_cut"] += len(sampling.distribution(scores, 1, k, p, min_p)) < len(sampling.distribution(scores, 1, k, p))
-        seen["top_p_cut"] += len(sampling.distribution(scores, 1, k, p)) < len(sampling.distribution(scores, 1, k))
+        kept_p = len(sampling.distribution(scores, 1, k, p))
+        seen["min_p_cut"] += len(sampling.distribution(scores, 1, k, p, min_p)) < kept_p
+        seen["top_p_cut"] += kept_p < len(sampling.distribution(scores, 1, k))
         seen["T0"] += t == 0
     assert exact >= 1000 and ties <= 50, (exact, ties)
     assert min(seen.values()) >= 100, seen           # every cut really cut, many times

@@ -234,7 +234,8 @@ def render_ngram(o, corpus: str) -> str:
               + bars([{"id": k, "label": r["label"], "kept": True, "prob": r["prob"], "tempered": r["prob"]}
                       for k, r in enumerate(out["next"])]))
     data = {"n": o["n"], "level": o["level"]}
-    note = f"Trained at build time on slides/{o['corpus']} ({len(corpus):,} characters, {out['size']:,} distinct {o['n']}-grams)."
+    note = (f"Trained at build time on slides/{o['corpus']} ({len(corpus):,} characters, "
+            f"{out['size']:,} distinct {o['n']}-grams).")
     return shell("ngram", f"A {o['n']}-gram model", data, controls, output, note)
 
 
@@ -272,7 +273,8 @@ def render_beam(o, snapshot) -> str:
 
 def beam_table(result) -> str:
     rows = [("beam", b) for b in result["beams"]] + [("greedy", result["greedy"]), ("sampled", result["sampled"])]
-    body = "".join(f'<tr data-kind="{k}"><th scope="row">{k}</th><td class="demo-beam-text">{e(web.show(r["text"]))}</td>'
+    body = "".join(f'<tr data-kind="{k}"><th scope="row">{k}</th>'
+                   f'<td class="demo-beam-text">{e(web.show(r["text"]))}</td>'
                    f'<td class="demo-num">{r["logprob"]:.2f}</td><td class="demo-num">{percent(r["prob"])}</td></tr>'
                    for k, r in rows)
     return ('<table class="demo-beams"><thead><tr><th scope="col">path</th><th scope="col">continuation</th>'
