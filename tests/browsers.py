@@ -10,6 +10,7 @@ None is ever downloaded. A check sees a `Driver`:
     driver.goto(url)
     driver.js("(a, b) => a + b", 1, 2)            # a JS function's source and its arguments -> 3
     driver.wait("() => window.Reveal && Reveal.isReady()")    # in the page, until truthy (or None)
+    driver.settle("() => ...")                     # the same, through a reload of the page
     driver.click("button[name=load]")              # the browser's own click
     driver.press("ArrowRight")                     # the browser's own key press
 
@@ -24,6 +25,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,19 @@ class Driver:
 
     def wait(self, src: str, *args, ms: int = LIMIT_MS):
         return self.js(WAIT, src, list(args), ms)
+
+    def settle(self, src: str, *args, ms: int = LIMIT_MS, step: int = 2000):
+        """`wait`, through a reload (opting in to the live model reloads the page once: threads.js): short
+        waits, each in whichever document is there; one cut short by the reload (or failing in a page still
+        loading) is asked again, until `ms` have passed (then None)."""
+        end = time.monotonic() + ms / 1000
+        while True:
+            try:
+                value = self.wait(src, *args, ms=step)
+            except Exception:        # the document went away mid-wait, or the new one is not ready yet
+                value = None
+            if value or time.monotonic() > end:
+                return value
 
 
 class ChromiumDriver(Driver):
@@ -147,6 +162,19 @@ class WebKitDriver(Driver):
 
     def goto(self, url):
         self.driver.get(url)
+
+    def settle(self, src: str, *args, ms: int = LIMIT_MS, step: int = 200):
+        # An asynchronous script whose page reloads never answers in WebKitWebDriver (the test hung):
+        # here one synchronous check at a time, every `step` ms, until it holds or `ms` have passed.
+        end = time.monotonic() + ms / 1000
+        while True:
+            try:
+                value = self.driver.execute_script(f"return ({src})(...arguments);", *args)
+            except Exception:        # between two documents
+                value = None
+            if value or time.monotonic() > end:
+                return value
+            time.sleep(step / 1000)
 
     def eval(self, expr):
         reply = self.driver.execute_async_script(

@@ -7,7 +7,7 @@ in conftest.py).
 - `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
 - the built site in a browser: `page_with`, `page_holding`, `slide_with`, `live_url`, `open_demo`, `wake`, `idle`,
   `set_value`, `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`,
-  `live_widget`; the waits READY, LOAD;
+  `live_widget`, `isolated`; the waits READY, LOAD;
 - waits on conditions, never fixed sleeps: `next_frame` (the browser drew a frame: its resize
   observers ran), `watch_warmups` + `warmed` (present.js's warm-up for the slide shown was handled:
   whatever it would start has started), `wait_until` (a condition outside the browser).
@@ -327,6 +327,12 @@ def set_value(widget, name, value):
 
 def idle(page, widget):
     page.wait_for_function("el => !el.dataset.busy", arg=widget.element_handle(), timeout=60_000)
+
+
+def isolated(page, timeout: float = LOAD):
+    """Wait for the reload that follows the reader's opt-in (assets/deck/threads.js): the new document is
+    cross-origin isolated. Playwright's wait outlives the navigation; an element handle taken before it does not."""
+    page.wait_for_function("() => self.crossOriginIsolated", timeout=timeout)
 
 
 def live_url(built_site: Path) -> str:

@@ -76,6 +76,8 @@ def test_a_warmed_profile_checks_all_green(browser, built_site, site_url):
     assert "nothing downloaded" in next(r for r in rows if r["part"].startswith("The live model"))["said"]
     assert re.search(r"[\d,]+ MB left", next(r for r in rows if r["part"].startswith("Storage"))["said"])
     assert "no network needed" in rows[-1]["said"]
+    threads = next(r for r in rows if r["part"].startswith("Threads"))["said"]     # nobody pressed Load on a slide here
+    assert threads.startswith("1 thread: this browser is not cross-origin isolated yet: press “Load the real model”")
     from helpers import axe
     assert axe(page) == []              # the filled table too (colours of passed rows)
     context.close()

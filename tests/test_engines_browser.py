@@ -103,12 +103,19 @@ def test_the_tokenizer_gives_llama_cpp_ids(driver, built_site, site_url, llama):
     no_raw_errors(driver)
 
 
+ISOLATION = ("async () => ({isolated: self.crossOriginIsolated, workers: navigator.serviceWorker ?"
+             " (await navigator.serviceWorker.getRegistrations()).map(r => r.scope) : [],"
+             " cores: navigator.hardwareConcurrency, threads: window.deckLive.engine.threads || 0})")
+
+
 def load_live_model(driver) -> dict:
-    """Press the live widget's Load button; wait for the model's table. Returns what the widget shows."""
+    """Press the live widget's Load button; wait (through the page's one reload, threads.js) for the
+    model's table. Returns what the widget shows, and the isolation before and after."""
     sel = widget("live")
+    before = driver.js(ISOLATION)
     driver.click(f'{sel} button[name="load"]')
-    state = driver.wait("(sel) => { const s = document.querySelector(sel).dataset.state;"
-                        " return ['live', 'error', 'unavailable'].includes(s) && s; }", sel, ms=LOAD)
+    state = driver.settle("(sel) => { const s = document.querySelector(sel).dataset.state;"
+                          " return ['live', 'error', 'unavailable'].includes(s) && s; }", sel, ms=LOAD)
     status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
     assert state == "live", f"{driver.name}: {status}"
     rows = driver.wait("(sel) => { const el = document.querySelector(sel);"
@@ -119,7 +126,7 @@ def load_live_model(driver) -> dict:
     keeps = driver.js("() => !!(navigator.storage && typeof navigator.storage.getDirectory === 'function')")
     return {"status": status, "rows": rows, "keeps": keeps,
             "button": driver.js("(sel) => document.querySelector(sel + ' button[name=load]').textContent", sel),
-            "bound": claimed_bound_of(driver)}
+            "bound": claimed_bound_of(driver), "before": before, "after": driver.js(ISOLATION)}
 
 
 def claimed_bound_of(driver) -> float:
@@ -141,6 +148,20 @@ def test_the_live_model_loads_and_gives_llama_cpp_top_token(driver, built_site, 
     assert ("once, then cached" in shown["button"]) == shown["keeps"], shown
     if driver.name == "webkit":      # WebKitGTK 2.50 has no origin-private storage (Safari's engine)
         assert not shown["keeps"] and uncached in shown["status"], shown
+    # Served as GitHub Pages serves it (no headers): no service worker until the reader opts in, then the
+    # site's own (deck-sw.js, its scope the site) and a cross-origin isolated page. Chromium and Firefox
+    # then run the model on every core of this machine; WebKitGTK gives WebAssembly no shared memory
+    # there: one thread, and the status line says why.
+    before, after = shown["before"], shown["after"]
+    assert before["workers"] == [] and not before["isolated"], before
+    assert after["workers"] == [site_url] and after["isolated"], after
+    if driver.name == "webkit":
+        assert after["threads"] == 1, after
+        assert "1 thread: this browser does not let WebAssembly share memory" in shown["status"], shown["status"]
+    else:
+        cores = after["cores"]
+        assert after["threads"] == min(8, cores if cores <= 4 else cores - 1) > 1, after
+        assert f"WebAssembly, {after['threads']} threads)" in shown["status"], shown["status"]
     no_raw_errors(driver)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from demos import sampling
-from helpers import LOAD, ROOT, live_url, warmed, watch_warmups
+from helpers import LOAD, ROOT, isolated, live_url, warmed, watch_warmups
 
 MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")
 SNAPSHOTS = ROOT / "slides" / "snapshots"
@@ -53,15 +53,20 @@ def live(browser, built_site, site_url):
     page.on("pageerror", lambda err: errors.append(str(err)))
     urls = []
     page.context.on("request", lambda req: urls.append(req.url))
-    page.goto(site_url + live_url(built_site))
+    # the widget's states, in every document (opting in reloads the page once: threads.js)
+    page.add_init_script("""document.addEventListener("DOMContentLoaded", () => { window.__states = [];
+        const el = document.querySelector('.demo[data-demo="live"]');
+        new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, {attributes: true}); });""")
+    # One thread (?threads=1): these tests are about the numbers, and many of them on 2 busy cores;
+    # threads have their own tests (test_threads_browser.py).
+    page.goto(site_url + live_url(built_site) + "?threads=1")
     page.wait_for_load_state("networkidle")             # all the page fetches by itself, before any click
     before = list(urls)
     widget = page.locator('.demo[data-demo="live"]').first
-    widget.evaluate("""el => { window.__states = [];
-        new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, {attributes: true}); }""")
     static = rows(widget)
     inert = controls_enabled(widget)
     widget.locator('button[name="load"]').click()
+    isolated(page)
     page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
                            arg=widget.element_handle(), timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
@@ -125,7 +130,7 @@ def test_opt_in_goes_loading_then_live(live):
     assert "loading" in states and states[-1] == "live", states
     assert live["page"].locator(".demo-live-progress").first.is_hidden()      # shown while loading only
     status = live["widget"].locator(".demo-status").text_content()
-    assert "runs in your browser" in status and "1 thread" in status      # no COOP/COEP here: single thread
+    assert "runs in your browser" in status and "1 thread)" in status      # as ?threads=1 asked
     # the model's readable name as the slides give it, from the GGUF's metadata (not its file name)
     from build_hooks.model import choice
 

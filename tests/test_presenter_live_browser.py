@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import SPILL_MEASURE, live_slide
+from helpers import SPILL_MEASURE, isolated, live_slide
 
 ENGINE = re.compile(r"pyodide\.asm\.wasm|deck-worker\.mjs|/assets/live/|wllama\.wasm|/vendor/wllama/")
 LOAD = 180_000          # ms: the model and Pyodide on a busy 2-core machine
@@ -39,7 +39,10 @@ def room(browser, built_site, site_url):
     page = context.new_page()
     page.on("pageerror", lambda err: errors.append(str(err)))
     stem, index = live_slide(built_site)
-    page.goto(f"{site_url}present/{stem}/?live=1#/{index}")
+    # ?live=1 reloads the page once, cross-origin isolated (threads.js); the speaker view then runs
+    # under its headers. One thread: many tests on 2 busy cores (threads: test_threads_browser.py).
+    page.goto(f"{site_url}present/{stem}/?live=1&threads=1#/{index}")
+    isolated(page)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     widget = page.locator('.demo[data-demo="live"]').first
     page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",

@@ -153,9 +153,10 @@
       }
       results.push(await part("Threads for the model", () => {
         if (engine.state !== "live") throw new Error("the model is not loaded, so it runs on no thread");
-        return engine.threads > 1 ? `${engine.threads} threads (this page is cross-origin isolated).`
-          : "1 thread: this page is not cross-origin isolated (no COOP/COEP headers), so llama.cpp runs single-threaded; " +
-            "Generate is slower, every number is the same.";
+        // threads.js says why in words ("1 thread: this browser is not cross-origin isolated ...")
+        const said = win.deckThreads ? win.deckThreads.said(engine.threads) : `${engine.threads} thread(s)`;
+        return engine.threads > 1 ? `${said}: this page is cross-origin isolated (the site's service worker adds the headers).`
+          : `${said}. llama.cpp runs single-threaded: Generate is slower, every number is the same.`;
       }));
     }
     results.push(await part("Storage left for this site", async () => {

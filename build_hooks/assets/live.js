@@ -55,7 +55,7 @@
       this.set("loading", `Loading the real model (${mb} MB)…`, 0);
       this.loading = this.start(mb).then(
         () => { remember(this.config.model);
-                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${this.threads} thread${this.threads > 1 ? "s" : ""}).`
+                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${window.deckThreads ? window.deckThreads.said(this.threads) : "1 thread"}).`
                   + (this.cached ? "" : ` ${this.uncached(mb)}`), 1); },
         (err) => {
           console.error("live model:", err);      // the details, for whoever opens the console
@@ -78,8 +78,8 @@
         "single-thread/wllama.wasm": new URL("single-thread/wllama.wasm", base).href,
         "multi-thread/wllama.wasm": new URL("multi-thread/wllama.wasm", base).href,
       }, { suppressNativeLog: true, logger: quiet, allowOffline: true, parallelDownloads: 3 });
-      // Threads need SharedArrayBuffer, which needs COOP/COEP headers (GitHub Pages sends none).
-      this.threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+      // Threads need a cross-origin isolated page (threads.js: the site's service worker, after opt-in).
+      this.threads = window.deckThreads ? window.deckThreads.wanted() : 1;
       const url = new URL(this.config.model, ASSETS).href;
       const progressCallback = ({ loaded, total }) => {
         const p = total ? loaded / total : 0;
@@ -89,6 +89,7 @@
       await this.wllama.loadModel(await this.files(url, progressCallback), {
         n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
       });
+      this.threads = this.wllama.getNumThreads();     // what wllama runs on (1 if its threads build cannot start)
       this.addBos = this.wllama.mustAddBosToken();
       this.bos = this.wllama.getBOS();
       if (this.cached) setTimeout(() => this.forgetOldModels().catch(() => {}), 5000);   // housekeeping, later
@@ -267,6 +268,19 @@
     }
   }
 
+  // ------------------------------------------------------------------ threads (threads.js)
+
+  // The reader's opt-in (Load, or ?live=1): the first time, the page may reload once to become
+  // cross-origin isolated (threads.js), and the model loads right after that reload; otherwise here.
+  function optIn() {
+    const threads = window.deckThreads;
+    if (!threads || engine.loading || engine.obstacle() || (window.deckMirror && window.deckMirror.preview)) {
+      return engine.load();
+    }
+    engine.set("loading", "Getting threads ready for the model: the page reloads once…", 0);
+    return threads.prepare().then((reloading) => (reloading ? new Promise(() => {}) : engine.load()));
+  }
+
   // ------------------------------------------------------------------ the opt-in panel (any widget)
 
   class OptIn {
@@ -275,7 +289,7 @@
       this.button = root.querySelector('button[name="load"]');
       this.bar = root.querySelector(".demo-live-progress");
       this.msg = root.querySelector(".demo-live-msg");
-      if (this.button) this.button.addEventListener("click", () => engine.load().catch(() => {}));
+      if (this.button) this.button.addEventListener("click", () => optIn().catch(() => {}));
       if (this.button && engine.config && engine.config.bytes && !canKeep()) {     // "once, then cached" is untrue here
         this.button.textContent = `Load the real model: ${Math.round(engine.config.bytes / 1e6)} MB, each visit `
           + "(this browser cannot keep it)";
@@ -385,8 +399,10 @@
       const widget = root.closest(".demo");
       if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; wakeOnLive(widget); }
     }
-    // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk).
-    if (/[?&]live=1\b/.test(location.search) && engine.config) engine.load().catch(() => {});
+    // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk), as
+    // does the reload that made the page cross-origin isolated right after the reader pressed Load.
+    const resumed = !!window.deckThreads && window.deckThreads.resume();
+    if ((resumed || /[?&]live=1\b/.test(location.search)) && engine.config) optIn().catch(() => {});
   }
 
   // live-widget.js (the `demo live` widget) builds on these.

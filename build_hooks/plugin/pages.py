@@ -24,6 +24,9 @@ from build_hooks.browser import npm
 from build_hooks.deck import present
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"   # package data: installed with build_hooks
+# Copied to the site's root, not assets/deck/: a service worker sees only its own folder and below,
+# and the site's one (threads for the live model, assets/deck/threads.js) must see every page.
+AT_SITE_ROOT = {"deck-sw.js"}
 
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
 REVEAL_FILES = [f.removeprefix("dist/") for f in npm.PACKAGES["reveal.js"] if f.startswith("dist/")]
@@ -119,10 +122,12 @@ def script(entry) -> dict:
 
 
 def assets(node_modules: Path):
-    """(site path, file) pairs to copy: our own assets, then reveal.js dist from node_modules."""
+    """(site path, file) pairs to copy: our own assets (AT_SITE_ROOT at the root), then reveal.js dist
+    from node_modules."""
     for path in sorted(ASSETS.rglob("*")):
         if path.is_file():
-            yield f"{present.OWN}/{path.relative_to(ASSETS).as_posix()}", path
+            rel = path.relative_to(ASSETS).as_posix()
+            yield (rel if rel in AT_SITE_ROOT else f"{present.OWN}/{rel}"), path
     dist = node_modules / "reveal.js" / "dist"
     if not dist.is_dir():
         raise PluginError("node_modules/reveal.js/dist not found: run `npm ci` (or `make deps`) next to "
