@@ -173,6 +173,7 @@ def main() -> None:
             baseline = memory.total()
             t0 = time.perf_counter()
             widget.locator('button[name="load"]').click()
+            page.wait_for_function("() => self.crossOriginIsolated", timeout=300_000)   # the opt-in's one reload
             page.wait_for_function("el => el.dataset.state === 'live'", arg=widget.element_handle(), timeout=300_000)
             first_load = time.perf_counter() - t0
             page.wait_for_function("el => !el.dataset.busy", arg=widget.element_handle(), timeout=300_000)

@@ -350,6 +350,7 @@ def live_widget(context, built_site: Path, site_url: str, errors: list):
     page.goto(site_url + live_url(built_site))
     widget = page.locator('.demo[data-demo="live"]').first
     widget.locator('button[name="load"]').click()
+    isolated(page)                       # the one reload that opting in makes (threads.js)
     page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
                            arg=widget.element_handle(), timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()

@@ -308,6 +308,7 @@ def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built
     assert old in page.evaluate(cached, old)
     widget = page.locator('.demo[data-demo="live"]').first
     widget.locator('button[name="load"]').click()
+    isolated(page)                       # the one reload that opting in makes (threads.js)
     page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
                            timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
@@ -351,6 +352,7 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
     context, page, widget, static = failing_page(browser, built_site, site_url, offsite, setup)
     try:
         widget.locator('button[name="load"]').click()
+        isolated(page)                       # the one reload that opting in makes (threads.js)
         page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
                                timeout=LOAD)
         assert widget.get_attribute("data-state") == "error"
@@ -404,6 +406,7 @@ def test_not_enough_memory_is_said_in_words_and_the_static_render_stays(browser,
                                                  lambda p: p.add_init_script(NO_MEMORY))
     try:
         widget.locator('button[name="load"]').click()
+        isolated(page)                       # the one reload that opting in makes (threads.js)
         page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
                                timeout=LOAD)
         assert widget.get_attribute("data-state") == "error"
