@@ -331,7 +331,7 @@ def failing_page(browser, built_site, site_url, offsite, setup):
     setup(page)
     page.goto(site_url + live_url(built_site))
     widget = page.locator('.demo[data-demo="live"]').first
-    return context, page, widget, widget.locator("table").inner_html()
+    return context, page, widget, widget.locator("table.demo-live-table").inner_html()
 
 
 @pytest.mark.parametrize("how", ["blocked", "truncated"])
@@ -358,7 +358,7 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
         assert widget.get_attribute("data-state") == "error"
         assert "did not load" in widget.locator(".demo-status").text_content()
         assert not any(controls_enabled(widget).values())
-        assert widget.locator("table").inner_html() == static
+        assert widget.locator("table.demo-live-table").inner_html() == static
         if how == "blocked":          # the Pyodide demos on the page keep working
             sampling_widget = page.locator('.demo[data-demo="sampling"]').first
             sampling_widget.locator('[name="top_k"]').evaluate(
@@ -378,7 +378,7 @@ def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
     try:
         assert widget.locator('button[name="load"]').is_hidden()
         assert "cannot run WebAssembly" in widget.locator(".demo-live-msg").text_content()
-        assert widget.locator("table").inner_html() == static
+        assert widget.locator("table.demo-live-table").inner_html() == static
     finally:
         context.close()
     assert not offsite
@@ -412,7 +412,7 @@ def test_not_enough_memory_is_said_in_words_and_the_static_render_stays(browser,
         assert widget.get_attribute("data-state") == "error"
         status = widget.locator(".demo-status").text_content()
         assert "could not give it the memory it needs" in status, status
-        assert widget.locator("table").inner_html() == static
+        assert widget.locator("table.demo-live-table").inner_html() == static
         assert widget.locator('button[name="load"]').is_visible()          # try again after closing tabs
     finally:
         context.close()

@@ -149,11 +149,13 @@ def reference_distribution(prompt: str):
     import llama_cpp
     import numpy as np
 
+    from build_hooks.model import loader
     from build_hooks.model.choice import embedded_path
-    llama = llama_cpp.Llama(model_path=str(embedded_path()), n_ctx=256, logits_all=True, verbose=False)
+    llama = loader.load(embedded_path(), n_ctx=256)
     try:
         llama.eval(llama.tokenize(prompt.encode(), add_bos=True))
-        return np.exp(llama.logits_to_logprobs(llama.scores[llama.n_tokens - 1])).tolist()
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llama.ctx, -1), shape=(llama.n_vocab(),))
+        return np.exp(llama.logits_to_logprobs(logits)).tolist()
     finally:
         llama.close()
 

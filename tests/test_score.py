@@ -3,7 +3,7 @@
 - next_tokens: the entropy the snapshot tables state is the entropy of ALL the model's tokens, as
   llama-cpp-python's own evaluation gives them (Llama.eval, its scores buffer, Llama.logits_to_logprobs);
 - score: each continuation's per-token probabilities and their product, recomputed by evaluating
-  prompt + continuation in one llama-cpp-python call with every position's logits (logits_all=True);
+  every prefix of prompt + continuation with llama-cpp-python and reading its last position's logits;
 - the sampling widget's static numbers under llama.cpp's defaults, where min-p decides within the
   build's list, are the whole vocabulary's (demos.live.rows over all 49,152 probabilities).
 Bad `score` options fail with the schema's sentence.
@@ -32,18 +32,24 @@ def committed(kind: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def reference():
-    """llama-cpp-python's own Llama on the deck's model, every position's logits kept."""
-    import llama_cpp
-
+    """llama-cpp-python's own Llama on the deck's model (through the loader: no AMX repacking)."""
+    from build_hooks.model import loader
     from build_hooks.model.choice import embedded_path
-    return llama_cpp.Llama(model_path=str(embedded_path()), n_ctx=512, n_batch=512, logits_all=True, verbose=False)
+    return loader.load(embedded_path(), n_ctx=512)
 
 
 def logprobs_after(llama, ids: list[int]) -> np.ndarray:
-    """Row i: llama-cpp-python's log-probabilities for the token after ids[:i + 1]."""
-    llama.reset()
-    llama.eval(ids)
-    return np.array([llama.logits_to_logprobs(llama.scores[i]) for i in range(len(ids))], dtype=np.float64)
+    """Row i: llama-cpp-python's log-probabilities for the token after ids[:i + 1], each prefix evaluated
+    on its own and read at its last position (llama_get_logits_ith), as the build reads a prompt."""
+    import llama_cpp
+
+    rows = []
+    for i in range(len(ids)):
+        llama.reset()
+        llama.eval(ids[: i + 1])
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llama.ctx, -1), shape=(llama.n_vocab(),))
+        rows.append(llama.logits_to_logprobs(logits))
+    return np.array(rows, dtype=np.float64)
 
 
 def test_next_token_entropy_is_the_whole_vocabularys(reference):

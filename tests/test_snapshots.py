@@ -109,7 +109,7 @@ def test_fence_errors_name_file_and_line():
         check_fences("```snapshot\n```\n\n```demo sampler\n```\n\n```demo ngram\nn: 9\n```\n")
     assert str(err.value).splitlines() == [
         "slides/a.md:9: a snapshot fence needs a kind after `snapshot`, one of: next_tokens, completion, tokens, "
-        "beam, model_card, quant_study, embeddings, haystack, prompting (e.g. ```snapshot next_tokens)",
+        "beam, score, model_card, quant_study, embeddings, haystack, prompting (e.g. ```snapshot next_tokens)",
         "slides/a.md:12: unknown demo kind `sampler`; use one of: sampling, code, beam, tokenizer, ngram, live",
         "slides/a.md:15: demo ngram: option `n` is 9; it must be an integer from 1 to 6"]
 
