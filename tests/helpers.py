@@ -7,7 +7,7 @@ in conftest.py).
 - `browser_page`, `free_port`, `checkout_state`; CHROMIUM & co. from build_hooks/localhost.py;
 - the built site in a browser: `page_with`, `page_holding`, `slide_with`, `live_url`, `open_demo`, `wake`, `idle`,
   `set_value`, `record`, `loaded`, `reading_pages`, `ready`, `on_stage`, `axe`, `live_slide`,
-  `live_widget`, `isolated`; the waits READY, LOAD;
+  `live_widget`(`_open`), `isolated`; the waits READY, LOAD;
 - waits on conditions, never fixed sleeps: `next_frame` (the browser drew a frame: its resize
   observers ran), `watch_warmups` + `warmed` (present.js's warm-up for the slide shown was handled:
   whatever it would start has started), `wait_until` (a condition outside the browser).
@@ -355,6 +355,17 @@ def live_widget(context, built_site: Path, site_url: str, errors: list):
                            arg=widget.element_handle(), timeout=LOAD)
     assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
     return page, widget
+
+
+@contextlib.contextmanager
+def live_widget_open(browser, built_site: Path, site_url: str):
+    """live_widget in a context of its own for a module's fixture: (page, widget); no page error allowed."""
+    context, errors = browser.new_context(), []
+    try:
+        yield live_widget(context, built_site, site_url, errors)
+    finally:
+        context.close()
+    assert not errors, f"page errors: {errors}"
 
 
 def live_slide(built_site: Path) -> tuple[str, int]:

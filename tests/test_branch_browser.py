@@ -14,7 +14,7 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_slide, live_widget
+from helpers import LOAD, live_slide, live_widget_open
 
 PROMPT = "The cat sat on the"
 # Upper 0.1% points of the chi-square distribution by degrees of freedom (NIST/SEMATECH e-Handbook of
@@ -26,11 +26,8 @@ CHI2_999 = [10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.8
 @pytest.fixture(scope="module")
 def live(browser, built_site, site_url):
     """The live widget of the reading page, model loaded: (page, widget)."""
-    context, errors = browser.new_context(), []
-    page, widget = live_widget(context, built_site, site_url, errors)
-    yield page, widget
-    context.close()
-    assert not errors, errors
+    with live_widget_open(browser, built_site, site_url) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")

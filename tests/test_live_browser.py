@@ -214,7 +214,7 @@ def test_every_deck_prompt_is_within_the_precision_the_widget_states(live, nativ
     diff = max(abs(r["prob"] - probs[r["id"]]) for r in got[:10])
     print(f"{prompt[:40]!r}: max top-10 difference {diff:.4f}")
     assert diff <= bound + 5e-4, f"the widget claims at most {bound}; measured {diff:.4f}: update it"
-    assert got[0]["id"] == int(top[0]) or probs[top[0]] - probs[got[0]["id"]] <= 2 * bound
+    assert got[0]["id"] == int(top[0]) or probs[top[0]] - probs[got[0]["id"]] <= bound     # a near tie
 
 
 @pytest.mark.parametrize("prompt", every_deck_prompt())
@@ -243,7 +243,9 @@ def test_greedy_20_tokens_follow_llama_cpp_python(live, native, prompt):
         k = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
         gap = chances[k][want[k]] - chances[k][got[k]]
         print(f"{prompt[:40]!r}: greedy takes another path at step {k} (llama.cpp's two candidates {gap:.4f} apart)")
-        assert gap <= 2 * claimed_bound(widget), f"step {k}: the browser picked a token {gap:.4f} below llama.cpp's"
+        # near ties only: on bench/live_precision.json's 208 prompts the top token differed only where
+        # llama.cpp's two best were within 0.039, under the bound the widget states
+        assert gap <= claimed_bound(widget), f"step {k}: the browser picked a token {gap:.4f} below llama.cpp's"
 
 
 # ------------------------------------------------------------------ any prompt, the rest shown, the deck's sampler
@@ -384,7 +386,8 @@ def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
 # Chromium's own words when a tab cannot reserve a wasm instance's memory, thrown inside wllama's
 # worker: its code is built from a Blob, so the patch rides on the Blob's text.
 NO_MEMORY = """(() => {
-    const patch = "for (const f of ['instantiate', 'instantiateStreaming']) WebAssembly[f] = () => Promise.reject("
+    const patch = "for (const f of ['instantiate', 'instantiateStreaming']) "
+        + "WebAssembly[f] = () => Promise.reject("
         + "new RangeError('WebAssembly.instantiate(): Out of memory: "
         + "Cannot allocate Wasm memory for new instance'));\\n";
     const Original = Blob;

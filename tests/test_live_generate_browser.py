@@ -13,7 +13,7 @@ import pytest
 
 from demos import live as demos_live
 from demos import sampling
-from helpers import LOAD, live_widget
+from helpers import LOAD, live_widget_open
 
 # The engine's distributions for the prompt and after each generated token, read the way Generate
 # reads them (the prompt, then one token at a time), as plain arrays for Python.
@@ -28,12 +28,9 @@ REPLAY = """async ([prompt, ids]) => {
 
 @pytest.fixture(scope="module")
 def widget(browser, built_site, site_url):
-    context, errors = browser.new_context(), []
-    page, root = live_widget(context, built_site, site_url, errors)
-    page.wait_for_function("el => !el.dataset.busy", arg=root.element_handle(), timeout=LOAD)
-    yield page, root
-    context.close()
-    assert not errors, f"page errors: {errors}"
+    with live_widget_open(browser, built_site, site_url) as (page, root):
+        page.wait_for_function("el => !el.dataset.busy", arg=root.element_handle(), timeout=LOAD)
+        yield page, root
 
 
 def generate(page, root, prompt, **settings):

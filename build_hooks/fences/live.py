@@ -18,17 +18,40 @@ rows `tr[data-token-id][data-prob]` (the model's T = 1 probability), a textarea 
 from __future__ import annotations
 
 import html
+import json
+import math
+from pathlib import Path
 
 from build_hooks.fences.parts import data_script, hue, number, percent
 
 e = html.escape
 
-# Measured (tests/test_live_browser.py, every prompt behind the deck's snapshots): the browser's
-# llama.cpp (wllama's, older) and the build's llama-cpp-python take other arithmetic paths (SIMD
-# width, accumulation order, attention kernel: flash attention alone moves a probability by 0.02
-# natively). Greedy text follows llama.cpp's until two candidates are within twice this bound.
-PRECISION = ("Live numbers differ from the build's (llama-cpp-python) by arithmetic precision, not a bug: at most "
-             "0.036 in the top 10 (measured on the deck's prompts); closer tokens can swap places.")
+# Measured by bench/precision.py (its file: bench/live_precision.json, with the command that
+# remakes it): the browser's llama.cpp (wllama's, older) and the build's llama-cpp-python take other
+# arithmetic paths (SIMD width, accumulation order, attention kernel: flash attention alone moves a
+# probability by 0.02 natively). Two candidates closer than that can swap, so a greedy text can
+# take another path there. tests/test_precision_browser.py holds the stated maximum on fresh prompts.
+MEASURED = Path(__file__).resolve().parents[2] / "bench" / "live_precision.json"
+
+
+def precision(measured: Path = MEASURED) -> str:
+    """The widget's precision line, from the measurement: median, 95th percentile, maximum rounded up.
+
+    Example:
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "m.json"
+    >>> _ = path.write_text('{"median": 0.00412, "p95": 0.0307, "max": 0.05541, "prompts": 208}')
+    >>> precision(path).split(": ", 1)[1]
+    'top 10 typically within 0.005 (95%: 0.031), at most 0.056 on 208 prompts measured; closer tokens can swap.'
+    """
+    lead = "Live numbers differ from llama-cpp-python's by arithmetic precision"
+    if not measured.exists():              # a packaged install carries no bench/: no number it cannot stand behind
+        return f"{lead}, not by a bug; closer tokens can swap."
+    m = json.loads(measured.read_text(encoding="utf-8"))
+    up = {k: math.ceil(m[k] * 1000) / 1000 for k in ("median", "p95", "max")}     # "within": rounded up
+    return (f"{lead}: top 10 typically within {up['median']:.3f} (95%: {up['p95']:.3f}), at most {up['max']:.3f} "
+            f"on {m['prompts']} prompts measured; closer tokens can swap.")
+
 
 # Filled by live-branch.js once live: the path shown and its alternatives (branching), a typed
 # continuation's score and 1,000 draws. Empty (hidden) in the static render: no number to stand behind.
@@ -139,4 +162,4 @@ def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
             f'prompt. Load the real model to type your own.</span></div>'
             f'{data_script(data)}<div class="demo-controls">{controls}</div>'
             f'<div class="demo-output">{output}</div><p class="demo-note">{e(note)}</p>'
-            f'<p class="demo-note demo-precision">{e(PRECISION)}</p></div>')
+            f'<p class="demo-note demo-precision">{e(precision())}</p></div>')
