@@ -220,7 +220,7 @@ def test_every_deck_prompt_is_within_the_precision_the_widget_states(live, nativ
 @pytest.mark.parametrize("prompt", every_deck_prompt())
 def test_greedy_20_tokens_follow_llama_cpp_python(live, native, prompt):
     """Greedy, 20 tokens: llama.cpp's tokens up to a step where llama.cpp's two best candidates are
-    within twice the precision the widget states (there the browser may take the other one: after
+    within the precision the widget states (there the browser may take the other one: after
     "The capital of France is", step 14 is '1' 0.362 vs '2' 0.299 natively, and the browser takes '2')."""
     llm = native[1]
     llm.reset()
