@@ -33,8 +33,11 @@
       const step = prefix.length + k;
       const pick = await python("live_draw", { ...settings, seed, step }, null, dist);
       ids.push(pick.id);
+      // the engine reads the token first: the page's label look-ups (onToken) queue behind it and
+      // run while Python draws the next one, not in front of it
+      const next = k + 1 < n ? engine.extend(pick.id, top) : null;
       onToken(pick, step);
-      if (k + 1 < n) dist = await engine.extend(pick.id, top);
+      if (next) dist = await next;
     }
     return { ids, ms: performance.now() - t0, tokens: ids.length };
   }
