@@ -143,6 +143,28 @@ def test_branching_on_an_alternative_continues_from_it_as_llama_cpp_would(live, 
     assert page.evaluate("document.activeElement.dataset.tokenId") == str(first[k])
 
 
+def test_a_prompt_typed_while_generate_runs_does_not_change_what_it_continues(live):
+    """Generate reads one token per engine turn, and the table's refresh for a prompt typed meanwhile
+    reads that prompt into llama.cpp's one context between two of them. The generation goes on from
+    its own text: the same tokens as a run nobody disturbed."""
+    page, widget = live
+    calm = generate(page, widget, PROMPT, temperature=0, top_k=0, top_p=1, min_p=0, length=120, seed=0)
+    widget.locator('button[name="generate"]').click()
+    page.wait_for_function("el => el.querySelectorAll('.demo-live-gen .snap-tok').length >= 3",
+                           arg=widget.element_handle(), timeout=LOAD)
+    other = "Once upon a time, a small robot"
+    widget.locator('textarea[name="prompt"]').fill(other)
+    page.wait_for_function("([el, p]) => { const t = el.querySelector('.demo-live-table');"
+                           " return t.dataset.prompt === p && t.getAttribute('aria-busy') === 'false'; }",
+                           arg=[widget.element_handle(), other], timeout=LOAD)
+    meanwhile = widget.evaluate("el => !el.querySelector('.demo-live-gen').dataset.tokenIds")
+    page.wait_for_function("el => el.querySelector('.demo-live-gen').dataset.tokenIds", arg=widget.element_handle(),
+                           timeout=LOAD)
+    got = json.loads(widget.locator(".demo-live-gen").get_attribute("data-token-ids"))
+    assert meanwhile, "the other prompt's table came after Generate ended: nothing ran between its steps"
+    assert got == calm
+
+
 def test_escape_closes_the_alternatives_and_returns_to_the_token(live):
     page, widget = live
     generate(page, widget, PROMPT, temperature=1, top_k=0, top_p=1, min_p=0, length=4, seed=3)

@@ -14,7 +14,7 @@
   const { engine, python, needed } = window.deckLive;
   const { el, percent } = window.deckDemos;
   const INF_STOP = 5.05;                    // the temperature slider's last stop means infinity
-  const N_CTX = 1024, CHUNK = 64;           // live.js's context and prompt chunk
+  const N_CTX = 1024;                       // live.js's context
   const spaced = (label) => label.replace(/␣/g, " ").replace(/↵/g, "\\n");   // a token as text, for a sentence
 
   // A prompt in words for a caption (as live-widget.js's): long ones keep their start and end.
@@ -43,10 +43,7 @@
       throw new Error(`this text is ${tokens.length.toLocaleString("en")} tokens, over the model's context here ` +
         `(${N_CTX} tokens): shorten the prompt`);
     }
-    await engine.wllama.kvClear();
-    for (let at = 0; at < tokens.length; at += CHUNK) {
-      await engine.wllama.decode(tokens.slice(at, at + CHUNK), { skipLogits: at + CHUNK < tokens.length });
-    }
+    await engine.read(tokens);
     return engine.logits(top);
   }
 
@@ -284,7 +281,12 @@
           for (let k = 0; k < tokens.length; k++) {
             const at = dist.ids.indexOf(tokens[k]);
             probs.push(at >= 0 ? dist.probs[at] : 0);
-            if (k + 1 < tokens.length) { await engine.wllama.decode([tokens[k]], {}); dist = await engine.logits(-1); }
+            if (k + 1 < tokens.length) {
+              await engine.wllama.decode([tokens[k]], {});
+              engine.held = engine.held.concat(tokens[k]);
+              engine.ctx += 1;
+              dist = await engine.logits(-1);
+            }
           }
           return { tokens, probs };
         });

@@ -25,7 +25,7 @@
     const top = needed(settings);
     const ready = window.deckDemos ? window.deckDemos.bridge.start() : Promise.resolve();
     let dist = await engine.distribution(prompt, prefix.length ? 1 : top);
-    if (prefix.length) dist = await engine.extendAll(prefix, top);
+    if (prefix.length) dist = await engine.extendAll(prefix, top, dist);
     await ready;                                   // Python's start is not the model's speed
     const ids = [];
     const t0 = performance.now();
@@ -35,7 +35,7 @@
       ids.push(pick.id);
       // the engine reads the token first: the page's label look-ups (onToken) queue behind it and
       // run while Python draws the next one, not in front of it
-      const next = k + 1 < n ? engine.extend(pick.id, top) : null;
+      const next = k + 1 < n ? engine.extend(pick.id, top, dist) : null;   // from this text, whatever ran since
       onToken(pick, step);
       if (next) dist = await next;
     }

@@ -27,6 +27,7 @@
 
   const engine = {
     state: "off", message: "", config: null, wllama: null, loading: null, queue: Promise.resolve(),
+    held: [], ctx: 0,                       // the tokens in llama.cpp's context, and that context's name
     pieces: new Map(), views: new Set(), progress: 0,
 
     set(state, message, progress) {
@@ -168,23 +169,32 @@
             `model's context (${N_CTX} tokens here) leaves for a prompt: shorten it by ` +
             `${(tokens.length - PROMPT_MAX).toLocaleString("en")} tokens`);
         }
-        await this.wllama.kvClear();
-        for (let at = 0; at < tokens.length; at += CHUNK) {
-          if (at && stale()) throw superseded();
-          const last = at + CHUNK >= tokens.length;
-          await this.wllama.decode(tokens.slice(at, at + CHUNK), { skipLogits: !last });
-          if (progress) progress(Math.min(at + CHUNK, tokens.length), tokens.length);
-        }
-        return { ...(await this.logits(top)), n: tokens.length };
+        await this.read(tokens, {
+          before: (at) => { if (at && stale()) throw superseded(); },
+          after: (read) => progress && progress(read, tokens.length),
+        });
+        return { ...(await this.logits(top)), n: tokens.length, ctx: this.ctx, tokens: this.held };
       });
     },
 
-    // Append one token to the context evaluated by the last distribution() and return the next one.
-    extend(id, top = -1) {
-      return this.run(async () => {
-        await this.wllama.decode([id], {});
-        return this.logits(top);
-      });
+    // Read `tokens` into a fresh context, CHUNK at a time, and give that context a new name (ctx).
+    // Call inside run(). before(at) may throw to stop; after(read) reports progress.
+    async read(tokens, { before = () => {}, after = () => {} } = {}) {
+      await this.wllama.kvClear();
+      this.held = [];
+      this.ctx += 1;                         // whatever held the old context no longer has it
+      for (let at = 0; at < tokens.length; at += CHUNK) {
+        before(at);
+        await this.wllama.decode(tokens.slice(at, at + CHUNK), { skipLogits: at + CHUNK < tokens.length });
+        after(Math.min(at + CHUNK, tokens.length));
+      }
+      this.held = tokens.slice();
+    },
+
+    // Append one token to the context `from` (a distribution this engine gave) holds, and return the
+    // next distribution.
+    extend(id, top = -1, from = null) {
+      return this.extendAll([id], top, from);
     },
 
     // The distribution as two typed arrays (most likely first): they cross to the Python worker
@@ -192,12 +202,21 @@
     // getLogits() would wrap each of the 49,152 tokens in an object first: its own action, asked
     // directly, gives the arrays (wllama 2.3.7; getLogits() where that is missing).
     // Append several tokens at once (a generation's prefix) and return the distribution after them.
-    extendAll(ids, top = -1) {
+    // Each call is its own turn, so another widget may have read its own prompt since `from` was
+    // computed (a reader typing while Generate runs): then `from`'s tokens are read again first, and
+    // a generation never continues from someone else's text. Without `from`: the current context.
+    extendAll(ids, top = -1, from = null) {
       return this.run(async () => {
-        for (let at = 0; at < ids.length; at += CHUNK) {
-          await this.wllama.decode(ids.slice(at, at + CHUNK), { skipLogits: at + CHUNK < ids.length });
+        if (from && from.ctx !== this.ctx) {
+          await this.read([...from.tokens, ...ids]);
+        } else {
+          for (let at = 0; at < ids.length; at += CHUNK) {
+            await this.wllama.decode(ids.slice(at, at + CHUNK), { skipLogits: at + CHUNK < ids.length });
+          }
+          this.held = this.held.concat(ids);
+          this.ctx += 1;
         }
-        return this.logits(top);
+        return { ...(await this.logits(top)), ctx: this.ctx, tokens: this.held };
       });
     },
 
