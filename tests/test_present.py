@@ -101,7 +101,7 @@ def test_the_preflight_page_is_written_once_and_never_over_a_deck(tmp_path):
     assert path == tmp_path / "preflight" / "index.html"
     assert "<title>Before the talk: check this laptop · Talk &lt;&amp;&gt;</title>" in page
     assert '<button type="button" id="deck-check-run">Check this laptop</button>' in page
-    assert '<script src="../assets/deck/check.js"></script>' in page and '<a href="../present/">' in page
+    assert '<script src="../assets/deck/check.js" type="module"></script>' in page and '<a href="../present/">' in page
     assert check.write_check(tmp_path, "Talk") == path          # a rebuild rewrites its own page
     path.write_text("<h1>A deck called preflight</h1>")
     with pytest.raises(ValueError, match=r"a page of the site is at preflight/ \(slides/preflight.md\?\)"):

@@ -166,3 +166,55 @@ def test_every_built_file_is_readable_by_a_web_server(built_site):
     unreadable = [str(p.relative_to(built_site)) for p in built_site.rglob("*")
                   if p.is_file() and not p.stat().st_mode & 0o004]
     assert not unreadable, f"not world-readable: {unreadable[:5]}"
+
+
+ASSETS = ROOT / "build_hooks" / "assets"
+OWN_TAG = re.compile(r'<script src="(?:\.\./)*assets/deck/([^"]+)"([^>]*)>')
+IMPORT = re.compile(r'^import\b[^"\n]*"\./([^"]+)";', re.M)
+
+
+def test_the_pages_scripts_are_es_modules(good_site):
+    """Every page the build writes (reading, present, preflight) loads the plugin's scripts as ES modules
+    (`pages.CLASSIC`: deferred classic scripts, in page order, until they are converted), with no
+    mkdocs.yml list: the plugin puts them on. A module finds its files from its own URL, never from
+    document.currentScript (null in a module), and every file a module imports has a tag of its own on
+    the page, so the browser fetches them all at once instead of one import after the other."""
+    from build_hooks.plugin import pages
+
+    scripts = {p.name: p.read_text(encoding="utf-8") for p in ASSETS.glob("*.js") if p.name != "deck-sw.js"}
+    assert not [n for n, text in scripts.items() if "currentScript" in text and n not in pages.CLASSIC]
+    modules = {n for n in scripts if n not in pages.CLASSIC}
+    for name in modules:
+        assert not re.search(r"^\((function \(\)|\(\) =>) \{$", scripts[name], re.M), f"{name} is still an IIFE"
+    html_files = sorted(good_site.rglob("*.html"))
+    assert {"present", "preflight"} <= {p.parent.name for p in html_files} | {p.parent.parent.name for p in html_files}
+    for path in html_files:
+        tags = OWN_TAG.findall(path.read_text(encoding="utf-8"))
+        if not tags:
+            continue
+        on_page = {name for name, _ in tags}
+        for name, attrs in tags:
+            assert attrs == (" defer" if name in pages.CLASSIC else ' type="module"'), (path, name, attrs)
+            missing = set(IMPORT.findall(scripts[name])) - on_page
+            assert not missing, f"{path}: {name} imports {missing}, which the page does not list"
+    index = (good_site / "index.html").read_text(encoding="utf-8")
+    assert "assets/deck/widgets.js\" type=\"module\"" in index and "assets/deck/reading.js" in index
+
+
+def test_one_rule_for_percentages_and_colours():
+    """vocabulary.js is the pages' one renderer of a percentage and a colour (demos/vocabulary.py's
+    rules, tests/test_vocabulary_browser.py): no other script defines its own, and every module that
+    shows one imports it (from vocabulary.js, or widgets.js, which passes them on)."""
+    from build_hooks.plugin import pages
+
+    own = re.compile(r"^\s*(?:export )?(?:function|const|let) (percent|hue)\b", re.M)
+    used = re.compile(r"\b(percent|hue)\(")
+    imported = re.compile(r'^import \{([^}]*)\} from "\./(?:vocabulary|widgets)\.js";', re.M)
+    for path in sorted(ASSETS.glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "vocabulary.js":
+            continue
+        assert not own.search(text), f"{path.name} defines its own {own.search(text)[1]}"
+        names = {n.strip() for group in imported.findall(text) for n in group.split(",")}
+        if path.name not in pages.CLASSIC:
+            assert set(used.findall(text)) <= names, f"{path.name} uses {set(used.findall(text)) - names} unimported"

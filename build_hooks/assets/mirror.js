@@ -4,8 +4,8 @@
 // the current slide, `...&controls=false` the upcoming one. Left alone, each would start its own
 // Pyodide and its own live model (about 0.5 GB each) and show its own widgets, not the ones the
 // room sees. So, in a preview (a `receiver` iframe):
-//   - nothing starts: worker-bridge.js and live.js ask `deckMirror.preview` and never load Python
-//     or the model; present.js sends no warm-up;
+//   - nothing starts: worker-bridge.js and live.js ask preview.js and never load Python or the
+//     model; present.js sends no warm-up;
 //   - every widget is a copy of the audience window's, as it is now: its HTML (table, generated
 //     text, status), its controls' values and its scroll positions, sent over a BroadcastChannel
 //     named after the page's path, at most every MIRROR_MS while something changes;
@@ -13,114 +13,108 @@
 // The audience window sends nothing until a preview says "hello", so a talk without the speaker
 // view costs nothing. Strings arrive as the audience page's own serialized DOM (text it set with
 // textContent stays text); no script in it runs.
-(function () {
-  "use strict";
+import { preview } from "./preview.js";
 
-  const MIRROR_MS = 100;
-  const WIDGETS = ".demo[data-demo]";
-  const OWN_ATTRS = new Set(["inert", "data-bound", "data-live-bound", "data-mirror"]);   // this window's, kept
-  const params = new URLSearchParams(location.search);
-  const preview = params.has("receiver") && window.parent !== window;
-  const me = Math.random().toString(36).slice(2);
-  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`deck-mirror:${location.pathname}`) : null;
-  const widgets = () => [...document.querySelectorAll(WIDGETS)];
-  const mirror = { preview, id: me };
-  window.deckMirror = mirror;
-  if (!channel) return;
+const MIRROR_MS = 100;
+const WIDGETS = ".demo[data-demo]";
+const OWN_ATTRS = new Set(["inert", "data-bound", "data-live-bound", "data-mirror"]);   // this window's, kept
+const me = Math.random().toString(36).slice(2);
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`deck-mirror:${location.pathname}`) : null;
+const widgets = () => [...document.querySelectorAll(WIDGETS)];
+// The page's window surface (README, "The page's scripts"): a preview follows the audience window
+// that opened the speaker view, found by this id (follow() below).
+window.deckMirror = Object.freeze({ preview, id: me });
 
-  // ------------------------------------------------------------------ the audience window
+// ------------------------------------------------------------------ the audience window
 
-  // A widget as it is now: its markup, the values typed or moved (not in the markup), and where
-  // each scrolled region is (by position among the widget's elements).
-  function snapshot(root, index) {
-    const values = [...root.querySelectorAll("[name]")].map((c) => [c.name, c.value, !!c.checked]);
-    const all = root.querySelectorAll("*");
-    const scroll = [];
-    all.forEach((node, k) => { if (node.scrollTop || node.scrollLeft) scroll.push([k, node.scrollTop, node.scrollLeft]); });
-    const attrs = [...root.attributes].filter((a) => !OWN_ATTRS.has(a.name)).map((a) => [a.name, a.value]);
-    return { type: "widget", from: me, index, html: root.innerHTML, attrs, values, scroll };
-  }
+// A widget as it is now: its markup, the values typed or moved (not in the markup), and where
+// each scrolled region is (by position among the widget's elements).
+function snapshot(root, index) {
+  const values = [...root.querySelectorAll("[name]")].map((c) => [c.name, c.value, !!c.checked]);
+  const all = root.querySelectorAll("*");
+  const scroll = [];
+  all.forEach((node, k) => { if (node.scrollTop || node.scrollLeft) scroll.push([k, node.scrollTop, node.scrollLeft]); });
+  const attrs = [...root.attributes].filter((a) => !OWN_ATTRS.has(a.name)).map((a) => [a.name, a.value]);
+  return { type: "widget", from: me, index, html: root.innerHTML, attrs, values, scroll };
+}
 
-  function audience() {
-    let listening = false;                 // a preview has said hello
-    const dirty = new Set();
-    let timer = null;
-    const flush = () => {
-      timer = null;
-      const roots = widgets();
-      for (const index of dirty) if (roots[index]) channel.postMessage(snapshot(roots[index], index));
-      dirty.clear();
-    };
-    const touch = (index) => {
-      if (!listening) return;
-      dirty.add(index);
-      if (!timer) timer = setTimeout(flush, MIRROR_MS);
-    };
-    widgets().forEach((root, index) => {
-      new MutationObserver(() => touch(index)).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
-      for (const type of ["input", "change"]) root.addEventListener(type, () => touch(index));
-      root.addEventListener("scroll", () => touch(index), { capture: true, passive: true });
-    });
-    channel.onmessage = ({ data }) => {
-      if (data && data.type === "hello" && (!data.follow || data.follow === me)) {
-        listening = true;
-        widgets().forEach((root, index) => touch(index));
-      }
-    };
-    channel.postMessage({ type: "audience", from: me });   // a reloaded audience window: previews say hello again
-  }
-
-  // ------------------------------------------------------------------ a preview in the speaker view
-
-  const NOTE = "Speaker view: a copy of the audience's widget, kept in step. Use the widget in the presentation window.";
-
-  function apply(root, data) {
-    root.innerHTML = data.html;                             // the audience page's own serialized DOM
-    for (const name of root.getAttributeNames()) if (!OWN_ATTRS.has(name)) root.removeAttribute(name);
-    for (const [name, value] of data.attrs) root.setAttribute(name, value);
-    const controls = root.querySelectorAll("[name]");
-    data.values.forEach(([name, value, checked], k) => {
-      const c = controls[k];
-      if (!c || c.name !== name) return;
-      if (c.type === "checkbox" || c.type === "radio") c.checked = checked; else c.value = value;
-    });
-    const all = root.querySelectorAll("*");
-    for (const [k, top, left] of data.scroll) if (all[k]) { all[k].scrollTop = top; all[k].scrollLeft = left; }
-    note(root);
-  }
-
-  function note(root) {
-    root.inert = true;                      // not focusable, not clickable: the audience's widget is the real one
-    root.dataset.mirror = "preview";
-    const head = root.querySelector(".demo-head") || root;
-    if (!head.querySelector(".demo-mirror-note")) {
-      const p = document.createElement("p");
-      p.className = "demo-mirror-note";
-      p.textContent = NOTE;
-      head.append(p);
+function audience() {
+  let listening = false;                 // a preview has said hello
+  const dirty = new Set();
+  let timer = null;
+  const flush = () => {
+    timer = null;
+    const roots = widgets();
+    for (const index of dirty) if (roots[index]) channel.postMessage(snapshot(roots[index], index));
+    dirty.clear();
+  };
+  const touch = (index) => {
+    if (!listening) return;
+    dirty.add(index);
+    if (!timer) timer = setTimeout(flush, MIRROR_MS);
+  };
+  widgets().forEach((root, index) => {
+    new MutationObserver(() => touch(index)).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    for (const type of ["input", "change"]) root.addEventListener(type, () => touch(index));
+    root.addEventListener("scroll", () => touch(index), { capture: true, passive: true });
+  });
+  channel.onmessage = ({ data }) => {
+    if (data && data.type === "hello" && (!data.follow || data.follow === me)) {
+      listening = true;
+      widgets().forEach((root, index) => touch(index));
     }
-  }
+  };
+  channel.postMessage({ type: "audience", from: me });   // a reloaded audience window: previews say hello again
+}
 
-  function follow() {
-    // The speaker view was opened by the audience window: follow that one only, when we can see it.
-    try { return (window.top.opener && window.top.opener.deckMirror && window.top.opener.deckMirror.id) || null; }
-    catch (err) { return null; }
-  }
+// ------------------------------------------------------------------ a preview in the speaker view
 
-  function speakerPreview() {
-    widgets().forEach(note);
-    const leader = follow();
-    const hello = () => channel.postMessage({ type: "hello", follow: follow() });
-    channel.onmessage = ({ data }) => {
-      if (data && data.type === "audience") { hello(); return; }
-      if (!data || data.type !== "widget" || (leader && data.from !== leader)) return;
-      const root = widgets()[data.index];
-      if (root) apply(root, data);
-    };
-    hello();
-  }
+const NOTE = "Speaker view: a copy of the audience's widget, kept in step. Use the widget in the presentation window.";
 
-  const start = preview ? speakerPreview : audience;
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})();
+function apply(root, data) {
+  root.innerHTML = data.html;                             // the audience page's own serialized DOM
+  for (const name of root.getAttributeNames()) if (!OWN_ATTRS.has(name)) root.removeAttribute(name);
+  for (const [name, value] of data.attrs) root.setAttribute(name, value);
+  const controls = root.querySelectorAll("[name]");
+  data.values.forEach(([name, value, checked], k) => {
+    const c = controls[k];
+    if (!c || c.name !== name) return;
+    if (c.type === "checkbox" || c.type === "radio") c.checked = checked; else c.value = value;
+  });
+  const all = root.querySelectorAll("*");
+  for (const [k, top, left] of data.scroll) if (all[k]) { all[k].scrollTop = top; all[k].scrollLeft = left; }
+  note(root);
+}
+
+function note(root) {
+  root.inert = true;                      // not focusable, not clickable: the audience's widget is the real one
+  root.dataset.mirror = "preview";
+  const head = root.querySelector(".demo-head") || root;
+  if (!head.querySelector(".demo-mirror-note")) {
+    const p = document.createElement("p");
+    p.className = "demo-mirror-note";
+    p.textContent = NOTE;
+    head.append(p);
+  }
+}
+
+function follow() {
+  // The speaker view was opened by the audience window: follow that one only, when we can see it.
+  try { return (window.top.opener && window.top.opener.deckMirror && window.top.opener.deckMirror.id) || null; }
+  catch (err) { return null; }
+}
+
+function speakerPreview() {
+  widgets().forEach(note);
+  const leader = follow();
+  const hello = () => channel.postMessage({ type: "hello", follow: follow() });
+  channel.onmessage = ({ data }) => {
+    if (data && data.type === "audience") { hello(); return; }
+    if (!data || data.type !== "widget" || (leader && data.from !== leader)) return;
+    const root = widgets()[data.index];
+    if (root) apply(root, data);
+  };
+  hello();
+}
+
+if (channel) (preview ? speakerPreview : audience)();    // a module runs once the document is parsed

@@ -7,20 +7,18 @@
 //   hue(p)        0 (red, unsure) to 120 (green, sure), on a square root
 //
 // Rounding is floor(x + 0.5) on doubles, as in Python (not Math.round or toFixed, whose halves differ).
-(() => {
-  "use strict";
-  const WHITESPACE = { " ": "␣", "\n": "↵", "\t": "⇥" };
-  const EMPTY = "∅";
+export const WHITESPACE = { " ": "␣", "\n": "↵", "\t": "⇥" };
+export const EMPTY = "∅";
 
-  const label = (text) => text.replace(/[ \n\t]/g, (ch) => WHITESPACE[ch]) || EMPTY;
+export const label = (text) => text.replace(/[ \n\t]/g, (ch) => WHITESPACE[ch]) || EMPTY;
 
-  function percent(p) {
-    if (!(p > 0)) return "0%";
-    const tenths = Math.floor(1000 * p + 0.5);
-    return tenths ? `${Math.floor(tenths / 10)}.${tenths % 10}%` : "<0.1%";
-  }
+export function percent(p) {
+  if (!(p > 0)) return "0%";
+  const tenths = Math.floor(1000 * p + 0.5);
+  return tenths ? `${Math.floor(tenths / 10)}.${tenths % 10}%` : "<0.1%";
+}
 
-  const hue = (p) => Math.floor(120 * Math.sqrt(Math.max(0, Math.min(1, p))) + 0.5);
+export const hue = (p) => Math.floor(120 * Math.sqrt(Math.max(0, Math.min(1, p))) + 0.5);
 
-  window.deckVocabulary = Object.freeze({ label, percent, hue, WHITESPACE, EMPTY });
-})();
+// live*.js (classic scripts until they become modules) read the rules here.
+window.deckVocabulary = Object.freeze({ label, percent, hue, WHITESPACE, EMPTY });

@@ -49,7 +49,7 @@ def render_check(site_name: str, lang: str = "en") -> str:
         "</main>",
         ('<iframe id="deck-check-frame" title="The talk, loaded for the check" width="1280" height="720"'
          ' tabindex="-1" aria-hidden="true"></iframe>'),
-        f'<script src="{up}{OWN}/check.js"></script>',
+        f'<script src="{up}{OWN}/check.js" type="module"></script>',
         "</body>",
         "</html>",
         "",

@@ -121,9 +121,10 @@ def render_page(*, title: str, sections: list[str], to_dir: str, css: list[str],
 
     links = [f"{VENDOR}/reset.css", f"{VENDOR}/reveal.css", f"{VENDOR}/theme/{theme}.css",
              *css, f"{OWN}/present.css"]
-    # mirror.js first: it tells the scripts after it whether this page is a speaker-view preview
-    scripts = [{"path": f"{VENDOR}/reveal.js"}, {"path": f"{VENDOR}/plugin/notes.js"}, {"path": f"{OWN}/mirror.js"},
-               *js, {"path": f"{OWN}/present.js"}]
+    # reveal.js and its notes plugin are classic scripts: they run as they are parsed, before every
+    # module (ours: deferred, in page order); present.js, last, starts reveal.js once the widgets' are in.
+    scripts = [{"path": f"{VENDOR}/reveal.js"}, {"path": f"{VENDOR}/plugin/notes.js"},
+               {"path": f"{OWN}/mirror.js", "type": "module"}, *js, {"path": f"{OWN}/present.js", "type": "module"}]
     head = [f'<link rel="stylesheet" href="{url(u)}">' for u in links]
     if favicon:  # without one the browser asks the server root for /favicon.ico
         head.insert(0, f'<link rel="icon" href="{url(favicon)}">')

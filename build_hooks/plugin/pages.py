@@ -1,5 +1,6 @@
 """What the plugin adds around MkDocs' own pages: the nav in front-matter order, the Present links,
-the files copied in from build_hooks/assets/ and reveal.js, and present mode's script entries.
+the files copied in from build_hooks/assets/ and reveal.js, the pages' own styles and scripts, and
+present mode's script entries.
 
 Plain functions over MkDocs' objects; the plugin (plugin.py) calls them from its events.
 
@@ -16,6 +17,7 @@ import os
 import posixpath
 from pathlib import Path
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
@@ -27,6 +29,15 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"   # package data: instal
 # Copied to the site's root, not assets/deck/: a service worker sees only its own folder and below,
 # and the site's one (threads for the live model, assets/deck/threads.js) must see every page.
 AT_SITE_ROOT = {"deck-sw.js"}
+
+# What the plugin puts on every page MkDocs writes (present pages: all but reading.*; present.py adds
+# present mode's own), before the project's own extra_css / extra_javascript. The scripts are ES
+# modules that import what they need; each has a tag all the same, so a page fetches them at once
+# rather than one import after another.
+STYLES = ["deck.css", "widgets.css", "snapshots.css", "live.css"]
+SCRIPTS = ["reading.js", "preview.js", "vocabulary.js", "worker-bridge.js", "widgets.js", "sampling-widget.js",
+           "snapshots.js", "threads.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js"]
+CLASSIC = {"snapshots.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js"}   # deferred, in order
 
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
 REVEAL_FILES = [f.removeprefix("dist/") for f in npm.PACKAGES["reveal.js"] if f.startswith("dist/")]
@@ -113,6 +124,21 @@ def notebook_cache(config, cache: Path) -> None:
 def is_reading_only(url: str) -> bool:
     """reading.js and friends belong to the reading view only, never to present pages."""
     return os.path.basename(url).startswith("reading.")
+
+
+def add_own(config) -> None:
+    """STYLES and SCRIPTS (as assets/deck/ paths) in front of the project's extra_css and
+    extra_javascript; one the project lists itself keeps its own entry."""
+    listed = {str(u) for u in config["extra_css"]}
+    config["extra_css"][:0] = [u for u in (f"{present.OWN}/{n}" for n in STYLES) if u not in listed]
+    listed = {str(s) for s in config["extra_javascript"]}
+    own = []
+    for name in SCRIPTS:
+        if f"{present.OWN}/{name}" not in listed:
+            entry = ExtraScriptValue(f"{present.OWN}/{name}")
+            entry.type, entry.defer = ("", True) if name in CLASSIC else ("module", False)
+            own.append(entry)
+    config["extra_javascript"][:0] = own
 
 
 def script(entry) -> dict:

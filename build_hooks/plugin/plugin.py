@@ -10,7 +10,8 @@ them to MkDocs, in this order:
 
     on_config          the project's paths and the model, chosen once (project.py); the snapshot
                        store; the fence pipeline, and superfences' `snapshot` and `demo` fences
-                       pointed at it (before MkDocs builds any Markdown)
+                       pointed at it (before MkDocs builds any Markdown); the pages' own styles
+                       and scripts (pages.py: ES modules)
     on_pre_build       every page's fences checked and their snapshots fetched, figures drawn:
                        anything wrong stops the build here, before MkDocs writes a file
     on_files           build_hooks/assets/ and reveal.js; every deck's front matter (for the nav);
@@ -74,6 +75,7 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
         self.pipeline = Pipeline(self.cfg, store)
         self.pipeline.register(config.mdx_configs)
         site.notebook_cache(config, self.cfg.cache)
+        site.add_own(config)
         return config
 
     def on_pre_build(self, config):
