@@ -408,3 +408,28 @@ SPILL_MEASURE = """(root) => {
   return {problems, scrolls: out.scrollHeight > out.clientHeight + 1, overflow: getComputedStyle(out).overflowY,
           height: Math.round(root.getBoundingClientRect().height / scale)};
 }"""
+
+
+# llama.cpp as the reference (tests/test_branch_browser.py, test_snapshot_branch_browser.py) ---------------------
+
+
+def llama_reference():
+    """(llama_cpp, Llama) on the embedded GGUF through the deck's loader: what a live text is held to."""
+    llama_cpp = pytest.importorskip("llama_cpp")
+    from build_hooks.model import loader
+    from build_hooks.model.choice import embedded_path
+
+    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
+
+
+def probs_after(llama, tokens, reset=False):
+    """llama.cpp's next-token probabilities (T = 1) once `tokens` are appended (to a fresh context if reset)."""
+    import numpy as np
+
+    llama_cpp, llm = llama
+    if reset:
+        llm.reset()
+    llm.eval(tokens)
+    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
+    e = np.exp(logits.astype(float) - logits.max())
+    return e / e.sum()

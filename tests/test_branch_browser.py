@@ -14,7 +14,8 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_slide, live_widget_open
+from helpers import LOAD, live_slide, live_widget_open, llama_reference
+from helpers import probs_after as after
 
 PROMPT = "The cat sat on the"
 # Upper 0.1% points of the chi-square distribution by degrees of freedom (NIST/SEMATECH e-Handbook of
@@ -33,24 +34,7 @@ def live(browser, built_site, site_url):
 @pytest.fixture(scope="module")
 def llama():
     """llama.cpp (llama-cpp-python) on the embedded GGUF: the reference the widget is held to."""
-    llama_cpp = pytest.importorskip("llama_cpp")
-    from build_hooks.model import loader
-    from build_hooks.model.choice import embedded_path
-
-    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
-
-
-def after(llama, tokens, reset=False):
-    """llama.cpp's next-token probabilities (T = 1) once `tokens` are appended (to a fresh context if reset)."""
-    import numpy as np
-
-    llama_cpp, llm = llama
-    if reset:
-        llm.reset()
-    llm.eval(tokens)
-    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
-    e = np.exp(logits.astype(float) - logits.max())
-    return e / e.sum()
+    return llama_reference()
 
 
 def bound(widget) -> float:

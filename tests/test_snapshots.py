@@ -124,6 +124,87 @@ def test_rendering_escapes_tokens_and_shows_probabilities_as_text():
     assert "snap-unsure" in html and "(chosen)" in html and "␣" in html
 
 
+# A completion with one greedy token, as the renderer gets it: the snapshot's data and the fence's params.
+STEP = {"id": 5, "text": " cat", "prob": 0.5, "logprob": -0.69, "top": [{"id": 5, "text": " cat", "prob": 0.5,
+                                                                          "logprob": -0.69}]}
+RUNS = {"prompt": 'A "b" <c>', "runs": [{"label": "greedy", "temperature": 0.0, "seed": None, "tokens": [STEP]},
+                                      {"label": "T = 1.5, seed 42", "temperature": 1.5, "seed": 42, "tokens": [STEP]}],
+        "model": {"name": "m", "quantization": "Q4_1"}}
+PARAMS = {"prompt": 'A "b" <c>', "max_tokens": 12, "temperatures": [0, 1.5], "seed": 42, "top_k": 40, "min_p": 0.05}
+TOKEN = ('<button type="button" class="snap-tok" style="--snap-hue: 85" aria-expanded="false" aria-label="&#x27; '
+         'cat&#x27;: probability 50.0%"> cat<span class="snap-tip" role="tooltip"><span class="snap-tip-p">p = 50.0%'
+         '</span><span class="snap-tip-h">top 5 at this step</span><span class="snap-alt snap-chosen"><code '
+         'class="snap-token"><span class="snap-ws" title="space">␣</span>cat</code> <span class="snap-num">50.0%</span>'
+         '</span></span></button>')
+PROMPT_SPAN = '<span class="snap-prompt">A &quot;b&quot; &lt;c&gt;</span>'
+AS_TEXT = '<details class="snap-astext"><summary>probabilities as text</summary><p>&#x27; cat&#x27; 50.0%</p></details>'
+# the figure and its two runs, each with its settings (data-*) and token ids, before the offer and the caption
+FIGURE_RUNS = (
+    '<figure class="snapshot snapshot-completion" data-prompt="A &quot;b&quot; &lt;c&gt;">'
+    '<div class="snap-run" data-temperature="0" data-top-k="40" data-top-p="1" data-min-p="0.05" data-seed="" '
+    'data-n="12"><div class="snap-run-label">greedy</div><p class="snap-completion" data-token-ids="[5]">'
+    f'{PROMPT_SPAN}{TOKEN}</p>{AS_TEXT}</div>'
+    '<div class="snap-run" data-temperature="1.5" data-top-k="40" data-top-p="1" data-min-p="0.05" data-seed="42" '
+    'data-n="12"><div class="snap-run-label">T = 1.5, seed 42</div><p class="snap-completion" '
+    f'data-token-ids="[5]">{PROMPT_SPAN}{TOKEN}</p>{AS_TEXT}</div>')
+CAPTION = ('<figcaption>Completions of <q>A &quot;b&quot; &lt;c&gt;</q>, each token coloured by its probability (red '
+           'unsure, green sure; hover, focus or click a token for its top-5 alternatives). m (Q4_1)</figcaption>')
+
+
+def test_a_completion_snapshot_carries_what_branching_needs_and_says_how_to_branch():
+    from html import escape as html_escape
+
+    from build_hooks.fences import live
+
+    cfg = {"status": "ready", "bytes": 98_362_432}
+    html = snapshot_fence.render_completion(RUNS, {}, PARAMS, cfg)
+    assert html == (
+        f'{FIGURE_RUNS}<details class="snap-branch-offer"><summary class="snap-branch-how">Branch at any token: '
+        "load the real model</summary><p>These texts are the build's (llama-cpp-python on the deck's model). "
+        "Loaded, the model runs in your browser: choose a token of a text for its alternatives there, pick one, and "
+        "the model goes on from it with the run's settings. The text after a branch, and its numbers, come from your "
+        f"device, not from the build; Back returns to the build's text. {html_escape(live.precision())}</p>"
+        '<script type="application/json" class="demo-live-config">{"status":"ready","bytes":98362432}</script>'
+        '<div class="demo-live-optin"><button type="button" name="load">Load the real model: 98 MB, once, then cached '
+        'in your browser</button><progress class="demo-live-progress" max="1" value="0" hidden></progress>'
+        f'<span class="demo-live-msg" role="status"></span></div></details>{CAPTION}</figure>')
+
+
+def test_a_completion_snapshot_without_a_live_model_offers_nothing_it_cannot_do():
+    # the build has no live model (the live config missing): the runs carry their data, nothing says "load"
+    html = snapshot_fence.render_completion(RUNS, {}, PARAMS, None)
+    assert html == f"{FIGURE_RUNS}{CAPTION}</figure>"
+    # the model can't run in the page (e.g. too big): the offer says why instead of a button
+    html = snapshot_fence.render_completion(RUNS, {}, PARAMS, {"status": "too-big", "message": "Too big <here>."})
+    offer = html[html.index('<details class="snap-branch-offer">'):html.index("<figcaption>")]
+    assert offer.endswith('<div class="demo-live-optin"><progress class="demo-live-progress" max="1" value="0" '
+                          'hidden></progress><span class="demo-live-msg" role="status">Too big &lt;here&gt;.</span>'
+                          '</div></details>')
+    assert 'name="load"' not in offer
+
+
+def test_the_built_completion_slide_carries_the_snapshots_own_ids_and_settings(tmp_path):
+    """The real build: each run's data-token-ids are the committed snapshot's tokens, its settings the fence's."""
+    from helpers import mkdocs_build
+
+    site = tmp_path / "site"
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (site / "08-sampling" / "index.html").read_text(encoding="utf-8")
+    figure = page[page.index('<figure class="snapshot snapshot-completion"'):]
+    figure = figure[:figure.index("</figure>")]
+    runs = re.findall(r'<div class="snap-run" data-temperature="([\d.]+)" data-top-k="(\d+)" data-top-p="([\d.]+)" '
+                      r'data-min-p="([\d.]+)" data-seed="(\d*)" data-n="(\d+)">.*?data-token-ids="([\d,\[\]]+)"',
+                      figure)
+    stored = [json.loads(p.read_text(encoding="utf-8"))["data"]
+              for p in (ROOT / "slides" / "snapshots").glob("completion-*.json")]
+    data, = [d for d in stored if d["prompt"] == "The cat sat on the" and d["max_tokens"] == 12]
+    assert [(float(t), int(k), float(p), float(m), s, int(n), json.loads(ids)) for t, k, p, m, s, n, ids in runs] == [
+        (r["temperature"], 0, 1.0, 0.0, "" if r["seed"] is None else str(r["seed"]), 12, [t["id"] for t in r["tokens"]])
+        for r in data["runs"]]
+    assert 'data-prompt="The cat sat on the"' in figure and "Branch at any token: load the real model" in figure
+
+
 def test_fresh_build_never_imports_llama_cpp(tmp_path):
     """The committed snapshots are fresh: a build must not even import llama_cpp."""
     snaps = tmp_path / "snapshots"

@@ -230,6 +230,7 @@
   }
 
   window.deckLive.widgets = [];
+  window.deckLive.token = (pick) => LiveWidget.prototype.token(pick);     // a drawn token's button (live-branch.js)
   function init() {
     for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {
       if (root.dataset.liveBound) continue;

@@ -16,7 +16,7 @@
 import { preview } from "./preview.js";
 
 const MIRROR_MS = 100;
-const WIDGETS = ".demo[data-demo]";
+const WIDGETS = ".demo[data-demo], .snapshot-completion[data-prompt]";   // (a completion snapshot branches once live)
 const OWN_ATTRS = new Set(["inert", "data-bound", "data-live-bound", "data-mirror"]);   // this window's, kept
 const me = Math.random().toString(36).slice(2);
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`deck-mirror:${location.pathname}`) : null;

@@ -83,6 +83,16 @@ def optin(cfg: dict) -> str:
             f'<span class="demo-live-msg" role="status">{e(message)}</span></div>')
 
 
+def branch_offer(cfg: dict) -> str:
+    """Under a `completion` snapshot: how to branch from its texts (a one-line summary on a slide, the
+    rest on request) and the opt-in panel."""
+    return ('<details class="snap-branch-offer"><summary class="snap-branch-how">Branch at any token: load the real '
+            'model</summary><p>These texts are the build\'s (llama-cpp-python on the deck\'s model). Loaded, the model '
+            'runs in your browser: choose a token of a text for its alternatives there, pick one, and the model goes '
+            'on from it with the run\'s settings. The text after a branch, and its numbers, come from your device, '
+            f'not from the build; Back returns to the build\'s text. {e(precision())}</p>{optin(cfg)}</details>')
+
+
 def rest_bar(rest, after) -> str:
     """The "all other tokens" row under the bars: the model's probability for the rest of its vocabulary."""
     shown = percent(after) if after is not None else "not computed"

@@ -42,16 +42,17 @@ class FenceKind:
     render: Callable[[dict, list[dict], object], str]
 
 
-def _snapshot_kind(name: str, render=None, read=None) -> FenceKind:
+def _snapshot_kind(name: str, render=None, read=None, full=None) -> FenceKind:
     """A `snapshot NAME` fence: the body is the snapshot's params plus display options (caption).
-    `read(params, docs)` adds what the params name in slides/ (the haystack's filler text)."""
+    `read(params, docs)` adds what the params name in slides/ (the haystack's filler text); `full`
+    renders from (options, data, pipeline) when the data alone is not enough."""
     render = render or (lambda data, display: snapshot.render(name, data, display))
 
     def parse(body, docs, defaults):
         _, params, display = snapshot.parse(name, body, defaults)
         return {"params": read(params, docs) if read else params, "display": display}
     return FenceKind("snapshot", name, parse, lambda o: [(name, o["params"])],
-                     lambda o, data, ctx: render(ctx.named(data[0]), o["display"]))
+                     full or (lambda o, data, ctx: render(ctx.named(data[0]), o["display"])))
 
 
 def _filler(params: dict, docs: Path | None) -> dict:
@@ -89,6 +90,10 @@ KINDS: dict[tuple[str, str], FenceKind] = {
     ("snapshot", "embeddings"): _snapshot_kind("embeddings", measured.render_embeddings),
     ("snapshot", "haystack"): _snapshot_kind("haystack", measured.render_haystack, _filler),
     ("snapshot", "prompting"): _snapshot_kind("prompting", measured.render_prompting),
+    # its runs carry their settings and token ids, to branch from once the reader's model is live
+    ("snapshot", "completion"): _snapshot_kind(
+        "completion", full=lambda o, data, ctx: snapshot.render_completion(ctx.named(data[0]), o["display"],
+                                                                           o["params"], ctx.live)),
     ("demo", "sampling"): _demo_kind("sampling", _next_tokens,
                                      lambda o, d, ctx: demo.render_sampling(o, d[0], ctx.live)),
     ("demo", "code"): _demo_kind("code", _next_tokens, lambda o, d, ctx: demo.render_code(o, d[0])),

@@ -18,11 +18,13 @@ Example:
 """
 
 import html
+import json
 import math
 
 import yaml
 
 from build_hooks import schema
+from build_hooks.fences import live
 from build_hooks.snapshots.kinds import normalize
 from demos import spread, vocabulary
 
@@ -91,9 +93,9 @@ def model_line(data: dict) -> str:
     return html.escape(f"{model_name(data)} ({m.get('quantization', '?')})")
 
 
-def figure(kind: str, body: str, caption: str, display: dict) -> str:
+def figure(kind: str, body: str, caption: str, display: dict, attrs: str = "") -> str:
     cap = html.escape(display["caption"]) if "caption" in display else caption
-    return (f'<figure class="snapshot snapshot-{kind.replace("_", "-")}">{body}'
+    return (f'<figure class="snapshot snapshot-{kind.replace("_", "-")}"{attrs}>{body}'
             f'<figcaption>{cap}</figcaption></figure>')
 
 
@@ -146,18 +148,46 @@ def token_button(step: dict) -> str:
             f'<span class="snap-tip-h">top 5 at this step</span>{alts}</span></button>')
 
 
-def render_completion(data, display):
+def render_completion(data, display, params=None, live_cfg=None):
+    """The runs as token buttons. With the fence's `params` (its settings) each run also carries what
+    branching needs (live-branch.js, once the reader's model is live): the prompt (the figure's
+    data-prompt), the run's token ids (data-token-ids) and settings (data-temperature, data-top-k,
+    data-top-p, data-min-p, data-seed, data-n). `live_cfg` (the page's live model) adds how to branch
+    and the opt-in panel; without it nothing says "load" where nothing can be loaded."""
     runs = []
     for run in data["runs"]:
         toks = "".join(token_button(s) for s in run["tokens"])
-        as_text = " · ".join(f'{html.escape(repr(s["text"]))} {pct(s["prob"])}' for s in run["tokens"])
+        as_text = " · ".join(f'{html.escape(repr(s["text"]))} {html.escape(pct(s["prob"]))}' for s in run["tokens"])
+        ids = json.dumps([s["id"] for s in run["tokens"]], separators=(",", ":"))    # as JSON.stringify writes it
+        attrs, line = "", ""
+        if params is not None:
+            attrs = "".join(f' data-{k}="{v}"' for k, v in run_settings(run, normalize("completion", params)).items())
+            line = f' data-token-ids="{ids}"'
         runs.append(
-            f'<div class="snap-run"><div class="snap-run-label">{html.escape(run["label"])}</div>'
-            f'<p class="snap-completion"><span class="snap-prompt">{plain(data["prompt"])}</span>{toks}</p>'
-            f'<details class="snap-astext"><summary>probabilities as text</summary><p>{as_text}</p></details></div>')
+            f'<div class="snap-run"{attrs}><div class="snap-run-label">{html.escape(run["label"])}</div>'
+            f'<p class="snap-completion"{line}><span class="snap-prompt">{plain(data["prompt"])}</span>{toks}</p>'
+            f'<details class="snap-astext"><summary>probabilities as text</summary><p>{as_text}</p></details>'
+            f'</div>')
     cap = (f"Completions of <q>{plain(data['prompt'])}</q>, each token coloured by its probability "
            f"(red unsure, green sure; hover, focus or click a token for its top-5 alternatives). {model_line(data)}")
-    return figure("completion", "".join(runs), cap, display)
+    body = "".join(runs)
+    if params is not None and live_cfg is not None:
+        body += live.branch_offer(live_cfg)
+    prompt = f' data-prompt="{html.escape(data["prompt"])}"' if params is not None else ""
+    return figure("completion", body, cap, display, prompt)
+
+
+def run_settings(run: dict, params: dict) -> dict:
+    """A run's settings as live-branch.js reads them (data-* attributes): its temperature and seed
+    (none for greedy), the fence's cuts and its token count.
+
+    Example:
+    >>> run_settings({"temperature": 0.7, "seed": 42}, {"top_k": 0, "top_p": 1.0, "min_p": 0.05, "max_tokens": 12})
+    {'temperature': '0.7', 'top-k': '0', 'top-p': '1', 'min-p': '0.05', 'seed': '42', 'n': '12'}
+    """
+    seed = run.get("seed")
+    return {"temperature": f"{run['temperature']:g}", "top-k": str(params["top_k"]), "top-p": f"{params['top_p']:g}",
+            "min-p": f"{params['min_p']:g}", "seed": "" if seed is None else str(seed), "n": str(params["max_tokens"])}
 
 
 def render_tokens(data, display):

@@ -36,8 +36,10 @@ AT_SITE_ROOT = {"deck-sw.js"}
 # rather than one import after another.
 STYLES = ["deck.css", "widgets.css", "snapshots.css", "live.css"]
 SCRIPTS = ["reading.js", "preview.js", "vocabulary.js", "worker-bridge.js", "widgets.js", "sampling-widget.js",
-           "snapshots.js", "threads.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js"]
-CLASSIC = {"snapshots.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js"}   # deferred, in order
+           "snapshots.js", "threads.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js",
+           "live-explore.js"]
+# deferred classic scripts, in order
+CLASSIC = {"snapshots.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js", "live-explore.js"}
 
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
 REVEAL_FILES = [f.removeprefix("dist/") for f in npm.PACKAGES["reveal.js"] if f.startswith("dist/")]
