@@ -13,6 +13,7 @@ None is ever downloaded. A check sees a `Driver`:
     driver.settle("() => ...")                     # the same, through a reload of the page
     driver.click("button[name=load]")              # the browser's own click
     driver.press("ArrowRight")                     # the browser's own key press
+    driver.switch("Speaker View")                  # later calls go to the window whose title/URL has it
 
 Waiting happens inside the page (a loop on the condition, no fixed sleep), so each wait is one
 round trip whichever the driver.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -32,6 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIREFOX = os.environ.get("DECK_FIREFOX", "/usr/bin/firefox-esr")
 WEBKIT_DRIVER = os.environ.get("DECK_WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
 MINIBROWSER = os.environ.get("DECK_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+# What a browser or an engine says when something breaks, as opposed to a sentence for a reader.
+RAW_ERROR = re.compile(r"TypeError|ReferenceError|SyntaxError|RangeError|undefined is not|null is not|"
+                       r"is not a function|is not defined|can't access property|Cannot read propert|\(evaluating '|"
+                       r"NetworkError|Failed to fetch|Load failed|Uncaught|WllamaError|DOMException|\[object \w+\]")
 LIMIT_MS = 240_000      # the longest wait: Pyodide plus the 98 MB model on a busy 2-core machine
 
 # In the page: call `src` until it returns something truthy, or `ms` have passed (then null).
@@ -68,6 +74,25 @@ class Driver:
     def wait(self, src: str, *args, ms: int = LIMIT_MS):
         return self.js(WAIT, src, list(args), ms)
 
+    def windows(self) -> list[str]:
+        """"title url" of each top-level window, in the order they opened."""
+        raise NotImplementedError
+
+    def use(self, index: int):
+        raise NotImplementedError
+
+    def switch(self, needle: str, but: str | None = None, ms: int = 30_000):
+        """Send later calls to the window whose title or URL holds `needle` (and not `but`): a popup is
+        waited for. (A window opened on about:blank and written by its opener has its opener's URL.)"""
+        end = time.monotonic() + ms / 1000
+        while True:
+            found = [i for i, w in enumerate(self.windows()) if needle in w and not (but and but in w)]
+            if found:
+                return self.use(found[0])
+            if time.monotonic() > end:
+                raise AssertionError(f"{self.name}: no window holds {needle!r}: {self.windows()}")
+            time.sleep(0.1)          # the poll interval: a window opening is not an event we can await here
+
     def settle(self, src: str, *args, ms: int = LIMIT_MS, step: int = 2000):
         """`wait`, through a reload (opting in to the live model reloads the page once: threads.js): short
         waits, each in whichever document is there; one cut short by the reload (or failing in a page still
@@ -99,6 +124,12 @@ class ChromiumDriver(Driver):
 
     def press(self, key):
         self.page.keyboard.press(key)
+
+    def windows(self):
+        return [f"{p.title()} {p.url}" for p in self.page.context.pages]
+
+    def use(self, index):
+        self.page = self.page.context.pages[index]
 
 
 class FirefoxDriver(Driver):
@@ -134,6 +165,12 @@ class FirefoxDriver(Driver):
 
     def press(self, key):
         self.op("press", key=key)
+
+    def windows(self):
+        return self.op("windows")
+
+    def use(self, index):
+        self.op("use", index=index)
 
     def close(self):
         self.proc.stdin.close()
@@ -195,7 +232,19 @@ class WebKitDriver(Driver):
         from selenium.webdriver.common.keys import Keys
 
         ActionChains(self.driver).send_keys({"ArrowRight": Keys.ARROW_RIGHT, "ArrowLeft": Keys.ARROW_LEFT,
-                                             "Space": Keys.SPACE}.get(key, key)).perform()
+                                             "Space": Keys.SPACE, "Enter": Keys.ENTER,
+                                             "Escape": Keys.ESCAPE}.get(key, key)).perform()
+
+    def windows(self):
+        here, out = self.driver.current_window_handle, []
+        for handle in self.driver.window_handles:
+            self.driver.switch_to.window(handle)
+            out.append(f"{self.driver.title} {self.driver.current_url}")
+        self.driver.switch_to.window(here)
+        return out
+
+    def use(self, index):
+        self.driver.switch_to.window(self.driver.window_handles[index])
 
     def close(self):
         self.driver.quit()
@@ -254,3 +303,18 @@ def open_engine(engine: str, playwright_browser=None):
                 yield driver
             finally:
                 driver.close()
+
+
+@contextlib.contextmanager
+def engine(name: str, playwright_browser=None):
+    """open_engine for a test: a browser missing here skips, naming the package to install, or fails
+    where DECK_REQUIRE_BROWSERS=1 (.ci/run): there every engine must run."""
+    import pytest
+
+    why = missing(name)
+    if why:
+        if os.environ.get("DECK_REQUIRE_BROWSERS") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    with open_engine(name, playwright_browser) as driver:
+        yield driver

@@ -5,6 +5,8 @@
 //           {"id": 2, "op": "eval", "expr": "..."}                {"id": 2, "ok": <the value, awaited>}
 //           {"id": 3, "op": "click", "selector": "..."}           {"id": 3, "err": "what went wrong"}
 //           {"id": 4, "op": "press", "key": "ArrowRight"}
+//           {"id": 5, "op": "windows"}                            {"id": 5, "ok": ["title url", ...]}
+//           {"id": 6, "op": "use", "index": 1}     (later ops go to that window, e.g. a popup)
 //
 // The browser closes when stdin does.
 import readline from "node:readline";
@@ -21,14 +23,16 @@ const browser = await puppeteer.launch({
     "browser.safebrowsing.update.enabled": false,
   },
 });
-const page = await browser.newPage();
+let page = (await browser.pages())[0] || await browser.newPage();   // the first tab: windows() in order
 
 const ops = {
   goto: async ({ url }) => { await page.goto(url, { waitUntil: "load", timeout: 120_000 }); return null; },
   eval: ({ expr }) => page.evaluate(expr),
   click: async ({ selector }) => { await page.click(selector); return null; },
-  press: async ({ key }) => { await page.keyboard.press(key); return null; },
+    press: async ({ key }) => { await page.keyboard.press(key); return null; },
   version: () => browser.version(),
+  windows: async () => Promise.all((await browser.pages()).map(async (p) => `${await p.title()} ${p.url()}`)),
+  use: async ({ index }) => { page = (await browser.pages())[index]; return null; },
 };
 
 const write = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");

@@ -21,10 +21,6 @@ from helpers import LOAD, live_url, page_with
 
 ENGINES = ["chromium", "firefox", "webkit"]
 PROMPT = "The cat sat on the"
-# What a browser or an engine says when something breaks, as opposed to a sentence for a reader.
-RAW_ERROR = re.compile(r"TypeError|ReferenceError|SyntaxError|RangeError|undefined is not|null is not|"
-                       r"is not a function|is not defined|can't access property|Cannot read propert|\(evaluating '|"
-                       r"NetworkError|Failed to fetch|Load failed|Uncaught|WllamaError|DOMException|\[object \w+\]")
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -63,7 +59,7 @@ def widget(kind: str) -> str:
 
 def no_raw_errors(driver) -> None:
     text = driver.js("() => document.body.innerText")
-    found = sorted({m.group(0) for m in RAW_ERROR.finditer(text)})
+    found = sorted({m.group(0) for m in browsers.RAW_ERROR.finditer(text)})
     assert not found, f"{driver.name} shows raw error text {found}: {text[-1500:]}"
 
 

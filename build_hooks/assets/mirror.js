@@ -13,6 +13,12 @@
 // The audience window sends nothing until a preview says "hello", so a talk without the speaker
 // view costs nothing. Strings arrive as the audience page's own serialized DOM (text it set with
 // textContent stays text); no script in it runs.
+//
+// The first opt-in to the live model reloads the audience page cross-origin isolated (threads.js).
+// An isolated page gets a browsing context group of its own, so a speaker view opened before that
+// loses its `window.opener`: the one line reveal.js's notes plugin talks over (heartbeat, slide
+// changes). Then the plugin's messages travel over the channel instead (notesRelay), both ways, and
+// the previews follow the reloaded audience window.
 import { preview } from "./preview.js";
 
 const MIRROR_MS = 100;
@@ -63,8 +69,19 @@ function audience() {
       listening = true;
       widgets().forEach((root, index) => touch(index));
     }
+    if (data && data.type === "notes" && data.to === me) notesAudience(data);
   };
   channel.postMessage({ type: "audience", from: me });   // a reloaded audience window: previews say hello again
+}
+
+// The audience window's end of the relay: a speaker view that lost its opener sends the notes
+// plugin's messages here; they reach the plugin as if posted by that window, and its answers go back.
+function notesAudience(data) {
+  const view = { closed: false, focus() {}, location: { origin: location.origin },
+    postMessage(message) { channel.postMessage({ type: "notes-back", to: data.from, message }); } };
+  const event = new MessageEvent("message", { data: data.message, origin: location.origin });
+  Object.defineProperty(event, "source", { value: view });     // the plugin answers event.source
+  window.dispatchEvent(event);
 }
 
 // ------------------------------------------------------------------ a preview in the speaker view
@@ -98,18 +115,45 @@ function note(root) {
   }
 }
 
-function follow() {
-  // The speaker view was opened by the audience window: follow that one only, when we can see it.
-  try { return (window.top.opener && window.top.opener.deckMirror && window.top.opener.deckMirror.id) || null; }
+// A preview's speaker window, and the window that opened it (set by speakerPreview).
+let speaker = null, realOpener = null;
+// That opener while the speaker view can still reach it, else null.
+function opener() {
+  try { return realOpener && !realOpener.closed && realOpener.deckMirror ? realOpener : null; }
   catch (err) { return null; }
+}
+
+// The speaker window's end of the relay, once its opener is out of reach (set up by one preview
+// per speaker window): the plugin reads `window.opener` at each call, so a stand-in that sends
+// over the channel replaces it; the audience's answers come back as messages to the speaker window.
+function notesRelay(leader) {
+  if (speaker.deckNotesRelay) return;
+  speaker.deckNotesRelay = { opener: realOpener };
+  speaker.opener = {
+    closed: false, focus() {}, location: { origin: location.origin },
+    postMessage(message) { channel.postMessage({ type: "notes", from: me, to: leader(), message }); },
+  };
+  channel.addEventListener("message", ({ data }) => {
+    if (data && data.type === "notes-back" && data.to === me) speaker.postMessage(data.message, "*");
+  });
 }
 
 function speakerPreview() {
   widgets().forEach(note);
-  const leader = follow();
-  const hello = () => channel.postMessage({ type: "hello", follow: follow() });
+  speaker = window.top;
+  realOpener = speaker.deckNotesRelay ? speaker.deckNotesRelay.opener : speaker.opener;
+  // Follow the window that opened the speaker view; once it is out of reach (reloaded isolated),
+  // the audience window that announced itself last: that reload.
+  let leader = opener() && opener().deckMirror.id;
+  const hello = () => channel.postMessage({ type: "hello", follow: leader });
   channel.onmessage = ({ data }) => {
-    if (data && data.type === "audience") { hello(); return; }
+    if (data && data.type === "audience") {
+      const reachable = opener();
+      if (!reachable || reachable.deckMirror.id === data.from) leader = data.from;
+      if (!reachable) notesRelay(() => leader);
+      hello();
+      return;
+    }
     if (!data || data.type !== "widget" || (leader && data.from !== leader)) return;
     const root = widgets()[data.index];
     if (root) apply(root, data);
