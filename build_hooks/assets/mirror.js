@@ -28,7 +28,7 @@ const me = Math.random().toString(36).slice(2);
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`deck-mirror:${location.pathname}`) : null;
 const widgets = () => [...document.querySelectorAll(WIDGETS)];
 // The page's window surface (README, "The page's scripts"): a preview follows the audience window
-// that opened the speaker view, found by this id (follow() below).
+// that opened the speaker view, found by this id (opener() below).
 window.deckMirror = Object.freeze({ preview, id: me });
 
 // ------------------------------------------------------------------ the audience window
