@@ -6,7 +6,7 @@ once the widget shows its answer, waiting in the page on that condition.
 
     d = opened(driver, built_site, site_url)      # the reading page's live widget, model loaded
     ids = generate(d, "The cat sat on the", temperature=0, length=8)
-    native = after(llm, llm.tokenize(b"The cat sat on the", add_bos=False), reset=True)
+    gap = greedy_gap(llama_reference(), context, ids, allowed=2 * bound(d))    # None: llama.cpp agrees
 
 Also the chi-square test the draws are held to (CHI2_999, chi_square) and the raw-error check.
 """
@@ -18,6 +18,7 @@ import re
 
 import browsers
 from helpers import LOAD, live_url
+from helpers import probs_after as after
 
 LIVE = '.demo[data-demo="live"]'
 PROMPT = "The cat sat on the"
@@ -87,20 +88,6 @@ def no_raw_errors(driver) -> None:
     text = driver.js("() => document.body.innerText")
     found = sorted({m.group(0) for m in browsers.RAW_ERROR.finditer(text)})
     assert not found, f"{driver.name} shows raw error text {found}: {text[-1500:]}"
-
-
-def after(llama, tokens, reset=False):
-    """llama.cpp's next-token probabilities (T = 1) once `tokens` are appended (to a fresh context if reset).
-    `llama` is (the llama_cpp module, a Llama on the embedded GGUF)."""
-    import numpy as np
-
-    llama_cpp, llm = llama
-    if reset:
-        llm.reset()
-    llm.eval(tokens)
-    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
-    e = np.exp(logits.astype(float) - logits.max())
-    return e / e.sum()
 
 
 def greedy_gap(llama, context, got, allowed) -> str | None:

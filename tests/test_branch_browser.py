@@ -16,12 +16,9 @@ import pytest
 from demos import sampling
 from helpers import LOAD, live_slide, live_widget_open, llama_reference
 from helpers import probs_after as after
+from live_pages import CHI2_999, chi_square
 
 PROMPT = "The cat sat on the"
-# Upper 0.1% points of the chi-square distribution by degrees of freedom (NIST/SEMATECH e-Handbook of
-# Statistical Methods, 1.3.6.7.4): a fair sampler exceeds them once in a thousand runs.
-CHI2_999 = [10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124, 27.877, 29.588, 31.264, 32.909,
-            34.528, 36.123, 37.697, 39.252, 40.790, 42.312, 43.820, 45.315, 46.797, 48.268, 49.728, 51.179]
 
 
 @pytest.fixture(scope="module")
@@ -252,19 +249,6 @@ def draw(page, widget, seed):
     assert table.get_attribute("data-seed") == str(seed) and table.get_attribute("data-prompt") == PROMPT
     return table.locator("tbody tr").evaluate_all(
         "rs => rs.map(r => [r.dataset.tokenId || 'rest', Number(r.dataset.prob), Number(r.dataset.count)])")
-
-
-def chi_square(counts, n):
-    """Pearson's statistic over the table's rows, rows expected fewer than 5 times pooled; (statistic, df)."""
-    bins, pool = [], [0.0, 0]
-    for _, p, c in counts:
-        if n * p >= 5:
-            bins.append((p, c))
-        else:
-            pool = [pool[0] + p, pool[1] + c]
-    if pool[0]:
-        bins.append(tuple(pool))
-    return sum((c - n * p) ** 2 / (n * p) for p, c in bins), len(bins) - 1
 
 
 # ------------------------------------------------------------------ the speaker view copies the path shown

@@ -18,7 +18,7 @@ import pytest
 
 import browsers
 from demos import sampling
-from helpers import LOAD
+from helpers import LOAD, llama_reference
 from live_pages import CHI2_999, LIVE, MOVE, PROMPT, after, bound, chi_square, no_raw_errors, opened, shown
 
 
@@ -32,11 +32,7 @@ def live(request, built_site, site_url):
 @pytest.fixture(scope="module")
 def llama():
     """llama.cpp (llama-cpp-python) on the embedded GGUF: the reference the widget is held to."""
-    llama_cpp = pytest.importorskip("llama_cpp")
-    from build_hooks.model import loader
-    from build_hooks.model.choice import embedded_path
-
-    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
+    return llama_reference()
 
 
 SCORE = f"""() => {{ const t = document.querySelector('{LIVE} .demo-live-score');

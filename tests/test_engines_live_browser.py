@@ -22,7 +22,7 @@ import pytest
 import browsers
 from demos import live as demos_live
 from demos import sampling
-from helpers import LOAD
+from helpers import LOAD, llama_reference
 from live_pages import LIVE, MOVE, PROMPT, after, bound, generate, generated, greedy_gap, no_raw_errors, opened, tokens
 
 OTHERS = ["firefox", "webkit"]      # Chromium runs these in test_branch_browser.py, test_live_generate_browser.py
@@ -40,11 +40,7 @@ def live(request, built_site, site_url):
 @pytest.fixture(scope="module")
 def llama():
     """llama.cpp (llama-cpp-python) on the embedded GGUF: the reference the widget is held to."""
-    llama_cpp = pytest.importorskip("llama_cpp")
-    from build_hooks.model import loader
-    from build_hooks.model.choice import embedded_path
-
-    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
+    return llama_reference()
 
 
 @pytest.mark.parametrize("live", ["chromium", *OTHERS], indirect=True)
