@@ -57,11 +57,11 @@ def bound(driver) -> float:
 
 def shown(driver, prompt, **settings):
     """Type a prompt and move sliders, then wait for the table of these settings (Python done)."""
-    driver.js(f"() => delete document.querySelector('{LIVE} .demo-live-rest').dataset.after")
+    driver.js(f"() => {{ const r = document.querySelector('{LIVE} .demo-live-rest'); if (r) delete r.dataset.after; }}")
     driver.js(MOVE, {"prompt": prompt, **settings})
     assert driver.wait(f"(p) => {{ const el = document.querySelector('{LIVE}'); return !el.dataset.busy"
                        " && el.querySelector('.demo-live-table').dataset.prompt === p"
-                       " && el.querySelector('.demo-live-rest').dataset.after !== undefined; }", prompt, ms=LOAD), \
+                       " && el.querySelector('.demo-live-rest')?.dataset.after !== undefined; }", prompt, ms=LOAD), \
         f"{driver.name}: no table for {prompt!r}: {status(driver)}"
 
 

@@ -5,6 +5,7 @@ demos/sampling.py:
 - a typed continuation's score is llama.cpp's product of its tokens' probabilities, within the
   precision the widget states, for the prompt and continuation its caption names;
 - min-p keeps exactly the tokens at least min-p times the top one (demos/sampling.py's cut);
+- a prompt over the context says so in a sentence (no raw error text), and leaves no rows;
 - the preset moves the sliders to llama.cpp's defaults; then 1,000 seeded draws sum to 1,000, fit
   the kept distribution (chi-square), repeat with the same seed and change with another.
 
@@ -13,6 +14,7 @@ DECK_REQUIRE_BROWSERS=1. No page shows raw JavaScript error text.
 """
 
 import math
+import re
 
 import pytest
 
@@ -48,7 +50,8 @@ def test_a_typed_continuation_scores_llama_cpp_product_of_token_probabilities(li
     live.click(f'{LIVE} button[name="score"]')
     assert live.wait(f"(c) => {{ const t = document.querySelector('{LIVE} .demo-live-score');"
                      " return t.dataset.continuation === c && t.dataset.prob"
-                     " && t.getAttribute('aria-busy') === 'false'; }", continuation, ms=LOAD), live.name
+                     " && t.getAttribute('aria-busy') === 'false'; }", continuation, ms=LOAD), \
+        f"{live.name}: {live.js(f'() => document.querySelector(`{LIVE} .demo-live-score`).textContent')}"
     got = live.js(SCORE)
     assert f"“{continuation}”" in got["caption"] and f"“{prompt}”" in got["caption"], got["caption"]
     llm = llama[1]
@@ -118,3 +121,18 @@ def test_llama_cpp_defaults_then_1000_draws_fit_the_kept_distribution(live):
     assert stat <= CHI2_999[df - 1], (d.name, counts)
     assert draw(d, seed=0)["rows"] == counts                      # seeded: the same draws again
     assert draw(d, seed=1)["rows"] != counts
+
+
+def test_a_prompt_over_the_context_says_so_in_a_sentence(live):
+    """A failure in the engine reaches the reader as a sentence (which prompt, why, the fix), no rows."""
+    huge = "tokens " * 1200
+    live.js(MOVE, {"prompt": huge})
+    assert live.wait(f"(p) => {{ const t = document.querySelector('{LIVE} .demo-live-table');"
+                     " return t.dataset.prompt === p && t.getAttribute('aria-busy') === 'false'; }", huge, ms=LOAD)
+    caption = live.js(f"() => document.querySelector('{LIVE} .demo-live-table').caption.textContent")
+    assert re.search(r"No numbers for “tokens tokens .*” \(8,400 characters\): this prompt is 1,\d{3} tokens, over the "
+                     r"\d+ the model's context \(\d+ tokens here\) leaves for a prompt: shorten it by \d+ tokens\.",
+                     caption), (live.name, caption)
+    assert live.js(f"() => document.querySelectorAll('{LIVE} tr.demo-live-row').length") == 0
+    no_raw_errors(live)
+    shown(live, PROMPT)                                   # and a prompt that fits has its numbers again
