@@ -21,7 +21,10 @@ CORPUS_B = "".join(f"the {a} {v} the {b} . " for a in ("cat", "dog", "fox", "owl
                    for b in ("mat", "moon", "hen", "log")) * 1000
 
 # Before widgets.js binds the page's widgets, put a second copy of the n-gram widget after the first.
-CLONE = """document.addEventListener("DOMContentLoaded", () => {
+# The page's scripts are ES modules: they run after parsing, before DOMContentLoaded, so the copy is
+# made when the document turns "interactive" (parsing done, no deferred script run yet).
+CLONE = """document.addEventListener("readystatechange", () => {
+  if (document.readyState !== "interactive") return;
   const first = document.querySelector('.demo[data-demo="ngram"]');
   if (first) first.after(first.cloneNode(true));
 });"""

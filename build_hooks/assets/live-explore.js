@@ -59,7 +59,7 @@
                length: Number(this.widget.control("length").value) || 20 };
     }
 
-    busy() { return this.widget.generating || this.working || this.branches.working; }
+    busy() { return this.widget.generating || !!this.scoring || !!this.drawing || this.branches.working; }
 
     // ---------------------------------------------------------------- sliders and the preset
 
@@ -99,14 +99,29 @@
 
     // ---------------------------------------------------------------- score a continuation
 
-    async score() {
-      if (engine.state !== "live" || this.busy()) return;
+    // Score and Draw never drop a click: the engine takes one call at a time (engine.run), so they
+    // may run while Generate or a branch is going (those re-read their own text if the context moved).
+    // A click while the same table is being computed asks again once it is done, with what the
+    // fields hold then: the newest continuation is the one shown.
+    async score() { return this.again("scoring", () => this.scoreOnce()); }
+    async draws() { return this.again("drawing", () => this.drawsOnce()); }
+
+    async again(flag, task) {
+      if (engine.state !== "live") return;
+      if (this[flag]) { this[flag] = "again"; return; }
+      do {
+        this[flag] = true;
+        await task();
+      } while (this[flag] === "again");
+      this[flag] = false;
+    }
+
+    async scoreOnce() {
       const prompt = this.widget.control("prompt").value, continuation = this.widget.control("continuation").value;
       const table = this.part(".demo-live-score"), total = this.part(".demo-live-score-total");
       table.hidden = false; total.hidden = false;
       table.setAttribute("aria-busy", "true");
       table.querySelector("caption").textContent = `Scoring ${quoted(continuation)} after ${quoted(prompt)}…`;
-      this.working = true;
       try {
         const { tokens, probs } = await engine.run(async () => {
           const context = await tokenize(prompt, true), tokens = await tokenize(continuation, false);
@@ -144,9 +159,8 @@
         total.textContent = out.logprob === null
           ? `P = 0: the model gives one of these tokens no probability at all.`
           : `P = ${small(out.prob)} (log-prob ${out.logprob.toFixed(3)}, ${out.bits.toFixed(1)} bits): the product `
-            + `of the ${tokens.length} token${tokens.length > 1 ? "s'" : "'s"} probabilities. Each is the browser's `
-            + "llama.cpp, within about 0.036 of the build's (see below): a product of small numbers can be off by a "
-            + "factor (measured: 0.83 to 1.10 on the tests' two continuations).";
+            + `of the ${tokens.length} token${tokens.length > 1 ? "s'" : "'s"} probabilities, each from the browser's `
+            + "llama.cpp (its precision is stated below): a product of several can be off by a factor.";
       } catch (err) {
         table.querySelector("tbody").replaceChildren();
         delete table.dataset.prob;
@@ -155,20 +169,17 @@
         total.textContent = "";
       }
       table.setAttribute("aria-busy", "false");
-      this.working = false;
       this.root.dispatchEvent(new CustomEvent("live-scored"));
     }
 
     // ---------------------------------------------------------------- 1,000 draws
 
-    async draws() {
-      if (engine.state !== "live" || this.busy()) return;
+    async drawsOnce() {
       const s = this.settings(), prompt = this.widget.control("prompt").value, n = 1000;
       const table = this.part(".demo-live-draws");
       table.hidden = false;
       table.setAttribute("aria-busy", "true");
       table.querySelector("caption").textContent = `Drawing ${n.toLocaleString("en")} times after ${quoted(prompt)}…`;
-      this.working = true;
       try {
         const dist = await engine.distribution(prompt, needed(s));
         const out = await python("live_many", { ...sampler(s), n, seed: s.seed, top: 20 }, null, dist);
@@ -196,7 +207,6 @@
         table.querySelector("caption").textContent = `No draws after ${quoted(prompt)}: ${window.deckBridge.plain(err)}.`;
       }
       table.setAttribute("aria-busy", "false");
-      this.working = false;
       this.root.dispatchEvent(new CustomEvent("live-drawn"));
     }
   }
