@@ -198,7 +198,11 @@ class WebKitDriver(Driver):
         self.version = self.driver.capabilities.get("browserVersion")
 
     def goto(self, url):
+        # WebKitWebDriver answers once the document is "interactive": the page's ES modules (widgets.js
+        # binds the widgets) have not run yet, and an input event sent then reaches no listener.
         self.driver.get(url)
+        if not self.settle("() => document.readyState === 'complete'", ms=120_000, step=50):
+            raise RuntimeError(f"WebKit: {url} did not finish loading in 120 s")
 
     def settle(self, src: str, *args, ms: int = LIMIT_MS, step: int = 200):
         # An asynchronous script whose page reloads never answers in WebKitWebDriver (the test hung):
