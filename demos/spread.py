@@ -16,9 +16,10 @@ min-p 12.5%. Sampling draws from 1.00 bits, like 2.0 tokens.
 """
 
 import math
+import random
 
 from demos import live, sampling
-from demos.vocabulary import percent
+from demos.vocabulary import label, percent
 
 CUTS = (("top_k", "top-k"), ("top_p", "top-p"), ("min_p", "min-p"))
 UNKNOWN = "not known from the listed tokens alone (load the real model)"
@@ -84,9 +85,13 @@ def counts(kept, n=1000, seed=0):
 
 # --- what the sampling widget calls (demos/web.py's API) ------------------------------------------
 
-def sampling_view(candidates, rest, entropy=None, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
+def sampling_view(candidates, rest, entropy=None, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, shown=None):
     """The sampling widget without the live model: demos.live.shown_rows and its numbers line.
 
+    candidates: every token the build kept for the widget to compute with (the model's most likely
+    ones, more than it shows: top-k up to the slider's end cuts inside them); rest: the probability of
+    every other token; shown: how many rows the widget draws (all when None). The rows past `shown`
+    still count: they are in "all other tokens" (rest, rest_after), and draws can pick them.
     entropy: the whole distribution's, recorded by the build over all the model's tokens (the
     widget cannot compute it from the top list).
 
@@ -95,7 +100,16 @@ def sampling_view(candidates, rest, entropy=None, temperature=1.0, top_k=0, top_
     >>> print(sampling_view(cands, 0.17, 1.5, top_k=1)["numbers"])  # doctest: +NORMALIZE_WHITESPACE
     Whole distribution: 1.50 bits, like 2.8 equally likely tokens. Removed (at T = 1): top-k 39.3%, top-p 0%,
     min-p 0%. Sampling draws from 0.00 bits, like 1.0 tokens.
+    >>> out = sampling_view(cands, 0.17, 1.5, top_k=2, shown=1)    # " b" is kept, in "all other tokens"
+    >>> len(out["rows"]), round(out["rows"][0]["prob"], 3), round(out["rest"], 3), round(out["rest_after"], 3)
+    (1, 0.731, 0.393, 0.269)
     """
+    out = _view(candidates, rest, entropy, temperature, top_k, top_p, min_p)
+    return _first(out, len(candidates) if shown is None else int(shown))
+
+
+def _view(candidates, rest, entropy, temperature, top_k, top_p, min_p):
+    """sampling_view with a row for every candidate."""
     out = live.shown_rows(candidates, rest, temperature, top_k, top_p, min_p)
     if not out["exact"]:
         out = _min_p_rows(candidates, out, float(temperature), int(top_k or 0), float(top_p), float(min_p or 0))
@@ -104,6 +118,16 @@ def sampling_view(candidates, rest, entropy=None, temperature=1.0, top_k=0, top_
     out["numbers"] = sentence(entropy, after, out["removed"]) if entropy is not None else (
         "The whole distribution's entropy was not recorded with this snapshot.")
     return out
+
+
+def _first(out, n):
+    """The view's first n rows; the rows after them join "all other tokens", before and after sampling
+    (rest_after stays None where the view could not know it)."""
+    below = out["rows"][n:]
+    rest = out["rest"] + math.fsum(r["tempered"] for r in below)        # tempered: the T = 1 probability
+    after = out["rest_after"]
+    after = None if after is None else after + math.fsum(r["prob"] for r in below)
+    return {**out, "rows": out["rows"][:n], "rest": rest, "rest_after": after}
 
 
 def _min_p_rows(candidates, out, temperature, top_k, top_p, min_p):
@@ -142,14 +166,36 @@ def sampling_numbers(entropy, entropy_after, removed):
     return sentence(entropy, entropy_after, removed)
 
 
-def shown_draws(candidates, rest, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, n=1000, seed=0):
-    """n seeded draws from what the widget's bars keep: {"counts": one per candidate, "rest": 0}.
+def shown_draws(candidates, rest, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, n=1000, seed=0, shown=None):
+    """n seeded draws from what the widget's bars keep: {"counts": one per shown row, "rest": how many
+    drew a candidate past the shown rows (the "all other tokens" bar), "n", "exact"}; exact is False
+    where the bars are computed among the candidates only (then so are the draws).
 
     Example:
     >>> cands = [{"id": 5, "text": " a", "logprob": -0.5}, {"id": 9, "text": " b", "logprob": -1.5}]
     >>> shown_draws(cands, 0.17, top_k=2, n=100)
-    {'counts': [65, 35], 'rest': 0, 'n': 100}
+    {'counts': [65, 35], 'rest': 0, 'n': 100, 'exact': True}
+    >>> shown_draws(cands, 0.17, top_k=2, n=100, shown=1)
+    {'counts': [65], 'rest': 35, 'n': 100, 'exact': True}
     """
-    rows = sampling_view(candidates, rest, None, temperature, top_k, top_p, min_p)["rows"]
+    view = _view(candidates, rest, None, temperature, top_k, top_p, min_p)
+    rows = view["rows"]
     drawn = counts(kept_of(rows), n, seed)
-    return {"counts": [drawn.get(k, 0) for k in range(len(rows))], "rest": 0, "n": int(n)}
+    shown = len(rows) if shown is None else int(shown)
+    return {"counts": [drawn.get(k, 0) for k in range(shown)],
+            "rest": sum(drawn.get(k, 0) for k in range(shown, len(rows))), "n": int(n), "exact": view["exact"]}
+
+
+def shown_samples(candidates, rest, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, n=8, seed=0):
+    """n seeded draws, one by one, from what the widget's bars keep: [{"label", "u"}], u the uniform
+    number each draw used ("Sample 8 tokens"; demos.sampling.sample's stream for the same kept set).
+
+    Example:
+    >>> cands = [{"id": 5, "text": " a", "logprob": -0.5}, {"id": 9, "text": " b", "logprob": -1.5}]
+    >>> [d["label"] for d in shown_samples(cands, 0.17, top_k=2, n=4, seed=1)]
+    ['␣a', '␣b', '␣b', '␣a']
+    """
+    kept = kept_of(_view(candidates, rest, None, temperature, top_k, top_p, min_p)["rows"])
+    rng = random.Random(int(seed))
+    picks = (sampling.draw(kept, rng) for _ in range(int(n)))
+    return [{"label": label(candidates[k]["text"]), "u": u} for k, u in picks]

@@ -300,5 +300,5 @@ class Page:
 API = {f.__name__: f for f in (sampling_rows, sampling_draws, run_code, beam_rows)}
 API.update(live_rows=live.rows, live_draw=live.draw, live_shown_rows=live.shown_rows)   # demos/live.py
 API.update(live_score=score.score, live_many=draws.many)   # demos/score.py, demos/draws.py
-API.update({f.__name__: f for f in (spread.sampling_view, spread.sampling_numbers,
-                                spread.shown_draws)})   # demos/spread.py: the numbers line, 1,000 draws
+API.update({f.__name__: f for f in (spread.sampling_view, spread.sampling_numbers, spread.shown_draws,
+                                spread.shown_samples)})   # demos/spread.py: the numbers line, draws

@@ -2,10 +2,12 @@
 defaults, the numbers line and "Draw 1,000 times".
 
 Every number the page shows is checked against demos/spread.py and demos/sampling.py run here, on
-the data the widget carries (its script.demo-data). The 1,000 draws are checked twice: they are the
-one sampler's (demos.sampling.frequencies, the same seed gives the same counts), and they fit the
-kept distribution by Pearson's chi-square test, computed here without scipy and compared with the
-0.1 % critical values of the NIST/SEMATECH e-Handbook of Statistical Methods, section 1.3.6.7.4
+the data the widget carries (its script.demo-data: the 20 bars' tokens and the 30 more the build held
+past them), and at llama.cpp's defaults against llama.cpp's own sampler chain on the deck's model.
+The 1,000 draws are checked twice: they are the one sampler's (demos.sampling.frequencies, the same
+seed gives the same counts), and they fit the kept distribution by Pearson's chi-square test,
+computed here without scipy and compared with the 0.1 % critical values of the NIST/SEMATECH
+e-Handbook of Statistical Methods, section 1.3.6.7.4
 ("Critical Values of the Chi-Square Distribution", https://www.itl.nist.gov/div898/handbook/eda/section3/eda3674.htm).
 """
 
@@ -15,6 +17,7 @@ import math
 import pytest
 
 from demos import spread
+from demos.vocabulary import percent
 from helpers import open_demo, page_with, set_value, wake
 
 # chi-square critical values at alpha = 0.001 by degrees of freedom (NIST/SEMATECH 1.3.6.7.4)
@@ -49,12 +52,33 @@ def settings_of(widget):
             for name in ("temperature", "top_k", "top_p", "min_p")}
 
 
+def held_args(widget):
+    """What the page's Python computes from: every token the build held, and the rest's probability."""
+    d = data_of(widget)
+    return d["candidates"] + d["beyond"], d["rest"]
+
+
 def view(widget):
-    """What demos/spread.py says for the widget's data at its current settings."""
+    """What demos/spread.py says for the widget's data at its current settings (its bars: the first 20)."""
     d, s = data_of(widget), settings_of(widget)
     t = "inf" if float(s["temperature"]) >= 5.05 else float(s["temperature"])
-    return spread.sampling_view(d["candidates"], d["rest"], d["entropy"], t, int(s["top_k"]), float(s["top_p"]),
-                                float(s["min_p"]))
+    return spread.sampling_view(*held_args(widget), d["entropy"], t, int(s["top_k"]), float(s["top_p"]),
+                                float(s["min_p"]), shown=len(d["candidates"]))
+
+
+def shows(page, widget, numbers):
+    """Wait until the widget is idle and its numbers line says `numbers` (the settings' own)."""
+    page.wait_for_function("([el, want]) => !el.dataset.busy && "
+                           "el.querySelector('.demo-numbers').textContent === want",
+                           arg=[widget.element_handle(), numbers], timeout=30_000)
+
+
+def bars_shown(widget):
+    """[(token id, kept, the number shown)] of the bars, and the "all other tokens" bar's number."""
+    bars = widget.locator(".demo-bars .demo-bar").evaluate_all(
+        "bars => bars.map(b => [Number(b.dataset.id), b.dataset.kept === 'true', "
+        "b.querySelector('.demo-num').textContent])")
+    return [tuple(b) for b in bars], widget.locator(".demo-rest .demo-num").text_content()
 
 
 def settled(page, widget, before):
@@ -84,16 +108,37 @@ def test_the_preset_sets_llama_cpps_defaults_by_keyboard_and_the_numbers_follow(
     settled(page, widget, before)
     assert settings_of(widget) == DEFAULTS
     assert [widget.locator(f'[name="{n}"] + output').text_content() for n in DEFAULTS] == list(DEFAULTS.values())
-    # the cat's distribution is too spread for 20 rows to decide these cuts: the widget says so, guesses nothing
+    # top-k 40 cuts inside the 50 tokens the build held: the bars are llama.cpp's own numbers, no note
     assert widget.locator(".demo-numbers").text_content() == view(widget)["numbers"]
-    assert "not known from the listed tokens" in widget.locator(".demo-numbers").text_content()
-    assert widget.locator(".demo-inexact").is_visible()
+    assert "not known" not in widget.locator(".demo-numbers").text_content()
+    assert not widget.locator(".demo-inexact").is_visible()
+    assert bars_shown(widget) == llama_cpps_bars(widget, 0.8, 40, 0.95, 0.05)
     before = widget.locator(".demo-numbers").text_content()
-    set_value(widget, "min_p", 0.3)                      # 0.3 x 7.3 %: the floor lies inside the list
+    set_value(widget, "min_p", 0.3)                      # 0.3 x 7.3 %: the floor lies inside the bars
     settled(page, widget, before)
     assert widget.locator(".demo-numbers").text_content() == view(widget)["numbers"]
     kept = [b.get_attribute("data-kept") == "true" for b in widget.locator(".demo-bars .demo-bar").all()]
     assert kept == [r["kept"] for r in view(widget)["rows"]] and 1 < sum(kept) < len(kept)
+    assert bars_shown(widget) == llama_cpps_bars(widget, 0.8, 40, 0.95, 0.3)
+
+
+def test_settings_that_keep_tokens_past_the_stored_ones_say_so(page, built_site, site_url):
+    """Top-k off, top-p 0.99 at T 1.5: llama.cpp keeps thousands of tokens the build did not store."""
+    _, widget = open_demo(page, built_site, site_url, "sampling")
+    wake(page, widget)
+    assert settings_of(widget) == {"temperature": "1", "top_k": "0", "top_p": "1", "min_p": "0"}    # the fence's
+    for name, value in (("temperature", 1.5), ("top_p", 0.99)):      # the last one changes the numbers line
+        set_value(widget, name, value)
+    expected = view(widget)
+    assert not expected["exact"]
+    shows(page, widget, expected["numbers"])
+    assert "not known from the listed tokens" in expected["numbers"]
+    assert widget.locator(".demo-inexact").is_visible()
+    assert "beyond its 50 most likely" in widget.locator(".demo-inexact").text_content()
+    assert widget.locator(".demo-rest .demo-num").text_content() == "not computed"
+    widget.locator('button[name="preset"]').click()                  # back to the defaults: exact again
+    shows(page, widget, view(widget)["numbers"])
+    assert widget.locator(".demo-inexact").is_hidden()
 
 
 def test_min_p_decides_within_the_list_on_a_confident_prompt(page, built_site, site_url):
@@ -126,8 +171,10 @@ def test_a_thousand_draws_sum_to_a_thousand_and_fit_the_kept_distribution(page, 
         assert sum(counts) == 1000
         assert all(c == 0 for c, r in zip(counts, rows) if not r["kept"])
         d, s = data_of(widget), settings_of(widget)
-        assert counts == spread.shown_draws(d["candidates"], d["rest"], float(s["temperature"]), int(s["top_k"]),
-                                            float(s["top_p"]), float(s["min_p"]), 1000, seed)["counts"]
+        assert counts == spread.shown_draws(*held_args(widget), float(s["temperature"]), int(s["top_k"]),
+                                            float(s["top_p"]), float(s["min_p"]), 1000, seed,
+                                            shown=len(d["candidates"]))["counts"]
+        assert widget.locator(".demo-rest").get_attribute("data-count") == "0"       # top-k 10: none past the bars
         kept = [(c, r["prob"]) for c, r in zip(counts, rows) if r["kept"]]
         stat, df = chi_square([c for c, _ in kept], [p for _, p in kept])
         assert df >= 5 and stat < CHI2_001[df], (seed, stat, df)
@@ -139,6 +186,18 @@ def test_a_thousand_draws_sum_to_a_thousand_and_fit_the_kept_distribution(page, 
     set_value(widget, "top_k", 3)                          # other settings: the old counts are gone
     settled(page, widget, before)
     assert widget.locator(".demo-bar[data-count]").count() == 0 and widget.locator(".demo-drawn").is_hidden()
+
+
+def llama_cpps_bars(widget, t, k, p, min_p):
+    """What the bars and "all other tokens" must say by llama.cpp's own chain on the deck's model."""
+    from llama_chain import f32, llama_chain_keeps, logits_after
+
+    d = data_of(widget)
+    want = dict(llama_chain_keeps(logits_after(d["prompt"]), f32(t), k, f32(p), f32(min_p)))
+    logprobs = {c["id"]: c["logprob"] for c in d["candidates"]}
+    bars = [(c["id"], c["id"] in want, percent(want[c["id"]]) if c["id"] in want else
+             f"cut ({percent(math.exp(logprobs[c['id']]))})") for c in d["candidates"]]
+    return bars, percent(math.fsum(q for i, q in want.items() if i not in logprobs))
 
 
 # ------------------------------------------------------------------ with the live model: the whole vocabulary

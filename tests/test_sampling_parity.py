@@ -19,6 +19,7 @@ import pytest
 
 from build_hooks.model import sampler
 from demos import sampling
+from llama_chain import f32, llama_chain_keeps
 
 TEMPERATURES = [0, 1e-6, 0.7, 1, 2, 100, sampling.INF]
 TOLERANCE = 1e-9
@@ -132,33 +133,6 @@ def test_the_build_time_draws_are_the_browser_draws():
 
 LLAMA_TEMPERATURES = [0, 0.3, 0.8, 1, 1.7, 5, 100, sampling.INF]
 PROB_TOLERANCE = 2e-6          # float32 softmax against float64: measured at most 6.2e-7 here
-
-
-def llama_chain_keeps(logits32: np.ndarray, temperature, top_k, top_p, min_p) -> list[tuple[int, float]]:
-    """llama.cpp's default order (top-k, top-p, min-p, temperature), then its dist sampler, which
-    fills in the probabilities: the surviving (token id, probability) pairs."""
-    import ctypes
-
-    import llama_cpp as L
-
-    n = len(logits32)
-    data = (L.llama_token_data * n)(*[L.llama_token_data(i, float(x), 0.0) for i, x in enumerate(logits32)])
-    cur = L.llama_token_data_array(data=data, size=n, selected=-1, sorted=False)
-    chain = L.llama_sampler_chain_init(L.llama_sampler_chain_default_params())
-    for smpl in (L.llama_sampler_init_top_k(top_k), L.llama_sampler_init_top_p(top_p, 1),
-                 L.llama_sampler_init_min_p(min_p, 1), L.llama_sampler_init_temp(temperature),
-                 L.llama_sampler_init_dist(1)):
-        L.llama_sampler_chain_add(chain, smpl)         # the chain owns them and frees them
-    try:
-        L.llama_sampler_apply(chain, ctypes.byref(cur))
-    finally:
-        L.llama_sampler_free(chain)
-    # T = 0 leaves every token but the best at logit -inf (probability 0): those are not kept
-    return [(data[j].id, data[j].p) for j in range(cur.size) if data[j].logit != -math.inf]
-
-
-def f32(x: float) -> float:
-    return float(np.float32(x))
 
 
 def llama_cases(rng: random.Random, count: int):

@@ -136,7 +136,7 @@ def test_the_previews_mirror_the_sampling_widgets_preset_and_numbers(page, built
     widget.locator('button[name="preset"]').click()
     page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy && "
                            "el.querySelector('[name=min_p]').value === '0.05' && "
-                           "el.querySelector('.demo-numbers').textContent.includes('not known')",
+                           "el.querySelector('.demo-numbers').textContent.includes('Removed (at T = 1)')",
                            arg=widget.element_handle(), timeout=120_000)
     numbers = widget.locator(".demo-numbers").text_content()
     for frame in previews:

@@ -64,6 +64,45 @@ def test_exact_rows_are_the_whole_vocabularys_and_inexact_ones_say_so():
     assert exact >= 250 and decided_by_min_p >= 10, (exact, decided_by_min_p)
 
 
+def test_tokens_held_past_the_shown_rows_are_in_all_other_tokens():
+    """The widget computes from every token the build held (TOP) and shows fewer bars: the rows are the
+    first ones of the whole vocabulary's, "all other tokens" holds the rest before and after sampling,
+    and draws landing past the bars are counted there."""
+    rng, shown, checked = random.Random(4021), 5, 0
+    for _ in range(300):
+        lp, cands, rest = whole_and_listed(rng)
+        t, k, p, mp = settings(rng)
+        out = spread.sampling_view(cands, rest, None, t, k, p, mp, shown=shown)
+        where = f"T={t} k={k} p={p} min_p={mp}"
+        assert [r["id"] for r in out["rows"]] == [c["id"] for c in cands[:shown]], where
+        assert out["rest"] == pytest.approx(1 - math.fsum(math.exp(c["logprob"]) for c in cands[:shown]), abs=1e-12)
+        if out["exact"]:
+            whole = dict(sampling.distribution(lp, t, k, p, mp))
+            past = math.fsum(q for i, q in whole.items() if i not in {c["id"] for c in cands[:shown]})
+            assert out["rest_after"] == pytest.approx(past, abs=1e-9), where
+            checked += past > 0.01
+        else:
+            assert out["rest_after"] is None, where
+        drawn = spread.shown_draws(cands, rest, t, k, p, mp, n=200, seed=3, shown=shown)
+        every = spread.shown_draws(cands, rest, t, k, p, mp, n=200, seed=3)
+        assert drawn["counts"] == every["counts"][:shown] and drawn["rest"] == sum(every["counts"][shown:]), where
+        assert drawn["exact"] == out["exact"]
+    assert checked >= 30, checked
+
+
+def test_sample_8_draws_from_the_bars():
+    """"Sample 8 tokens" picks from what the bars keep, also where the whole vocabulary's nucleus ends inside
+    the list (a draw among the listed tokens alone would renormalize and cut elsewhere)."""
+    rng = random.Random(11)
+    for _ in range(100):
+        _, cands, rest = whole_and_listed(rng)
+        t, k, p, mp = settings(rng)
+        rows = spread.sampling_view(cands, rest, None, t, k, p, mp)["rows"]
+        labels = {f"t{r['id']}" for r in rows if r["kept"] and r["prob"] > 0}
+        draws = spread.shown_samples(cands, rest, t, k, p, mp, n=50, seed=rng.randrange(100))
+        assert len(draws) == 50 and {d["label"] for d in draws} <= labels
+
+
 def test_the_numbers_line_states_entropy_and_effective_choices():
     lp = [math.log(0.25)] * 4                                       # four equally likely tokens: 2 bits
     cands = [{"id": i, "text": "x", "logprob": x} for i, x in enumerate(lp)]

@@ -16,6 +16,13 @@ Object.assign(Widget.prototype, {
              top_k: this.number("top_k"), top_p: this.number("top_p"), min_p: this.number("min_p") || 0 };
   },
 
+  // Without the live model, Python computes from every token the build held: the shown rows, then
+  // those past them (data.beyond, in "all other tokens"), and the probability of all the rest.
+  heldArgs() {
+    const d = this.data;
+    return { ...this.samplingArgs(), candidates: d.candidates.concat(d.beyond || []), rest: d.rest };
+  },
+
   // "llama.cpp's defaults": every control its value, then one `input` each, as if the reader had
   // moved them (the outputs, the redraw and the speaker view's copy all follow).
   click_preset(event) {
@@ -39,7 +46,8 @@ Object.assign(Widget.prototype, {
     const live = liveEngine();
     const args = this.samplingArgs();
     const out = live ? await live.samplingRows(this, args)
-      : await this.ask("call", { fn: "sampling_view", kwargs: { ...args, rest: this.data.rest, entropy: this.data.entropy } });
+      : await this.ask("call", { fn: "sampling_view", kwargs:
+          { ...this.heldArgs(), entropy: this.data.entropy, shown: args.candidates.length } });
     const list = this.root.querySelector(".demo-bars");
     this.labels = this.labels || [...list.querySelectorAll(".demo-label")].map((n) => n.textContent);   // the build's
     drawBars(list, out.rows.map((r, k) => (live ? r : { ...r, label: this.labels[k] })));
@@ -74,9 +82,10 @@ Object.assign(Widget.prototype, {
 
   async sample() {
     await bridge.start();
-    const kwargs = { ...this.samplingArgs(), n: 8, seed: this.number("seed") || 0 };
+    const more = { n: 8, seed: this.number("seed") || 0 };
     const live = liveEngine();
-    const draws = live ? await live.samplingDraws(this, kwargs) : await this.ask("call", { fn: "sampling_draws", kwargs });
+    const draws = live ? await live.samplingDraws(this, { ...this.samplingArgs(), ...more })
+      : await this.ask("call", { fn: "shown_samples", kwargs: { ...this.heldArgs(), ...more } });
     const list = this.root.querySelector(".demo-draws");
     list.replaceChildren(...draws.map((d, k) => el("li", {}, `draw ${k + 1}: u = ${d.u.toFixed(3)} → ${d.label}`)));
     this.setStatus(`Live: sampled ${draws.map((d) => d.label).join(", ")}.`);
@@ -99,19 +108,21 @@ Object.assign(Widget.prototype, {
       const counts = [...this.root.querySelectorAll(".demo-bars .demo-bar")].map((li) => byId.get(li.dataset.id) || 0);
       out = { counts, rest: many.n - counts.reduce((a, b) => a + b, 0), n: many.n };
     } else {
-      out = await this.ask("call", { fn: "shown_draws", kwargs: { ...args, rest: this.data.rest } });
+      out = await this.ask("call", { fn: "shown_draws", kwargs:
+        { ...this.heldArgs(), n: MANY, seed, shown: args.candidates.length } });
     }
     const bars = [...this.root.querySelectorAll(".demo-bars .demo-bar")];
     bars.forEach((li, k) => this.markCount(li, out.counts[k], out.n));
     const rest = this.root.querySelector(".demo-rest");
-    if (live) this.markCount(rest, out.rest, out.n); else delete rest.dataset.count;
+    this.markCount(rest, out.rest, out.n);         // draws of the tokens past the shown rows
     const best = bars.reduce((a, b) => (Number(b.dataset.count) > Number(a.dataset.count) ? b : a), bars[0]);
     const box = this.root.querySelector(".demo-drawn");
     box.hidden = false;
     box.textContent = `${out.n.toLocaleString("en")} draws, seed ${seed}, with the settings above: the dark tick ` +
       `on each bar and the number after its percentage say how often that token came up. Most drawn: ` +
       `${best.querySelector(".demo-label").textContent}, ${Number(best.dataset.count).toLocaleString("en")} times.` +
-      (live ? "" : " Before the real model is loaded, the draws pick among the listed tokens only.");
+      (live || out.exact ? "" : ` Not the model's draws: with these settings they pick among the build's ` +
+        `${args.candidates.length + (this.data.beyond || []).length} most likely tokens only.`);
     this.setStatus(`Live: drew ${out.n.toLocaleString("en")} times; most drawn ${best.querySelector(".demo-label").textContent}.`);
   },
 

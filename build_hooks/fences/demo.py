@@ -147,6 +147,18 @@ LLAMA_DEFAULTS = {"temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05}
 TOP_K_MAX = 50          # the slider reaches llama.cpp's default of 40 even over a shorter list
 
 
+def held(o) -> int:
+    """How many of the model's most likely tokens a sampling widget computes with (its `top` rows
+    shown, the others in "all other tokens"): as many as its top-k slider reaches, so every top-k
+    cuts inside the snapshot and llama.cpp's defaults (top-k 40, then top-p, min-p, T) are exact.
+
+    Example:
+    >>> held({"top": 20}), held({"top": 80})
+    (50, 80)
+    """
+    return max(o["top"], TOP_K_MAX)
+
+
 def cut_controls(o, n) -> str:
     """The sliders of the sampler's temperature and cuts, two to a row on a slide."""
     return (temperature_slider(o["temperature"], half=True)
@@ -165,31 +177,36 @@ def preset_button() -> str:
 def render_sampling(o, next_tokens, live_cfg=None) -> str:
     from build_hooks.fences import live as live_fence
 
-    cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
+    # the snapshot holds held(o) tokens: the first `top` are the bars, the others are computed with
+    # and shown in "all other tokens"; `rest` is the probability of every token past them all
+    held_cands = [{"id": t["id"], "text": t["text"], "logprob": t["logprob"]} for t in next_tokens["top"]]
+    cands, n, stored = held_cands[:o["top"]], min(o["top"], len(held_cands)), len(held_cands)
     rest, entropy = next_tokens.get("rest", 0.0), next_tokens.get("entropy_bits")
-    out = spread.sampling_view(cands, rest, entropy, o["temperature"], o["top_k"], o["top_p"], o["min_p"])
+    out = spread.sampling_view(held_cands, rest, entropy, o["temperature"], o["top_k"], o["top_p"], o["min_p"],
+                               shown=n)
     rows = [{**r, "label": web.show(c["text"])} for r, c in zip(out["rows"], cands)]
-    n = len(cands)
     controls = ((live_fence.optin(live_cfg) if live_cfg else "")
                 + f'<label class="demo-field demo-text-field demo-live-only" hidden><span>Prompt (the real model: any '
                   f'text)</span><textarea name="prompt" rows="2" spellcheck="false" hidden>{e(o["prompt"])}</textarea>'
                   f'</label>'
-                + cut_controls(o, n)
+                + cut_controls(o, stored)
                 + number("seed", "Seed", 0, 999999, o["seed"])
                 + buttons(preset_button(), '<button type="button" name="sample">Sample 8 tokens</button>',
                           '<button type="button" name="draw">Draw 1,000 times</button>'))
-    inexact = (f"Not the model's numbers: these settings keep tokens beyond the top {n}, so the bars are computed "
-               f"among these {n} only, renormalized to 100 % (the model gives them {percent(1 - rest)}). "
-               "Load the real model for the numbers over its whole vocabulary.")
-    output = (bars(rows) + live_fence.rest_bar(rest, out["rest_after"])
+    inexact = (f"Not the model's numbers: these settings keep tokens beyond its {stored} most likely, which the "
+               f"build stored, so the bars are computed among those {stored} only, renormalized to 100 % (the model "
+               f"gives them {percent(1 - rest)}). Load the real model for the numbers over its whole vocabulary.")
+    output = (bars(rows) + live_fence.rest_bar(out["rest"], out["rest_after"])
               + f'<p class="demo-inexact"{"" if not out["exact"] else " hidden"}>{e(inexact)}</p>'
               + f'<p class="demo-numbers">{e(out["numbers"])}</p>'
               + '<p class="demo-drawn" hidden></p>'
               + '<ol class="demo-draws" aria-label="sampled tokens"></ol>')
-    data = {"prompt": o["prompt"], "candidates": cands, "rest": rest, "entropy": entropy}
-    note = (f"The model's {n} most likely next tokens with their real probabilities ({percent(1 - rest)} together; "
-            f"all other tokens {percent(rest)}). Green: likely, red: unlikely; grey bars are cut. Before the real "
-            f"model is loaded, draws pick among these {n} only.")
+    # candidates: the bars (live.js shows as many rows); beyond: held past them (sampling-widget.js)
+    data = {"prompt": o["prompt"], "candidates": cands, "beyond": held_cands[n:], "rest": rest, "entropy": entropy}
+    note = (f"The model's {n} most likely next tokens with their real probabilities ({percent(1 - out['rest'])} "
+            f"together; all other tokens {percent(out['rest'])}). Green: likely, red: unlikely; grey bars are cut. "
+            f"Before the real model is loaded, bars and draws come from its {stored} most likely tokens "
+            f"({percent(1 - rest)} of its probability), computed as llama.cpp would unless a note says otherwise.")
     return shell("sampling", f"Next token after “{o['prompt']}”", data, controls, output, note)
 
 

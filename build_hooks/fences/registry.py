@@ -94,7 +94,9 @@ KINDS: dict[tuple[str, str], FenceKind] = {
     ("snapshot", "completion"): _snapshot_kind(
         "completion", full=lambda o, data, ctx: snapshot.render_completion(ctx.named(data[0]), o["display"],
                                                                            o["params"], ctx.live)),
-    ("demo", "sampling"): _demo_kind("sampling", _next_tokens,
+    # more tokens than it shows: every top-k its slider allows cuts inside the snapshot (demo.held)
+    ("demo", "sampling"): _demo_kind("sampling", lambda o: [("next_tokens", {"prompt": o["prompt"],
+                                                                             "top": demo.held(o)})],
                                      lambda o, d, ctx: demo.render_sampling(o, d[0], ctx.live)),
     ("demo", "code"): _demo_kind("code", _next_tokens, lambda o, d, ctx: demo.render_code(o, d[0])),
     ("demo", "beam"): _demo_kind(
