@@ -104,6 +104,8 @@ def test_present_pages_and_generated_files(good_site):
     ("## A\n\n```python\nx = 1\n", "slides/bad.md:8:", "never closed"),
     ("## A\n\n---\n\n---\n\n## C\n", "slides/bad.md:8:", "empty slide"),
     (None, "slides/bad.md:3:", "did you mean `minutes`"),
+    # a fence body's YAML error names the body's line, not the fence's
+    ("## A\n\n```demo beam\nprompt: Hi\nwidth: [2\n```\n", "slides/bad.md:10:", "demo beam: not valid YAML"),
 ])
 def test_a_bad_deck_fails_the_strict_build_with_file_and_line(tmp_path, bad, where, words):
     text = FRONT.format(title="Bad", minutes=1, order=5) + (bad or "# B\n")
