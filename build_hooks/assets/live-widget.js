@@ -10,9 +10,10 @@ import { bridge, el, hue, INF_STOP, percent } from "./widgets.js";
 // the order of their tags, and the plugin lists those two first (build_hooks/plugin/pages.py).
 const { engine, OptIn, python, generate, speed } = window.deckLive;
 
-// A prompt in words, short enough for a caption: a long one keeps its start and its end.
+// A prompt in words, short enough for a caption: a long one keeps its start and its end. A space at
+// either end stays: " kitten" and "kitten" are different tokens, and so different numbers.
 export function quoted(prompt) {
-  const p = prompt.replace(/\s+/g, " ").trim();
+  const p = prompt.replace(/\s+/g, " ");
   if (p.length <= 60) return `“${p}”`;
   return `“${p.slice(0, 28)} … ${p.slice(-24)}” (${prompt.length.toLocaleString("en")} characters)`;
 }
