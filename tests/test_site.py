@@ -119,6 +119,26 @@ def test_a_bad_deck_fails_the_strict_build_with_file_and_line(tmp_path, bad, whe
     assert not (tmp_path / "site" / "present").exists()  # nothing written half-way
 
 
+def test_a_link_to_a_slide_is_checked_like_a_link_to_a_heading(tmp_path):
+    """Slide ids (#slide-...) are the plugin's, not Markdown's: it registers them with MkDocs, so a link
+    to a slide of another deck builds without a word and one to a slide that is not there fails the strict
+    build naming the link (mkdocs.yml: validation: anchors: warn). Built with MkDocs' own log (no -q)."""
+    def build(target: str):
+        folder = tmp_path / target
+        folder.mkdir()
+        text = GOOD["index.md"] + f"\nSee [the code](b-first.md#{target}).\n"
+        return mkdocs_build(folder / "site", config=variant(folder, {**GOOD, "index.md": text}), quiet=False)
+
+    there = build("slide-code-with-dashes")
+    assert there.returncode == 0, there.stderr
+    assert "#slide-" not in there.stdout + there.stderr          # not even an INFO line about it
+    missing = build("slide-no-such-slide")
+    out = missing.stdout + missing.stderr
+    assert missing.returncode != 0, out
+    assert ("Doc file 'index.md' contains a link 'b-first.md#slide-no-such-slide', but the doc 'b-first.md' "
+            "does not contain an anchor '#slide-no-such-slide'") in out, out
+
+
 def test_missing_node_modules_says_what_to_run(tmp_path):
     config = variant(tmp_path, GOOD)
     (tmp_path / "node_modules").unlink()       # node_modules is looked for next to mkdocs.yml, nowhere else
