@@ -1,7 +1,7 @@
-// Branch at any token of a text the real model wrote: the token's
-// top-5 alternatives, under the settings the text was generated with, are buttons; choosing one
-// keeps the text before it, appends that token and generates on from there with the same settings
-// and seed (live-generate.js); Back returns to the previous path. One implementation, two hosts:
+// Branch at any token of a text the real model wrote: the token's top-5 alternatives, under the
+// settings the text was generated with, are buttons; choosing one keeps the text before it, appends
+// that token and generates on from there with the same settings and seed (live-generate.js); Back
+// returns to the previous path. One implementation, two hosts:
 //   - the `demo live` widget's generated text (live-explore.js wires it to Generate);
 //   - every `completion` snapshot's runs (fences/snapshot.py writes each run's prompt, token ids
 //     and settings as data-* attributes): once the reader's model is live, the build's texts branch
