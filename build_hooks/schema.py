@@ -1,6 +1,7 @@
 """One option schema for everything an author writes as YAML options, checked by one validator in one wording:
 every fence kind (snapshot and demo), the talk's slides/data/fences.yml, a deck's front matter and the
-`deck` plugin's options in mkdocs.yml.
+`deck` plugin's options in mkdocs.yml. `mapping(text, ...)` is the one reader of such YAML: it says
+which file and line went wrong, and how to write it instead (BadYAML).
 
 An option is `Option(types, default, check, hint)`; a plain 4-tuple is one too:
 
@@ -32,6 +33,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from typing import Any, NamedTuple
+
+import yaml
 
 
 class _Required:
@@ -67,6 +70,71 @@ class BadValue(OptionError):
 
 class MissingOption(OptionError):
     """A required option nobody gave (a fence may still get it from slides/data/fences.yml)."""
+
+
+class BadYAML(OptionError):
+    """Text that holds no YAML mapping. `line` is the file's line at fault; `problem` is the message
+    without its `path:line: ` (for a caller that names the place its own way, as a SlideError does)."""
+
+    def __init__(self, message: str, line: int, problem: str):
+        super().__init__(message)
+        self.line, self.problem = line, problem
+
+
+# What a YAML text holds instead of a mapping, in an author's words.
+HOLDS = {list: "a list (`- item` lines)", str: "a single string", int: "a single number", float: "a single number",
+         bool: "a single true/false"}
+
+
+def mapping(text: str, where: str = "", *, path: str = "", line: int = 1,
+            fix: str = "write one `option: value` a line") -> dict:
+    """The `option: value` mapping `text` writes in YAML; {} for a text of blanks and comments only.
+
+    `path` and `line` place the text: its file, and the file's line the text starts on (a fence's
+    body starts the line after its fence). BadYAML names `path:line` of the line at fault, `where`
+    (what the text is, as check() names it), what is wrong and `fix`. An unclosed bracket or quote
+    is found at the end of the text; its line is the one that opened it.
+
+    Example:
+    >>> mapping("prompt: Hi\\ntop: 5\\n")
+    {'prompt': 'Hi', 'top': 5}
+    >>> mapping("prompt: Hi\\ntop: [5\\n", "demo beam", path="slides/a.md", line=13)
+    Traceback (most recent call last):
+    build_hooks.schema.BadYAML: slides/a.md:14: demo beam: not valid YAML: the `[` on this line is never closed; \
+write one `option: value` a line
+    >>> mapping("- prompt: Hi\\n", "demo beam", path="slides/a.md", line=13)
+    Traceback (most recent call last):
+    build_hooks.schema.BadYAML: slides/a.md:13: demo beam: holds a list (`- item` lines), not `key: value` lines; \
+write one `option: value` a line
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark, context = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
+        words = ", ".join(w for w in (getattr(err, "context", None), getattr(err, "problem", None)) if w)
+        what, at = f"not valid YAML ({words or err})", mark.line if mark else 0
+        if mark is not None and not text[mark.index:].strip():
+            # PyYAML finds an unclosed `[`, `{` or quote only where the text ends: the line to fix is
+            # the one that opened it (the error's context mark points at that character), else the
+            # text's last line (the end itself may be the fence's closing line).
+            if context is not None and text[context.index:context.index + 1] in ("[", "{", '"', "'"):
+                at, what = context.line, f"not valid YAML: the `{text[context.index]}` on this line is never closed"
+            else:
+                at = len(text.rstrip().splitlines()) - 1
+        raise _bad(what, where, path, line + max(at, 0), fix) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        rows = text.splitlines()      # the line at fault: the first that is not blank or a comment
+        first = next((n for n, row in enumerate(rows) if row.strip() and not row.lstrip().startswith("#")), 0)
+        holds = HOLDS.get(type(data), f"a {type(data).__name__}")
+        raise _bad(f"holds {holds}, not `key: value` lines", where, path, line + first, fix)
+    return data
+
+
+def _bad(what: str, where: str, path: str, line: int, fix: str) -> BadYAML:
+    problem = f"{_at(where)}{what}; {fix}"
+    return BadYAML(f"{path}:{line}: {problem}" if path else f"line {line}: {problem}", line, problem)
 
 
 def _at(where: str) -> str:

@@ -104,6 +104,8 @@ def test_present_pages_and_generated_files(good_site):
     ("## A\n\n```python\nx = 1\n", "slides/bad.md:8:", "never closed"),
     ("## A\n\n---\n\n---\n\n## C\n", "slides/bad.md:8:", "empty slide"),
     (None, "slides/bad.md:3:", "did you mean `minutes`"),
+    # a fence body's YAML error names the body's line, not the fence's
+    ("## A\n\n```demo beam\nprompt: Hi\nwidth: [2\n```\n", "slides/bad.md:10:", "demo beam: not valid YAML"),
 ])
 def test_a_bad_deck_fails_the_strict_build_with_file_and_line(tmp_path, bad, where, words):
     text = FRONT.format(title="Bad", minutes=1, order=5) + (bad or "# B\n")
@@ -115,6 +117,26 @@ def test_a_bad_deck_fails_the_strict_build_with_file_and_line(tmp_path, bad, whe
     out = result.stdout + result.stderr
     assert where in out and words in out, out
     assert not (tmp_path / "site" / "present").exists()  # nothing written half-way
+
+
+def test_a_link_to_a_slide_is_checked_like_a_link_to_a_heading(tmp_path):
+    """Slide ids (#slide-...) are the plugin's, not Markdown's: it registers them with MkDocs, so a link
+    to a slide of another deck builds without a word and one to a slide that is not there fails the strict
+    build naming the link (mkdocs.yml: validation: anchors: warn). Built with MkDocs' own log (no -q)."""
+    def build(target: str):
+        folder = tmp_path / target
+        folder.mkdir()
+        text = GOOD["index.md"] + f"\nSee [the code](b-first.md#{target}).\n"
+        return mkdocs_build(folder / "site", config=variant(folder, {**GOOD, "index.md": text}), quiet=False)
+
+    there = build("slide-code-with-dashes")
+    assert there.returncode == 0, there.stderr
+    assert "#slide-" not in there.stdout + there.stderr          # not even an INFO line about it
+    missing = build("slide-no-such-slide")
+    out = missing.stdout + missing.stderr
+    assert missing.returncode != 0, out
+    assert ("Doc file 'index.md' contains a link 'b-first.md#slide-no-such-slide', but the doc 'b-first.md' "
+            "does not contain an anchor '#slide-no-such-slide'") in out, out
 
 
 def test_missing_node_modules_says_what_to_run(tmp_path):
@@ -171,32 +193,51 @@ def test_every_built_file_is_readable_by_a_web_server(built_site):
 ASSETS = ROOT / "build_hooks" / "assets"
 OWN_TAG = re.compile(r'<script src="(?:\.\./)*assets/deck/([^"]+)"([^>]*)>')
 IMPORT = re.compile(r'^import\b[^"\n]*"\./([^"]+)";', re.M)
+# A window global a script sets (window.deckLive = ..., Object.assign(window.deckLive, ...)), and one a
+# script reads as it starts (a top-level `const { ... } = window.deckLive;`), not later in a function.
+SETS = re.compile(r"^\s*(?:window\.(deck\w+) =|Object\.assign\(window\.(deck\w+),)", re.M)
+READS_AT_START = re.compile(r"^const \{[^}]*\} = window\.(deck\w+);", re.M)
+WINDOW_GLOBAL = re.compile(r"\bwindow\.(deck\w+)\b(?! =)")
 
 
 def test_the_pages_scripts_are_es_modules(good_site):
     """Every page the build writes (reading, present, preflight) loads the plugin's scripts as ES modules
     (`pages.CLASSIC`: deferred classic scripts, in page order, until they are converted), with no
     mkdocs.yml list: the plugin puts them on. A module finds its files from its own URL, never from
-    document.currentScript (null in a module), and every file a module imports has a tag of its own on
-    the page, so the browser fetches them all at once instead of one import after the other."""
+    document.currentScript (null in a module), imports what another module exports instead of reading
+    it from the window, and every file a module imports has a tag of its own on the page, so the
+    browser fetches them all at once instead of one import after the other. A script that reads a
+    classic script's window global as it starts (live-widget.js: window.deckLive) comes after it."""
     from build_hooks.plugin import pages
 
     scripts = {p.name: p.read_text(encoding="utf-8") for p in ASSETS.glob("*.js") if p.name != "deck-sw.js"}
     assert not [n for n, text in scripts.items() if "currentScript" in text and n not in pages.CLASSIC]
     modules = {n for n in scripts if n not in pages.CLASSIC}
+    assert {"snapshots.js", "live-widget.js", "live-branch.js", "live-explore.js"} <= modules
+    setters = {}
+    for name, text in scripts.items():
+        for match in SETS.finditer(text):
+            setters.setdefault(match[1] or match[2], set()).add(name)
     for name in modules:
         assert not re.search(r"^\((function \(\)|\(\) =>) \{$", scripts[name], re.M), f"{name} is still an IIFE"
+        # what a module exports is imported, not read from the window (that is for classic scripts)
+        from_modules = {g for g in WINDOW_GLOBAL.findall(scripts[name]) if setters.get(g, set()) & modules}
+        assert not from_modules, f"{name} reads {from_modules} from window: import it from its module"
     html_files = sorted(good_site.rglob("*.html"))
     assert {"present", "preflight"} <= {p.parent.name for p in html_files} | {p.parent.parent.name for p in html_files}
     for path in html_files:
         tags = OWN_TAG.findall(path.read_text(encoding="utf-8"))
         if not tags:
             continue
-        on_page = {name for name, _ in tags}
-        for name, attrs in tags:
+        order = [name for name, _ in tags]
+        for at, (name, attrs) in enumerate(tags):
             assert attrs == (" defer" if name in pages.CLASSIC else ' type="module"'), (path, name, attrs)
-            missing = set(IMPORT.findall(scripts[name])) - on_page
+            missing = set(IMPORT.findall(scripts[name])) - set(order)
             assert not missing, f"{path}: {name} imports {missing}, which the page does not list"
+            # deferred scripts and modules run in tag order: what one reads as it starts is set before it
+            for used in READS_AT_START.findall(scripts[name]):
+                late = setters[used] - {name} - set(order[:at])
+                assert not late, f"{path}: {name} reads window.{used} as it starts, before {late} set it"
     index = (good_site / "index.html").read_text(encoding="utf-8")
     assert "assets/deck/widgets.js\" type=\"module\"" in index and "assets/deck/reading.js" in index
 

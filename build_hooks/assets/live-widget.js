@@ -1,244 +1,244 @@
 // The `demo live` widget (fences/live.py renders it): any prompt, the live model's next-token table
 // at T = 1 and after the deck's sampler, and a seeded step-by-step "Generate". It runs on the shared
-// engine of live.js (loaded just before this file) and borrows the page's Pyodide worker (worker-bridge.js) for the
-// sampler (demos/live.py). Strings are only ever set with textContent, never as HTML.
-(function () {
-  "use strict";
+// engine of live.js and borrows the page's Pyodide worker (worker-bridge.js) for the sampler
+// (demos/live.py). Strings are only ever set with textContent, never as HTML.
+// live-branch.js and live-explore.js build on `widgets`, `token` and `quoted` below.
+import { bridge, el, hue, INF_STOP, percent } from "./widgets.js";
 
-  const { engine, OptIn, python, generate, speed } = window.deckLive;
-  const { el, percent, hue } = window.deckDemos;
-  const INF_STOP = 5.05;                    // the temperature slider's last stop means infinity
+// live.js and live-generate.js are still classic scripts, so their parts come from window.deckLive.
+// They are deferred and this is a module: the browser runs both kinds once the page is parsed, in
+// the order of their tags, and the plugin lists those two first (build_hooks/plugin/pages.py).
+const { engine, OptIn, python, generate, speed } = window.deckLive;
 
-  // A prompt in words, short enough for a caption: a long one keeps its start and its end.
-  function quoted(prompt) {
-    const p = prompt.replace(/\s+/g, " ").trim();
-    if (p.length <= 60) return `“${p}”`;
-    return `“${p.slice(0, 28)} … ${p.slice(-24)}” (${prompt.length.toLocaleString("en")} characters)`;
+// A prompt in words, short enough for a caption: a long one keeps its start and its end. A space at
+// either end stays: " kitten" and "kitten" are different tokens, and so different numbers.
+export function quoted(prompt) {
+  const p = prompt.replace(/\s+/g, " ");
+  if (p.length <= 60) return `“${p}”`;
+  return `“${p.slice(0, 28)} … ${p.slice(-24)}” (${prompt.length.toLocaleString("en")} characters)`;
+}
+
+// ------------------------------------------------------------------ the `live` widget
+
+class LiveWidget {
+  constructor(root, key) {
+    this.root = root;
+    this.key = key;                         // names this widget's stream of sampler requests
+    this.data = JSON.parse(root.querySelector("script.demo-data").textContent);
+    this.status = root.querySelector(".demo-status");
+    this.optin = new OptIn(root);
+    this.optin.onLive = () => this.refresh();
+    this.optin.show = ((show) => () => { show.call(this.optin); this.syncState(); })(this.optin.show);
+    this.syncState();
+    this.busy = false;
+    root.addEventListener("input", (ev) => {
+      if (ev.target.name === "prompt") {
+        if (engine.state === "live") this.pending(ev.target.value);     // at once: these rows are not this prompt's
+        clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250);
+      }
+      else if (["temperature", "top_k", "top_p", "min_p"].includes(ev.target.name)) this.refresh();
+    });
+    root.addEventListener("click", (ev) => {
+      if (ev.target.name === "generate") this.generate();
+    });
   }
 
-  // ------------------------------------------------------------------ the `live` widget
-
-  class LiveWidget {
-    constructor(root, key) {
-      this.root = root;
-      this.key = key;                         // names this widget's stream of sampler requests
-      this.data = JSON.parse(root.querySelector("script.demo-data").textContent);
-      this.status = root.querySelector(".demo-status");
-      this.optin = new OptIn(root);
-      this.optin.onLive = () => this.refresh();
-      this.optin.show = ((show) => () => { show.call(this.optin); this.syncState(); })(this.optin.show);
-      this.syncState();
-      this.busy = false;
-      root.addEventListener("input", (ev) => {
-        if (ev.target.name === "prompt") {
-          if (engine.state === "live") this.pending(ev.target.value);     // at once: these rows are not this prompt's
-          clearTimeout(this.typing); this.typing = setTimeout(() => this.refresh(), 250);
-        }
-        else if (["temperature", "top_k", "top_p", "min_p"].includes(ev.target.name)) this.refresh();
-      });
-      root.addEventListener("click", (ev) => {
-        if (ev.target.name === "generate") this.generate();
-      });
+  syncState() {
+    const s = engine.state;
+    this.root.dataset.state = s === "off" ? "static" : s;
+    const controls = this.root.querySelector(".demo-live-controls");   // they run the real model
+    if (controls) controls.disabled = s !== "live";
+    const msg = this.root.querySelector(".demo-live-msg");     // the status line says it already
+    if (msg && s !== "off") msg.textContent = "";
+    if (this.status) {
+      this.status.textContent = s === "off" ? "Static: the build's numbers for this prompt. Load the real model to type your own."
+        : engine.message;
     }
+  }
 
-    syncState() {
-      const s = engine.state;
-      this.root.dataset.state = s === "off" ? "static" : s;
-      const controls = this.root.querySelector(".demo-live-controls");   // they run the real model
-      if (controls) controls.disabled = s !== "live";
-      const msg = this.root.querySelector(".demo-live-msg");     // the status line says it already
-      if (msg && s !== "off") msg.textContent = "";
-      if (this.status) {
-        this.status.textContent = s === "off" ? "Static: the build's numbers for this prompt. Load the real model to type your own."
-          : engine.message;
-      }
-    }
+  control(name) { return this.root.querySelector(`[name="${name}"]`); }
+  settings() {
+    const t = Number(this.control("temperature").value);
+    return { temperature: t >= INF_STOP ? "inf" : t, top_k: Number(this.control("top_k").value),
+             top_p: Number(this.control("top_p").value), min_p: Number(this.control("min_p").value) };
+  }
 
-    control(name) { return this.root.querySelector(`[name="${name}"]`); }
-    settings() {
-      const t = Number(this.control("temperature").value);
-      return { temperature: t >= INF_STOP ? "inf" : t, top_k: Number(this.control("top_k").value),
-               top_p: Number(this.control("top_p").value), min_p: Number(this.control("min_p").value) };
-    }
-
-    // The table always says which prompt its numbers belong to (data-prompt, and its caption in
-    // words); while another prompt is computed it is aria-busy, dimmed (data-stale) and says so.
-    // The newest prompt wins: every call takes a ticket, and a computation whose ticket is no
-    // longer the newest stops between the engine's chunks (or is skipped in the Python worker).
-    async refresh() {
-      if (engine.state !== "live") return;
-      this.ticket = (this.ticket || 0) + 1;
-      if (this.wake) this.wake();            // a computation waiting on Python: give way now
-      this.pending(this.control("prompt").value);
-      if (this.busy) return;                 // the computation running sees the new ticket and gives way
-      this.busy = true; this.root.dataset.busy = "true";
-      while (this.done !== this.ticket) {
-        const ticket = this.ticket, prompt = this.control("prompt").value;
-        const stale = () => ticket !== this.ticket;
-        try {
-          const dist = prompt === this.prompt && this.dist ? this.dist     // a slider moved: the same distribution
-            : await engine.distribution(prompt, -1, { stale, progress: (n, total) => this.pending(prompt, n, total) });
-          if (stale()) continue;
-          this.dist = dist; this.prompt = prompt;
-          await this.draw(prompt, stale);
-          if (stale()) continue;
-          this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-          this.say("");
-        } catch (err) {
-          if (err.superseded || err.message === "superseded" || stale()) continue;
-          this.failed(prompt, err);
-        }
-        this.done = ticket;
-      }
-      this.busy = false;
-      delete this.root.dataset.busy;
-      this.table().setAttribute("aria-busy", "false");
-      this.syncState();
-      this.root.dispatchEvent(new CustomEvent("live-redraw"));
-    }
-
-    table() { return this.root.querySelector(".demo-live-table"); }
-    caption(text) { this.root.querySelector(".demo-live-caption").textContent = text; }
-
-    // A new prompt is being computed: busy, and the rows of another prompt marked as such.
-    pending(prompt, read, total) {
-      const table = this.table();
-      table.setAttribute("aria-busy", "true");
-      const shown = table.dataset.prompt;
-      if (shown === prompt && !table.dataset.error) return;    // a slider moved: the same prompt's numbers
-      table.dataset.stale = "true";
-      const progress = total ? `: ${read.toLocaleString("en")} of ${total.toLocaleString("en")} tokens read` : "";
-      this.caption(`Reading ${quoted(prompt)}${progress}… The rows below are for the previous prompt.`);
-      const computing = `Computing the next token after ${quoted(prompt)}…`;
-      if (this.status && this.status.textContent !== computing && !read) this.status.textContent = computing;
-    }
-
-    // No numbers for this prompt (over the context, say): no old rows left standing either.
-    failed(prompt, err) {
-      const table = this.table();
-      table.dataset.prompt = prompt; table.dataset.error = "true"; delete table.dataset.stale;
-      table.querySelector("tbody").replaceChildren();
-      this.caption(`No numbers for ${quoted(prompt)}: ${window.deckBridge.plain(err)}.`);
-      this.say(`Error: ${window.deckBridge.plain(err)}`);
-    }
-
-    say(text) { const box = this.root.querySelector(".demo-live-error"); box.hidden = !text; box.textContent = text; }
-
-    // The table: T = 1 straight from the engine (shown at once), then after sampling from Python,
-    // which also gives both columns' "all other tokens" (one source, one rounding: percent()).
-    async draw(prompt, stale = () => false) {
-      const top = this.data.top;
-      const ids = Array.from(this.dist.ids.subarray(0, top)), probs = Array.from(this.dist.probs.subarray(0, top));
-      const labels = await engine.labels(ids);
-      const body = this.root.querySelector(".demo-live-table tbody");
-      const rows = ids.map((id, k) => {
-        const tr = el("tr", { class: "demo-live-row", "data-token-id": String(id), "data-prob": String(probs[k]) });
-        const bar = el("span", { class: "snap-bar", style: `--snap-p: ${(100 * probs[k]).toFixed(2)}; --snap-hue: ${hue(probs[k])}` });
-        const p = el("td", { class: "snap-prob" }); p.append(bar, el("span", { class: "snap-num" }, percent(probs[k])));
-        tr.append(el("td", {}, String(k + 1)), el("td", {}, ""), el("td", { class: "snap-id" }, String(id)), p,
-                  el("td", { class: "demo-live-after snap-num" }, "…"));
-        tr.children[1].append(el("code", { class: "snap-token" }, labels[k]));
-        return tr;
-      });
-      const others = this.dist.ids.length - ids.length;
-      const tr = el("tr", { class: "snap-rest demo-live-rest" });
-      tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
-                el("td", { class: "snap-num" }, "…"), el("td", { class: "demo-live-after snap-num" }, "…"));
-      body.replaceChildren(...rows, tr);
-      const table = this.table();
-      table.dataset.prompt = prompt;
-      delete table.dataset.stale; delete table.dataset.error;
-      this.caption(`Next token after ${quoted(prompt)}`);
-      this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
-      // Python may still be starting: a newer prompt does not wait for it (wake), and the bridge
-      // drops this request if it has not started by then.
-      const asked = python("live_rows", { ...this.settings(), top }, `live-rows:${this.key}`, this.dist);
-      asked.catch(() => {});
-      const out = await Promise.race([asked, new Promise((resolve) => { this.wake = () => resolve(null); })]);
-      if (out === null || stale()) return;
-      tr.dataset.prob = String(out.rest);
-      tr.children[3].textContent = percent(out.rest);
-      out.rows.forEach((r, k) => {
-        rows[k].dataset.kept = String(r.kept);
-        rows[k].dataset.after = String(r.after);
-        rows[k].lastChild.textContent = r.kept ? percent(r.after) : "cut";
-      });
-      tr.lastChild.textContent = percent(out.rest_after);
-      tr.dataset.after = String(out.rest_after);
-      this.root.querySelector(".demo-live-kept").textContent =
-        `${out.kept.toLocaleString()} of ${this.dist.ids.length.toLocaleString()} tokens can be drawn with these settings.`;
-    }
-
-    // Seeded, one token at a time (live-generate.js): each coloured by the probability the model
-    // gave it, drawn as soon as it is picked; then the reader's own speed (data-tokens-per-s).
-    async generate() {
-      if (engine.state !== "live" || this.generating) return;
-      this.generating = true; this.root.dataset.busy = "true";
-      const button = this.control("generate"); button.disabled = true;
-      const line = this.root.querySelector(".demo-live-gen");
-      delete line.dataset.tokenIds;                   // set again once this run is complete
-      const rate = this.root.querySelector(".demo-live-speed");
-      rate.textContent = ""; delete rate.dataset.tokensPerS;
+  // The table always says which prompt its numbers belong to (data-prompt, and its caption in
+  // words); while another prompt is computed it is aria-busy, dimmed (data-stale) and says so.
+  // The newest prompt wins: every call takes a ticket, and a computation whose ticket is no
+  // longer the newest stops between the engine's chunks (or is skipped in the Python worker).
+  async refresh() {
+    if (engine.state !== "live") return;
+    this.ticket = (this.ticket || 0) + 1;
+    if (this.wake) this.wake();            // a computation waiting on Python: give way now
+    this.pending(this.control("prompt").value);
+    if (this.busy) return;                 // the computation running sees the new ticket and gives way
+    this.busy = true; this.root.dataset.busy = "true";
+    while (this.done !== this.ticket) {
+      const ticket = this.ticket, prompt = this.control("prompt").value;
+      const stale = () => ticket !== this.ticket;
       try {
-        const prompt = this.control("prompt").value;
-        line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-        const shown = [];
-        const onToken = (pick) => {
-          const slot = el("span", { class: "demo-live-slot" });      // keeps the order while labels load
-          line.append(slot);
-          shown.push(this.token(pick).then((tok) => { slot.replaceWith(tok); this.keepInView(); }));
-        };
-        const run = await generate({ prompt, n: Number(this.control("length").value) || 20, settings: this.settings(),
-                                     seed: Number(this.control("seed").value) || 0, onToken });
-        await Promise.all(shown);
-        line.dataset.tokenIds = JSON.stringify(run.ids);
-        const { perS, text } = speed(run);
-        rate.dataset.tokensPerS = perS.toFixed(2);
-        rate.textContent = `${text}, for ${quoted(prompt)}.`;
-        this.keepInView();
+        const dist = prompt === this.prompt && this.dist ? this.dist     // a slider moved: the same distribution
+          : await engine.distribution(prompt, -1, { stale, progress: (n, total) => this.pending(prompt, n, total) });
+        if (stale()) continue;
+        this.dist = dist; this.prompt = prompt;
+        await this.draw(prompt, stale);
+        if (stale()) continue;
+        this.root.querySelector(".demo-live-gen").replaceChildren(el("span", { class: "snap-prompt" }, prompt));
         this.say("");
       } catch (err) {
-        this.say(`Error: ${window.deckBridge.plain(err)}`);
+        if (err.superseded || err.message === "superseded" || stale()) continue;
+        this.failed(prompt, err);
       }
-      button.disabled = false; this.generating = false; delete this.root.dataset.busy;
-      this.root.dispatchEvent(new CustomEvent("live-generated"));
+      this.done = ticket;
     }
-
-    // A results region that scrolls: keep the newest token (and the speed under it) in view.
-    keepInView() {
-      const out = this.root.querySelector(".demo-output");
-      if (out && out.scrollHeight > out.clientHeight) out.scrollTop = out.scrollHeight;
-    }
-
-    // The completion snapshot's token (snapshots.css/js): hover, focus or click shows the top 5.
-    async token(pick) {
-      const [text, ...alts] = await engine.labels([pick.id, ...pick.top.map((a) => a.id)]);
-      const tok = el("button", { type: "button", class: "snap-tok" + (pick.prob < 0.2 ? " snap-unsure" : ""),
-        style: `--snap-hue: ${hue(pick.prob)}`, "aria-expanded": "false", "data-token-id": String(pick.id),
-        "data-prob": String(pick.prob), "aria-label": `${text}: probability ${percent(pick.prob)}` });
-      tok.append(document.createTextNode(text.replace(/␣/g, " ").replace(/↵/g, "\n")));
-      const tip = el("span", { class: "snap-tip", role: "tooltip" });
-      tip.append(el("span", { class: "snap-tip-p" }, `p = ${percent(pick.prob)}`), el("span", { class: "snap-tip-h" }, "top 5 at this step"));
-      pick.top.forEach((a, k) => {
-        const row = el("span", { class: "snap-alt" + (a.id === pick.id ? " snap-chosen" : "") });
-        row.append(el("code", { class: "snap-token" }, alts[k]), document.createTextNode(" "), el("span", { class: "snap-num" }, percent(a.prob)));
-        tip.append(row);
-      });
-      tok.append(tip);
-      return tok;
-    }
+    this.busy = false;
+    delete this.root.dataset.busy;
+    this.table().setAttribute("aria-busy", "false");
+    this.syncState();
+    this.root.dispatchEvent(new CustomEvent("live-redraw"));
   }
 
-  window.deckLive.widgets = [];
-  window.deckLive.token = (pick) => LiveWidget.prototype.token(pick);     // a drawn token's button (live-branch.js)
-  function init() {
-    for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {
-      if (root.dataset.liveBound) continue;
-      root.dataset.liveBound = "1";
-      window.deckLive.widgets.push(new LiveWidget(root, `live${window.deckLive.widgets.length + 1}`));  // live-branch.js
-    }
+  table() { return this.root.querySelector(".demo-live-table"); }
+  caption(text) { this.root.querySelector(".demo-live-caption").textContent = text; }
+
+  // A new prompt is being computed: busy, and the rows of another prompt marked as such.
+  pending(prompt, read, total) {
+    const table = this.table();
+    table.setAttribute("aria-busy", "true");
+    const shown = table.dataset.prompt;
+    if (shown === prompt && !table.dataset.error) return;    // a slider moved: the same prompt's numbers
+    table.dataset.stale = "true";
+    const progress = total ? `: ${read.toLocaleString("en")} of ${total.toLocaleString("en")} tokens read` : "";
+    this.caption(`Reading ${quoted(prompt)}${progress}… The rows below are for the previous prompt.`);
+    const computing = `Computing the next token after ${quoted(prompt)}…`;
+    if (this.status && this.status.textContent !== computing && !read) this.status.textContent = computing;
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-})();
+  // No numbers for this prompt (over the context, say): no old rows left standing either.
+  failed(prompt, err) {
+    const table = this.table();
+    table.dataset.prompt = prompt; table.dataset.error = "true"; delete table.dataset.stale;
+    table.querySelector("tbody").replaceChildren();
+    this.caption(`No numbers for ${quoted(prompt)}: ${bridge.plain(err)}.`);
+    this.say(`Error: ${bridge.plain(err)}`);
+  }
+
+  say(text) { const box = this.root.querySelector(".demo-live-error"); box.hidden = !text; box.textContent = text; }
+
+  // The table: T = 1 straight from the engine (shown at once), then after sampling from Python,
+  // which also gives both columns' "all other tokens" (one source, one rounding: percent()).
+  async draw(prompt, stale = () => false) {
+    const top = this.data.top;
+    const ids = Array.from(this.dist.ids.subarray(0, top)), probs = Array.from(this.dist.probs.subarray(0, top));
+    const labels = await engine.labels(ids);
+    const body = this.root.querySelector(".demo-live-table tbody");
+    const rows = ids.map((id, k) => {
+      const tr = el("tr", { class: "demo-live-row", "data-token-id": String(id), "data-prob": String(probs[k]) });
+      const bar = el("span", { class: "snap-bar", style: `--snap-p: ${(100 * probs[k]).toFixed(2)}; --snap-hue: ${hue(probs[k])}` });
+      const p = el("td", { class: "snap-prob" }); p.append(bar, el("span", { class: "snap-num" }, percent(probs[k])));
+      tr.append(el("td", {}, String(k + 1)), el("td", {}, ""), el("td", { class: "snap-id" }, String(id)), p,
+                el("td", { class: "demo-live-after snap-num" }, "…"));
+      tr.children[1].append(el("code", { class: "snap-token" }, labels[k]));
+      return tr;
+    });
+    const others = this.dist.ids.length - ids.length;
+    const tr = el("tr", { class: "snap-rest demo-live-rest" });
+    tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
+              el("td", { class: "snap-num" }, "…"), el("td", { class: "demo-live-after snap-num" }, "…"));
+    body.replaceChildren(...rows, tr);
+    const table = this.table();
+    table.dataset.prompt = prompt;
+    delete table.dataset.stale; delete table.dataset.error;
+    this.caption(`Next token after ${quoted(prompt)}`);
+    this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
+    // Python may still be starting: a newer prompt does not wait for it (wake), and the bridge
+    // drops this request if it has not started by then.
+    const asked = python("live_rows", { ...this.settings(), top }, `live-rows:${this.key}`, this.dist);
+    asked.catch(() => {});
+    const out = await Promise.race([asked, new Promise((resolve) => { this.wake = () => resolve(null); })]);
+    if (out === null || stale()) return;
+    tr.dataset.prob = String(out.rest);
+    tr.children[3].textContent = percent(out.rest);
+    out.rows.forEach((r, k) => {
+      rows[k].dataset.kept = String(r.kept);
+      rows[k].dataset.after = String(r.after);
+      rows[k].lastChild.textContent = r.kept ? percent(r.after) : "cut";
+    });
+    tr.lastChild.textContent = percent(out.rest_after);
+    tr.dataset.after = String(out.rest_after);
+    this.root.querySelector(".demo-live-kept").textContent =
+      `${out.kept.toLocaleString()} of ${this.dist.ids.length.toLocaleString()} tokens can be drawn with these settings.`;
+  }
+
+  // Seeded, one token at a time (live-generate.js): each coloured by the probability the model
+  // gave it, drawn as soon as it is picked; then the reader's own speed (data-tokens-per-s).
+  async generate() {
+    if (engine.state !== "live" || this.generating) return;
+    this.generating = true; this.root.dataset.busy = "true";
+    const button = this.control("generate"); button.disabled = true;
+    const line = this.root.querySelector(".demo-live-gen");
+    delete line.dataset.tokenIds;                   // set again once this run is complete
+    const rate = this.root.querySelector(".demo-live-speed");
+    rate.textContent = ""; delete rate.dataset.tokensPerS;
+    try {
+      const prompt = this.control("prompt").value;
+      line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
+      const shown = [];
+      const onToken = (pick) => {
+        const slot = el("span", { class: "demo-live-slot" });      // keeps the order while labels load
+        line.append(slot);
+        shown.push(token(pick).then((tok) => { slot.replaceWith(tok); this.keepInView(); }));
+      };
+      const run = await generate({ prompt, n: Number(this.control("length").value) || 20, settings: this.settings(),
+                                   seed: Number(this.control("seed").value) || 0, onToken });
+      await Promise.all(shown);
+      line.dataset.tokenIds = JSON.stringify(run.ids);
+      const { perS, text } = speed(run);
+      rate.dataset.tokensPerS = perS.toFixed(2);
+      rate.textContent = `${text}, for ${quoted(prompt)}.`;
+      this.keepInView();
+      this.say("");
+    } catch (err) {
+      this.say(`Error: ${bridge.plain(err)}`);
+    }
+    button.disabled = false; this.generating = false; delete this.root.dataset.busy;
+    this.root.dispatchEvent(new CustomEvent("live-generated"));
+  }
+
+  // A results region that scrolls: keep the newest token (and the speed under it) in view.
+  keepInView() {
+    const out = this.root.querySelector(".demo-output");
+    if (out && out.scrollHeight > out.clientHeight) out.scrollTop = out.scrollHeight;
+  }
+}
+
+// A drawn token as the completion snapshot shows one (snapshots.css/js): hover, focus or click
+// shows its top 5. Generate's text and a branch's (live-branch.js) are made of these.
+export async function token(pick) {
+  const [text, ...alts] = await engine.labels([pick.id, ...pick.top.map((a) => a.id)]);
+  const tok = el("button", { type: "button", class: "snap-tok" + (pick.prob < 0.2 ? " snap-unsure" : ""),
+    style: `--snap-hue: ${hue(pick.prob)}`, "aria-expanded": "false", "data-token-id": String(pick.id),
+    "data-prob": String(pick.prob), "aria-label": `${text}: probability ${percent(pick.prob)}` });
+  tok.append(document.createTextNode(text.replace(/␣/g, " ").replace(/↵/g, "\n")));
+  const tip = el("span", { class: "snap-tip", role: "tooltip" });
+  tip.append(el("span", { class: "snap-tip-p" }, `p = ${percent(pick.prob)}`), el("span", { class: "snap-tip-h" }, "top 5 at this step"));
+  pick.top.forEach((a, k) => {
+    const row = el("span", { class: "snap-alt" + (a.id === pick.id ? " snap-chosen" : "") });
+    row.append(el("code", { class: "snap-token" }, alts[k]), document.createTextNode(" "), el("span", { class: "snap-num" }, percent(a.prob)));
+    tip.append(row);
+  });
+  tok.append(tip);
+  return tok;
+}
+
+// The page's `demo live` widgets: live-explore.js adds to each; window.deckLive.widgets is the same
+// list for what reaches into the page from outside (README, "The page's scripts").
+export const widgets = [];
+window.deckLive.widgets = widgets;
+
+for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {   // the page is parsed: all are there
+  if (root.dataset.liveBound) continue;
+  root.dataset.liveBound = "1";
+  widgets.push(new LiveWidget(root, `live${widgets.length + 1}`));
+}

@@ -278,7 +278,7 @@ document.addEventListener("deck-warmup", (event) => {
 });
 
 // The page's window surface (README, "The page's scripts"): the preflight (check.js) runs every
-// widget in its frame of the talk, tests ask the bridge. (el, percent, hue: for live*.js, classic
-// scripts until they become modules.) sampling-widget.js adds the sampling and code widgets' methods.
-window.deckDemos = { bridge, widgets, el, percent, hue };
+// widget in its frame of the talk, tests ask the bridge, and live.js (a classic script) starts
+// Python through it. sampling-widget.js adds the sampling and code widgets' methods.
+window.deckDemos = { bridge, widgets };
 init();            // a module runs once the document is parsed: every widget is there

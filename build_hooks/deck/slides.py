@@ -34,8 +34,6 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-import yaml
-
 from build_hooks import schema
 from build_hooks.schema import REQUIRED
 
@@ -123,14 +121,10 @@ def parse_front_matter(text: str, path: str = "deck.md") -> tuple[dict, int]:
     if end < 0:
         raise SlideError(path, 1, "front matter is never closed; add a `---` line after its last key")
     try:
-        meta = yaml.safe_load("\n".join(lines[start + 1:end])) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = start + 2 + mark.line if mark else 1
-        raise SlideError(path, line, f"front matter is not valid YAML ({getattr(err, 'problem', err)}); "
-                         "write one `key: value` a line") from None
-    if not isinstance(meta, dict):
-        raise SlideError(path, 2, "front matter must be `key: value` lines (title, minutes, order)")
+        meta = schema.mapping("\n".join(lines[start + 1:end]), "front matter", line=start + 2,
+                              fix="write one `key: value` a line (title, minutes, order)")
+    except schema.BadYAML as err:
+        raise SlideError(path, err.line, err.problem) from None
 
     def key_line(key: str) -> int:  # the raw file line where `key:` is written
         for i in range(start + 1, end):

@@ -25,9 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
-from build_hooks.schema import MissingOption
+from build_hooks.schema import MissingOption, mapping
 
 FILE = "fences.yml"       # in the talk's data folder (DeckConfig.data: slides/data/)
 
@@ -35,20 +33,15 @@ FILE = "fences.yml"       # in the talk's data folder (DeckConfig.data: slides/d
 def parse(text: str, where: str, checks: dict[tuple[str, str], Callable[[dict], object]]) -> dict:
     """{(lang, kind): options} from the file's text. `checks[lang, kind](options)` raises ValueError
     for a bad option (a missing required one is fine here: a fence may give it)."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ValueError(f"{where}{line}: not valid YAML ({getattr(err, 'problem', None) or err}); "
-                         "write `KIND: {option: value}` lines under `demo:` or `snapshot:`") from None
     langs = sorted({lang for lang, _ in checks})
-    if not isinstance(data, dict):
-        raise ValueError(f"{where}: write one section per fence language ({', '.join(langs)}), each `KIND: {{...}}`")
+    sections = " or ".join(f"`{lang}:`" for lang in langs)
+    data = mapping(text, path=where, fix=f"write `KIND: {{option: value}}` lines under {sections}")
     out = {}
     for lang, kinds in data.items():
         if lang not in langs:
             raise ValueError(f"{where}: `{lang}:` is not a fence language; use {' or '.join(langs)}")
+        if not isinstance(kinds or {}, dict):
+            raise ValueError(f"{where}: `{lang}:` must hold `KIND: {{option: value}}` lines, one per {lang} kind")
         names = [k for l_, k in checks if l_ == lang]
         for kind, options in (kinds or {}).items():
             if (lang, kind) not in checks:

@@ -25,8 +25,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
 from build_hooks import schema
 from build_hooks.fences.parts import (  # noqa: F401 (data_script: tests/test_demos.py takes it from here)
     bars,
@@ -106,10 +104,12 @@ class DemoError(ValueError):
 # Helpers: options ----------------------------------------------------------------------------
 
 
-def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None = None) -> dict:
+def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None = None, *,
+          path: str = "", line: int = 1) -> dict:
     """Check a fence's kind and YAML body; return the options with defaults filled in: the fence's
     own, else the talk's `defaults` (slides/data/fences.yml), else the widget's.
-    `docs` is the docs_dir that an n-gram corpus is named relative to (checked when given).
+    `docs` is the docs_dir that an n-gram corpus is named relative to (checked when given);
+    `path` and `line` place the body (its file, the line under the fence) for a YAML error.
 
     Example:
     >>> parse("beam", "width: 2", defaults={"prompt": "Hi"})
@@ -124,13 +124,7 @@ def parse(kind: str, body: str, docs: Path | None = None, defaults: dict | None 
     if kind not in OPTIONS:
         raise DemoError(f"unknown demo `{kind or '(none)'}`; write one of: {', '.join(OPTIONS)} "
                         "after the fence language, e.g. ```demo sampling")
-    try:
-        data = yaml.safe_load(body) if body.strip() else {}
-    except yaml.YAMLError as e:
-        raise DemoError(f"demo {kind}: the body is not valid YAML ({str(e).splitlines()[0]}); "
-                        "write one `option: value` per line") from None
-    if not isinstance(data, dict):
-        raise DemoError(f"demo {kind}: the body must be `option: value` lines, got {type(data).__name__}")
+    data = schema.mapping(body, f"demo {kind}", path=path, line=line)
     options = schema.check(OPTIONS[kind], {**(defaults or {}), **data}, f"demo {kind}",
                            fix=missing_fix("demo", kind))
     if kind == "ngram" and docs is not None and not (docs / options["corpus"]).is_file():

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from pymdownx.superfences import SuperFencesException
 
+from build_hooks import schema
 from build_hooks.deck import slides
 from build_hooks.fences import defaults as talk_defaults
 from build_hooks.fences.registry import KINDS, LANGS, FenceKind, lookup
@@ -97,7 +98,7 @@ class Pipeline:
                 if fence.lang not in LANGS:
                     continue
                 try:
-                    self._prepare(fence.lang, (fence.info.split() or [""])[0], fence.body, f"{where}:{fence.line}")
+                    self._prepare(fence.lang, (fence.info.split() or [""])[0], fence.body, where, fence.line)
                 except (ValueError, SnapshotError) as err:
                     problems.append(str(err))
         for name, where in shown.items():
@@ -128,16 +129,22 @@ class Pipeline:
                 for kind, params in figures.needs(name, self.talk)]
         self.figures[name] = figures.build(name, data + figures.inputs(name, self.talk), self.cfg.figures)
 
-    def _prepare(self, lang: str, name: str, body: str, where: str) -> Ready:
+    def _prepare(self, lang: str, name: str, body: str, where: str, line: int = 0) -> Ready:
+        """The fence checked and its snapshots fetched; `line` is the fence's line in the page `where`
+        (0 when superfences asks for one prepare() did not see: it gives no line)."""
         key = (lang, name, body_key(body))
         if key not in self.ready:
+            at = f"{where}:{line}" if line else where
             try:
                 kind = lookup(lang, name)
-                options = kind.parse(body, self.cfg.docs, self.fence_defaults(lang, name))
+                place = {"path": where, "line": line + 1} if line else {}     # the body starts under the fence
+                options = kind.parse(body, self.cfg.docs, self.fence_defaults(lang, name), **place)
+            except schema.BadYAML as err:         # it names the body's own line at fault, in its file if known
+                raise ValueError(str(err) if line else f"{where}: {err}") from None
             except ValueError as err:
-                raise ValueError(f"{where}: {err}") from None
-            data = [self.store.get(k, params, where) for k, params in kind.needs(options)]
-            self.ready[key] = Ready(kind, options, data, where)
+                raise ValueError(f"{at}: {err}") from None
+            data = [self.store.get(k, params, at) for k, params in kind.needs(options)]
+            self.ready[key] = Ready(kind, options, data, at)
         return self.ready[key]
 
     def named(self, data: dict) -> dict:

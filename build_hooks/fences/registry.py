@@ -7,8 +7,9 @@
 A fence is (language, kind): `snapshot` fences show one snapshot as a figure, `demo` fences are
 live widgets with a static render. For each, a `FenceKind` says
 
-    parse(body, docs, defaults)  YAML body -> options, an option left out taken from the talk's
-                            `defaults` (fences/defaults.py); ValueError says what is wrong and the fix
+    parse(body, docs, defaults, path=, line=)  YAML body -> options, an option left out taken from
+                            the talk's `defaults` (fences/defaults.py); ValueError says what is wrong
+                            and the fix (a YAML error at `path`:its line, the body starting at `line`)
     needs(options)          the snapshots to fetch before rendering: [(snapshot kind, params)]
     render(options, data, ctx)   options + the fetched snapshots' data (in `needs` order) -> HTML;
                                  ctx is the pipeline (ctx.cfg.docs, ctx.live: the live model's page config)
@@ -37,7 +38,7 @@ from build_hooks.fences import demo, live, measured, snapshot
 class FenceKind:
     lang: str
     name: str
-    parse: Callable[[str, Path | None, dict], dict]
+    parse: Callable[..., dict]       # (body, docs, defaults, *, path="", line=1)
     needs: Callable[[dict], list[tuple[str, dict]]]
     render: Callable[[dict, list[dict], object], str]
 
@@ -48,8 +49,8 @@ def _snapshot_kind(name: str, render=None, read=None, full=None) -> FenceKind:
     renders from (options, data, pipeline) when the data alone is not enough."""
     render = render or (lambda data, display: snapshot.render(name, data, display))
 
-    def parse(body, docs, defaults):
-        _, params, display = snapshot.parse(name, body, defaults)
+    def parse(body, docs, defaults, **place):
+        _, params, display = snapshot.parse(name, body, defaults, **place)
         return {"params": read(params, docs) if read else params, "display": display}
     return FenceKind("snapshot", name, parse, lambda o: [(name, o["params"])],
                      full or (lambda o, data, ctx: render(ctx.named(data[0]), o["display"])))
@@ -68,7 +69,9 @@ def _filler(params: dict, docs: Path | None) -> dict:
 
 
 def _demo_kind(name: str, needs, render) -> FenceKind:
-    return FenceKind("demo", name, lambda body, docs, defaults: demo.parse(name, body, docs, defaults), needs, render)
+    def parse(body, docs, defaults, **place):
+        return demo.parse(name, body, docs, defaults, **place)
+    return FenceKind("demo", name, parse, needs, render)
 
 
 def _next_tokens(o):

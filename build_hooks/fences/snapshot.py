@@ -21,8 +21,6 @@ import html
 import json
 import math
 
-import yaml
-
 from build_hooks import schema
 from build_hooks.fences import live
 from build_hooks.snapshots.kinds import normalize
@@ -33,21 +31,16 @@ FENCE_KINDS = ("next_tokens", "completion", "tokens", "beam", "score", "model_ca
                "embeddings", "haystack", "prompting")      # the last three render in fences/measured.py
 
 
-def parse(kind: str | None, body: str, defaults: dict | None = None) -> tuple[str, dict, dict]:
+def parse(kind: str | None, body: str, defaults: dict | None = None, *, path: str = "",
+          line: int = 1) -> tuple[str, dict, dict]:
     """Split a fence into (kind, model params, display options); an option the fence leaves out comes
-    from the talk's `defaults` (slides/data/fences.yml), then from the kind. Raises ValueError saying the fix."""
+    from the talk's `defaults` (slides/data/fences.yml), then from the kind. Raises ValueError saying the
+    fix; `path` and `line` place the body (its file, the line under the fence) for a YAML error."""
     if not kind:
         raise ValueError(f"a snapshot fence needs a kind after `snapshot`, one of: {', '.join(FENCE_KINDS)}")
     if kind not in FENCE_KINDS:
         raise ValueError(f"unknown snapshot kind `{kind}`; use one of: {', '.join(FENCE_KINDS)}")
-    try:
-        options = yaml.safe_load(body) if body.strip() else {}
-    except yaml.YAMLError as e:
-        raise ValueError(f"the options are not valid YAML ({str(e).splitlines()[0]}); "
-                         "write `key: value` lines") from None
-    if not isinstance(options, dict):
-        raise ValueError("the options must be `key: value` lines (YAML), e.g. `prompt: \"The cat sat on the\"`")
-    options = {**(defaults or {}), **options}
+    options = {**(defaults or {}), **schema.mapping(body, f"snapshot {kind}", path=path, line=line)}
     display = schema.check(DISPLAY, {k: options.pop(k) for k in list(options) if k in DISPLAY},
                            f"snapshot {kind}", fill=False)
     normalize(kind, options)      # raises ValueError naming the bad option

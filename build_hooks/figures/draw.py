@@ -20,6 +20,8 @@ import importlib.metadata
 import json
 from pathlib import Path
 
+from build_hooks import schema
+
 DATA_FILE = "figures.yml"     # in the talk's data folder (slides/data/): prompt, temperatures, passage, context_windows
 DATA_KEYS = {"prompt": str, "temperatures": list, "passage": str, "context_windows": list}
 
@@ -31,14 +33,13 @@ def load(data_dir: Path) -> dict:
     >>> load(Path("slides/data"))["prompt"]                      # doctest: +SKIP
     'The cat sat on the'
     """
-    import yaml
-
     path = Path(data_dir) / DATA_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
     except OSError:
         raise ValueError(f"{path} is missing: the figures' data (prompt, temperatures, passage, context_windows) "
                          "lives there, beside the talk") from None
+    data = schema.mapping(text, path=str(path), fix=f"write one `key: value` a line ({', '.join(DATA_KEYS)})")
     for key, typ in DATA_KEYS.items():
         if not isinstance(data.get(key), typ):
             raise ValueError(f"{path}: `{key}` must be a {typ.__name__}, got {data.get(key)!r}")

@@ -137,6 +137,10 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
             rendered = sections.split_rendered(html, page.meta["deck_slides"], where)
         except slides.SlideError as err:
             raise PluginError(str(err)) from None
+        # MkDocs (1.6: validation.anchors) checks a link's #anchor against the ids it found in the
+        # page's Markdown; the slides' ids are made here, after it, so they join that set: a link to
+        # a slide (08-sampling.md#slide-...) is checked like a link to a heading, once every page is built.
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | {s.id for s in rendered}
         if page.is_homepage or page.file.src_uri == self._last_deck():   # the audience's way in: URL + QR code
             if not config["site_url"]:
                 raise PluginError("mkdocs.yml: site_url is not set; the first and the last slide show it as a QR "
