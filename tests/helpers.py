@@ -60,12 +60,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None,
-                 quiet: bool = True) -> subprocess.CompletedProcess:
+def mkdocs_build(dest: Path, *, env: dict | None = None, config: Path | None = None) -> subprocess.CompletedProcess:
     """Run a real strict MkDocs build of this repo (or `config`) into `dest`, over a copy of the snapshots
-    (the build cache is the session's, DECK_CACHE, set by conftest.py). quiet=False keeps MkDocs' INFO and
-    WARNING lines: `-q` drops them before MkDocs counts them, so only errors fail a quiet strict build."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", *(["-q"] if quiet else []), "-d", str(dest)]
+    (the build cache is the session's, DECK_CACHE, set by conftest.py). Never `-q`: it drops MkDocs'
+    warnings before --strict counts them, so a quiet strict build fails on errors only. The log is captured."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(dest)]
     if config:
         cmd += ["-f", str(config)]
     env = dict(env or {})

@@ -127,7 +127,7 @@ def test_a_link_to_a_slide_is_checked_like_a_link_to_a_heading(tmp_path):
         folder = tmp_path / target
         folder.mkdir()
         text = GOOD["index.md"] + f"\nSee [the code](b-first.md#{target}).\n"
-        return mkdocs_build(folder / "site", config=variant(folder, {**GOOD, "index.md": text}), quiet=False)
+        return mkdocs_build(folder / "site", config=variant(folder, {**GOOD, "index.md": text}))
 
     there = build("slide-code-with-dashes")
     assert there.returncode == 0, there.stderr
