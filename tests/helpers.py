@@ -132,7 +132,8 @@ def deck_config(root: Path = ROOT, *, cache: Path, node_modules: Path | None = N
 def copy_project(dest: Path, *, code: bool = False, notebook: bool = False, live: bool = True) -> Path:
     """A copy of this talk at `dest`: mkdocs.yml, slides/ (snapshots included), node_modules linked;
     with code=True also build_hooks/ and demos/, to be put first on PYTHONPATH and edited there.
-    The notebook plugin is left out unless notebook=True (its kernel is no part of the generator);
+    The notebook plugin is left out unless notebook=True (its kernel is no part of the generator: the
+    notebook is then a plain file the site serves, as the slide's link expects);
     live=False ships no live model (that needs the GGUF on the machine). Returns the copy's mkdocs.yml."""
     import re
 
@@ -145,8 +146,8 @@ def copy_project(dest: Path, *, code: bool = False, notebook: bool = False, live
         assert n == 1, "mkdocs.yml's plugins.deck.live.enabled moved"
     (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
-    skip = shutil.ignore_patterns("*.ipynb", ".lock", "__pycache__")
-    shutil.copytree(ROOT / "slides", dest / "slides", ignore=skip)
+    skip = shutil.ignore_patterns(".lock", "__pycache__")
+    shutil.copytree(ROOT / "slides", dest / "slides", ignore=skip)      # the notebook too: a slide links to it
     if code:
         for package in ("build_hooks", "demos"):
             shutil.copytree(ROOT / package, dest / package, ignore=skip)
@@ -157,7 +158,7 @@ def build(config: Path, site: Path, env: dict | None = None, cwd: Path | None = 
     """`mkdocs build --strict` of `config` into `site`, its caches under site's folder, never the checkout's.
     DECK_SNAPSHOTS / DECK_MODEL / DECK_OFFLINE come only from `env`."""
     clean = {k: v for k, v in os.environ.items() if k not in ("DECK_SNAPSHOTS", "DECK_MODEL", "DECK_OFFLINE")}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
     return subprocess.run(cmd, cwd=cwd or config.parent, capture_output=True, text=True,
                           env={**clean, "NO_MKDOCS_2_WARNING": "1", "DECK_CACHE": str(site.parent / "cache"),
                                **(env or {})})

@@ -43,7 +43,7 @@ def installed(tmp_path_factory) -> Path:
 
 def build(project: Path, site: Path, installed: Path, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DECK_")}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"),
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
                            "-d", str(site)], cwd=site.parent, capture_output=True, text=True,
                           env={**clean, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(installed), **env})
 

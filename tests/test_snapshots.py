@@ -211,7 +211,7 @@ def test_fresh_build_never_imports_llama_cpp(tmp_path):
     shutil.copytree(ROOT / "slides" / "snapshots", snaps)
     before = files(snaps)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+        [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
         cwd=ROOT, capture_output=True, text=True,
         env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "DECK_SNAPSHOTS": str(snaps),
              "DECK_FIGURE_CACHE": str(tmp_path / "figures")})

@@ -289,7 +289,7 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
             shutil.copy2(ROOT / name, repo / name)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")
     site = tmp_path / "served" / "deck"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=repo,
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=repo,
                             env={**os.environ, "DECK_MODEL": str(model), "NO_MKDOCS_2_WARNING": "1"},
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
