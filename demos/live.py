@@ -62,23 +62,27 @@ def rows(ids, probs, temperature=1.0, top_k=0, top_p=1.0, top=10, min_p=0.0):
             "removed": sampling.cut_mass(scores, *cuts)}
 
 
-def draw(ids, probs, temperature=1.0, top_k=0, top_p=1.0, seed=0, step=0, min_p=0.0):
+def draw(ids, probs, temperature=1.0, top_k=0, top_p=1.0, seed=0, step=0, min_p=0.0, ranked=None, total=None):
     """One seeded draw for step `step` of a generation: the chosen token and the top 5 it beat.
 
     The same seed, step and distribution always give the same token (each step has its own
     random stream, so regenerating from step 3 does not replay step 0's number). Exactly
     sampling.distribution() then sampling.draw(); quick() often gets there without touching
-    the whole vocabulary (then "after" is right to 1e-9, the token exactly).
+    the whole vocabulary (then "after" is right to 1e-9, the token exactly). ranked, total:
+    what the caller knows of probs already, for quick() (the page computes both as it reads
+    the engine's arrays); leave them out and quick() checks.
 
     Example:
     >>> draw([3, 7], [0.6, 0.4], temperature=0)["id"]
     3
     >>> draw([3, 7], [0.6, 0.4], seed=1)["id"] == draw([3, 7], [0.6, 0.4], seed=1)["id"]
     True
+    >>> draw([3, 7], [0.6, 0.4], seed=1, ranked=True, total=1.0) == draw([3, 7], [0.6, 0.4], seed=1)
+    True
     """
     settings = float(temperature), int(top_k or 0), float(top_p), float(min_p or 0)
     rng = random.Random(int(seed) * 1_000_003 + int(step))
-    fast = quick(probs, *settings, rng=random.Random(int(seed) * 1_000_003 + int(step)))
+    fast = quick(probs, *settings, rng=random.Random(int(seed) * 1_000_003 + int(step)), ranked=ranked, total=total)
     if fast is not None:                 # the input was ranked: positions are the ranks
         index, u, after = fast
         n = positive(probs)

@@ -232,20 +232,36 @@ class Page:
         self.tokenizer = None
         self.held = {}        # key -> (ids, probs): the live model's distributions, newest last
 
-    def live_hold(self, key, ids, probs):
-        """Keep one of the live model's distributions (the worker passes its typed arrays as
-        memoryviews): a call with dist=key then works on it, so 49,152 numbers cross once, not per draw.
+    def live_hold(self, key, ids, probs, ranked=None, total=None):
+        """Keep one of the live model's distributions: a call with dist=key then works on it, so
+        49,152 numbers cross once, not per draw. The worker passes its typed arrays as memoryviews,
+        kept as they are: a draw reads only the few tokens it walks (a list of 49,152 floats would
+        cost more than the draw). ranked, total: what the page found reading them (live.draw).
 
         Example:
         >>> page = Page()
-        >>> page.live_hold("d1", [3, 7], [0.6, 0.4])
+        >>> page.live_hold("d1", [3, 7], [0.6, 0.4], ranked=True, total=1.0)
         >>> page.call("live_draw", '{"dist": "d1", "temperature": 0}')[:9]
         '{"id": 3,'
+        >>> page.call("live_rows", '{"dist": "d1", "top": 1}')[:19]
+        '{"rows": [{"id": 3,'
         """
         self.held.pop(key, None)
-        self.held[key] = (list(ids), list(probs))
+        self.held[key] = {"ids": ids, "probs": probs, "ranked": ranked, "total": total}
         while len(self.held) > self.HELD:
             del self.held[next(iter(self.held))]
+
+    def _held(self, key, name):
+        """The arguments a held distribution gives `name`: the draw reads the arrays in place and
+        takes what the page knows of them; every other function gets plain lists (made once)."""
+        if key not in self.held:
+            raise ValueError(f"the distribution {key!r} is no longer held: send it again")
+        held = self.held[key]
+        if name == "live_draw":
+            return {k: held[k] for k in ("ids", "probs", "ranked", "total")}
+        if "lists" not in held:
+            held["lists"] = {"ids": list(held["ids"]), "probs": list(held["probs"])}
+        return held["lists"]
 
     def ngram_start(self, widget, text, n=3, level="char"):
         """Begin training `widget`'s model; the worker then calls ngram_step(widget) until it returns 1."""
@@ -283,10 +299,7 @@ class Page:
         """
         kwargs = json.loads(kwargs_json)
         if "dist" in kwargs:                  # a held distribution, named by its key
-            key = kwargs.pop("dist")
-            if key not in self.held:
-                raise ValueError(f"the distribution {key!r} is no longer held: send it again")
-            kwargs["ids"], kwargs["probs"] = self.held[key]
+            kwargs.update(self._held(kwargs.pop("dist"), name))
         if name in self.CALLS:
             fn = getattr(self, name)
         elif name in API:

@@ -91,3 +91,33 @@ def test_an_unranked_distribution_takes_the_full_computation_and_the_same_answer
     for step in range(20):
         got = live.draw(ids, probs, seed=1, step=step)
         assert (got["id"], got["u"]) == reference(ids, probs, 1, 0, 1.0, 0.0, 1, step)[:2]
+
+
+@pytest.mark.parametrize("spread", [1.0, 4.0, 14.0])
+def test_with_what_the_page_knows_every_draw_is_still_sampling_pys(spread):
+    """The page reads the engine's arrays once and says what it found: ranked (most probable
+    first) and total (a float64 sum in index order, as live.js takes it). quick() then skips its
+    two passes over the vocabulary, and draws the same tokens, with the same u."""
+    ids, probs = engine_like(int(spread) + 20, n=6000, spread=spread, ties=50)
+    total = 0.0
+    for p in probs:                                     # live.js: total += p, in index order
+        total += p
+    for n, (t, k, p, m) in enumerate(SETTINGS):
+        for step in range(2):
+            seed = 5 * n + step
+            got = live.draw(ids, probs, t, k, p, seed=seed, step=step, min_p=m, ranked=True, total=total)
+            want = reference(ids, probs, t, k, p, m, seed, step)
+            assert (got["id"], got["u"]) == want[:2], (t, k, p, m, seed)
+            assert got["after"] == pytest.approx(want[2], rel=1e-8)
+    wrong = [quick.quick(probs, 1.0, 0, 1.0, 0.0, random.Random(s), ranked=True, total=total * 1.5) for s in range(20)]
+    assert wrong != [quick.quick(probs, 1.0, 0, 1.0, 0.0, random.Random(s)) for s in range(20)], \
+        "the page's total is not used: no pass saved"
+
+
+def test_a_page_that_found_the_order_broken_gets_the_full_computation():
+    ids, probs = engine_like(3, n=3000)
+    probs[10], probs[11] = probs[11] * 1.5, probs[10]           # one pair out of order
+    assert quick.quick(probs, 1.0, 0, 1.0, 0.0, random.Random(0), ranked=False, total=sum(probs)) is None
+    for step in range(20):
+        got = live.draw(ids, probs, seed=2, step=step, ranked=False, total=sum(probs))
+        assert (got["id"], got["u"]) == reference(ids, probs, 1, 0, 1.0, 0.0, 2, step)[:2]

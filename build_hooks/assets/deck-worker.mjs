@@ -8,7 +8,8 @@
 // in the order sent; different widgets' requests interleave freely (training yields between slices).
 //   init                         load Pyodide and the demos wheel (by name, from our own lock file)
 //   call      {widget, fn, kwargs, arrays}   demos.web.<fn>(**kwargs), JSON in and out; arrays (optional):
-//                                the live model's distribution {ids: Int32Array, probs: Float32Array}, kept
+//                                the live model's distribution {ids: Int32Array, probs: Float32Array,
+//                                ranked, total} (what the page found reading them), kept
 //                                under kwargs.dist for this and later calls (one crossing, no JSON)
 //   ngram     {widget, corpus, n, level, prompt, length, temperature, seed}
 //                                train this widget's model (in slices: progress, cancellable),
@@ -55,11 +56,12 @@ async function boot(report) {
   return pyodide.version;
 }
 
-// A distribution of the live model, kept by Python for the draws that follow (demos/web.py).
-function hold(key, { ids, probs }) {
+// A distribution of the live model, kept by Python for the draws that follow (demos/web.py), with
+// what the page found reading it (ranked: most likely first; total: the probabilities' sum).
+function hold(key, { ids, probs, ranked, total }) {
   const [i, p] = [toPy(ids), toPy(probs)];
   try {
-    page.live_hold(key, i, p);
+    page.live_hold(key, i, p, ranked, total);
   } finally {
     i.destroy(); p.destroy();
   }

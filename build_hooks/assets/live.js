@@ -197,10 +197,6 @@
       return this.extendAll([id], top, from);
     },
 
-    // The distribution as two typed arrays (most likely first): they cross to the Python worker
-    // once, as they are (python() below), and every draw from them names them by a key. wllama's
-    // getLogits() would wrap each of the 49,152 tokens in an object first: its own action, asked
-    // directly, gives the arrays (wllama 2.3.7; getLogits() where that is missing).
     // Append several tokens at once (a generation's prefix) and return the distribution after them.
     // Each call is its own turn, so another widget may have read its own prompt since `from` was
     // computed (a reader typing while Generate runs): then `from`'s tokens are read again first, and
@@ -220,14 +216,30 @@
       });
     },
 
+    // The distribution as two typed arrays (most likely first): they cross to the Python worker
+    // once, as they are (python() below), and every draw from them names them by a key. wllama's
+    // getLogits() would wrap each of the 49,152 tokens in an object first: its answer is read
+    // directly (glueLogits below; its action, or getLogits(), where that is missing).
+    // `ranked` and `total` spare Python two passes over all 49,152 numbers per token (demos/quick.py):
+    // wllama sorts by logit, so the probabilities come most likely first (checked here all the
+    // same, in the pass that sums them).
     async logits(top = -1) {
       const w = this.wllama;
-      if (w.proxy && typeof w.proxy.wllamaAction === "function") {
+      let dist = await glueLogits(w, top);
+      if (!dist && w.proxy && typeof w.proxy.wllamaAction === "function") {
         const out = await w.proxy.wllamaAction("get_logits", { _name: "glog_req", top_k: top });
-        return { ids: Int32Array.from(out.tokens), probs: Float32Array.from(out.probs) };
+        dist = { ids: Int32Array.from(out.tokens), probs: Float32Array.from(out.probs) };
+      } else if (!dist) {
+        const all = await w.getLogits(top);
+        dist = { ids: Int32Array.from(all, (t) => t.token), probs: Float32Array.from(all, (t) => t.p) };
       }
-      const all = await w.getLogits(top);
-      return { ids: Int32Array.from(all, (t) => t.token), probs: Float32Array.from(all, (t) => t.p) };
+      const p = dist.probs;
+      let total = 0, ranked = true;
+      for (let i = 0; i < p.length; i++) {
+        total += p[i];
+        if (i && p[i] > p[i - 1]) ranked = false;
+      }
+      return { ...dist, ranked, total };
     },
 
     // A token's text; bytes that are not whole UTF-8 characters are shown in hex (as the tokenizer demo does).
@@ -241,6 +253,36 @@
       return ids.map((id) => this.pieces.get(id));
     },
   };
+
+  // wllama 2.3.7 answers get_logits with one "glue" message (its src/glue/glue.ts): "GLUE", version
+  // 1, the name "glog_res", then each field as a u32 type and its value: success (bool, type 1),
+  // tokens (int array, 7: a u32 count, then int32s), probs (float array, 8). The two arrays are
+  // copied out as they lie; wllama's own decoder reads the 98,304 values one number at a time.
+  // null where the answer is laid out otherwise (another wllama): the caller asks the usual way.
+  const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;     // typed arrays' byte order
+  function glueRequest(top) {
+    const bytes = new Uint8Array(24), view = new DataView(bytes.buffer);
+    bytes.set(new TextEncoder().encode("GLUE"), 0); view.setUint32(4, 1, true);
+    bytes.set(new TextEncoder().encode("glog_req"), 8);
+    view.setUint32(16, 2, true); view.setInt32(20, top, true);            // top_k: an int (type 2)
+    return bytes;
+  }
+  async function glueLogits(w, top) {
+    const proxy = w.proxy;
+    if (!littleEndian || !proxy || typeof proxy.pushTask !== "function" || typeof proxy.taskId !== "number") return null;
+    const answer = await proxy.pushTask({ verb: "wllama.action", args: ["get_logits", glueRequest(top)],
+                                          callbackId: proxy.taskId++ });
+    if (!(answer instanceof Uint8Array) || answer.byteLength < 40) return null;
+    const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+    const text = (at, n) => String.fromCharCode(...answer.subarray(at, at + n));
+    if (text(0, 4) !== "GLUE" || view.getUint32(4, true) !== 1 || text(8, 8) !== "glog_res") return null;
+    const n = view.getUint32(28, true), probsAt = 32 + 4 * n + 8;
+    if (view.getUint32(16, true) !== 1 || view.getUint32(24, true) !== 7 || answer.byteLength !== probsAt + 4 * n
+        || view.getUint32(probsAt - 8, true) !== 8 || view.getUint32(probsAt - 4, true) !== n) return null;
+    if (!view.getUint32(20, true)) throw new Error("the engine gave no distribution");
+    const copy = (Type, at) => new Type(answer.buffer.slice(answer.byteOffset + at, answer.byteOffset + at + 4 * n));
+    return { ids: copy(Int32Array, 32), probs: copy(Float32Array, probsAt) };
+  }
 
   const decoder = new TextDecoder("utf-8", { fatal: true });
   function label(bytes) {
@@ -273,7 +315,7 @@
     const ask = (send) => {
       const payload = { fn, kwargs: dist ? { ...kwargs, dist: dist.key } : kwargs };
       if (latest) payload.latest = latest;
-      if (send) payload.arrays = { ids: dist.ids, probs: dist.probs };
+      if (send) payload.arrays = { ids: dist.ids, probs: dist.probs, ranked: dist.ranked, total: dist.total };
       return demos.bridge.call("call", payload);
     };
     if (!dist) return ask(false);
