@@ -12,8 +12,9 @@
 import { token } from "./live-widget.js";
 import { bridge, el, percent } from "./widgets.js";
 
-// live.js and live-generate.js are classic scripts, run before this module (see live-widget.js).
-const { engine, python, needed, OptIn, generate } = window.deckLive;
+import { engine } from "./live-engine.js";
+import { needed, OptIn, python } from "./live.js";
+import { generate } from "./live-generate.js";
 const N_CTX = 1024;                       // live.js's context
 const spaced = (label) => label.replace(/␣/g, " ").replace(/↵/g, "\\n");   // a token as text, for a sentence
 

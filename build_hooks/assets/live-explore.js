@@ -11,8 +11,8 @@ import { Brancher, described, evaluate, sampler, tokenize } from "./live-branch.
 import { quoted, widgets } from "./live-widget.js";
 import { bridge, el, INF_STOP, percent } from "./widgets.js";
 
-// live.js is a classic script, run before this module (see live-widget.js).
-const { engine, python, needed } = window.deckLive;
+import { engine } from "./live-engine.js";
+import { needed, python } from "./live.js";
 
 // ------------------------------------------------------------------ one widget
 

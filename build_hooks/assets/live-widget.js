@@ -5,10 +5,9 @@
 // live-branch.js and live-explore.js build on `widgets`, `token` and `quoted` below.
 import { bridge, el, hue, INF_STOP, percent } from "./widgets.js";
 
-// live.js and live-generate.js are still classic scripts, so their parts come from window.deckLive.
-// They are deferred and this is a module: the browser runs both kinds once the page is parsed, in
-// the order of their tags, and the plugin lists those two first (build_hooks/plugin/pages.py).
-const { engine, OptIn, python, generate, speed } = window.deckLive;
+import { engine } from "./live-engine.js";
+import { OptIn, python } from "./live.js";
+import { generate, speed } from "./live-generate.js";
 
 // A prompt in words, short enough for a caption: a long one keeps its start and its end. A space at
 // either end stays: " kitten" and "kitten" are different tokens, and so different numbers.
@@ -232,10 +231,8 @@ export async function token(pick) {
   return tok;
 }
 
-// The page's `demo live` widgets: live-explore.js adds to each; window.deckLive.widgets is the same
-// list for what reaches into the page from outside (README, "The page's scripts").
+// The page's `demo live` widgets: live-explore.js adds to each.
 export const widgets = [];
-window.deckLive.widgets = widgets;
 
 for (const root of document.querySelectorAll('.demo[data-demo="live"]')) {   // the page is parsed: all are there
   if (root.dataset.liveBound) continue;

@@ -1,473 +1,168 @@
-// The live model: llama.cpp compiled to WebAssembly (wllama, MIT) runs the deck's own GGUF in the
-// reader's browser. Opt-in and shared: ONE engine per page, for every widget on it (and for the
-// whole-talk present page). Nothing of it is fetched until the reader presses "Load the real model"
-// (or opens the page with ?live=1). Inference runs in wllama's own Web Worker; the model's shards
-// come from this site and are cached in the browser (OPFS), so a second visit fetches none.
-//
-// The numbers: the engine gives the model's probability for EVERY token of the vocabulary; the
-// deck's one definition of sampling (demos/sampling.py, through demos/live.py) runs in the Pyodide
-// worker (worker-bridge.js). No sampler is written in JavaScript.
-// This file: the engine, the opt-in panel and the `sampling` widget's live mode; live-widget.js:
-// the `demo live` widget. Model and reader strings are only ever set with textContent, never as HTML.
-(function () {
-  "use strict";
+// The live model on the page: the reader's opt-in (the Load button and its panel, on any widget),
+// the deck's sampler in Python for the engine's numbers (python()), the `sampling` widget's live
+// mode, and a presenter's warm-up. The engine itself: live-engine.js; the `demo live` widget:
+// live-widget.js; Generate: live-generate.js. Model and reader strings are only ever set with
+// textContent, never as HTML.
+import { bridge, widgets } from "./widgets.js";
+import * as threads from "./threads.js";
+import { preview } from "./preview.js";
+import { engine, canKeep, remembered } from "./live-engine.js";
 
-  const SCRIPT = document.currentScript;
-  const ASSETS = new URL("../", SCRIPT ? SCRIPT.src : location.href);   // the site's assets/
-  const N_CTX = 1024;
-  const PROMPT_MAX = N_CTX - 64;       // room left for Generate's tokens after the prompt
-  const CHUNK = 64;                    // prompt tokens read per step: progress and supersede between steps
-  const modelKey = (model) => new URL(model, ASSETS).href;    // a model's first shard, as an absolute URL
-  // wllama keeps the model in the origin-private file system (OPFS). Safari's engine (WebKit) has
-  // none, nor do private windows in some browsers: there the model loads uncached, every visit.
-  const canKeep = () => !!(navigator.storage && typeof navigator.storage.getDirectory === "function");
-  const plain = (err) => (window.deckBridge ? window.deckBridge.plain(err) : "this browser reported a problem");
+// How many of the most likely tokens one exact draw needs (-1: all). Only a transfer size:
+// Python still applies the whole sampler to what it gets. The top 5 are shown on hover;
+// T = 0 takes the first token and top-k keeps the first k, so neither needs more than that.
+export function needed({ temperature, top_k }) {
+  if (temperature === 0) return 5;
+  return top_k > 0 ? Math.max(top_k, 5) : -1;
+}
 
-  // ------------------------------------------------------------------ the shared engine
-
-  const engine = {
-    state: "off", message: "", config: null, wllama: null, loading: null, queue: Promise.resolve(),
-    held: [], ctx: 0,                       // the tokens in llama.cpp's context, and that context's name
-    pieces: new Map(), views: new Set(), progress: 0,
-
-    set(state, message, progress) {
-      this.state = state; this.message = message;
-      if (progress !== undefined) this.progress = progress;
-      for (const view of this.views) view.show();
-    },
-
-    // Why the model cannot run here, in words (null if it can).
-    obstacle() {
-      const c = this.config;
-      if (!c) return "This page has no live model.";
-      if (c.status !== "ready") return c.message;
-      if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, so the real model cannot run here: the numbers shown are the build's.";
-      if (typeof Worker !== "function") return "This browser cannot start a Web Worker, so the real model cannot run here.";
-      return null;
-    },
-
-    load() {
-      if (this.loading) return this.loading;
-      // A preview in the speaker view (mirror.js) shows the audience window's widgets: no model here.
-      if (window.deckMirror && window.deckMirror.preview) return (this.loading = new Promise(() => {}));
-      const why = this.obstacle();
-      if (why) { this.set("unavailable", why); return Promise.reject(new Error(why)); }
-      const mb = Math.round(this.config.bytes / 1e6);
-      this.set("loading", `Loading the real model (${mb} MB)…`, 0);
-      this.loading = this.start(mb).then(
-        () => { remember(this.config.model);
-                this.set("live", `Live: ${this.config.name} runs in your browser (llama.cpp, WebAssembly, ${window.deckThreads ? window.deckThreads.said(this.threads) : "1 thread"}).`
-                  + (this.cached ? "" : ` ${this.uncached(mb)}`), 1); },
-        (err) => {
-          console.error("live model:", err);      // the details, for whoever opens the console
-          const why = /memory|allocat/i.test(String(err.message || err))
-            ? "this browser could not give it the memory it needs, about 0.5 GB; close other tabs and try again"
-            : plain(err);
-          this.set("error", `The real model did not load (${why}). The numbers shown are the build's.`);
-          this.loading = null;
-          throw err;
-        });
-      this.loading.catch(() => {});
-      return this.loading;
-    },
-
-    async start(mb) {
-      const base = new URL(this.config.engine, ASSETS);
-      const { Wllama } = await import(new URL("index.js", base).href);
-      const quiet = { debug() {}, log() {}, warn() {}, error: (...a) => console.error(...a) };
-      this.wllama = new Wllama({
-        "single-thread/wllama.wasm": new URL("single-thread/wllama.wasm", base).href,
-        "multi-thread/wllama.wasm": new URL("multi-thread/wllama.wasm", base).href,
-      }, { suppressNativeLog: true, logger: quiet, allowOffline: true, parallelDownloads: 3 });
-      // Threads need a cross-origin isolated page (threads.js: the site's service worker, after opt-in).
-      this.threads = window.deckThreads ? window.deckThreads.wanted() : 1;
-      const url = new URL(this.config.model, ASSETS).href;
-      const progressCallback = ({ loaded, total }) => {
-        const p = total ? loaded / total : 0;
-        this.set("loading", `Loading the real model: ${Math.round(loaded / 1e6)} of ${mb} MB…`
-          + (this.cached ? "" : ` ${this.uncached(mb)}`), p);
-      };
-      await this.wllama.loadModel(await this.files(url, progressCallback), {
-        n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
-      });
-      this.threads = this.wllama.getNumThreads();     // what wllama runs on (1 if its threads build cannot start)
-      this.addBos = this.wllama.mustAddBosToken();
-      this.bos = this.wllama.getBOS();
-      if (this.cached) setTimeout(() => this.forgetOldModels().catch(() => {}), 5000);   // housekeeping, later
-    },
-
-    // The model's shards as Blobs: from the browser's cache (downloaded into it the first time), or,
-    // where the browser has no such storage or it fails (full, refused), straight from the site.
-    async files(url, progressCallback) {
-      this.cached = canKeep();
-      if (this.cached) {
-        try {
-          const model = await this.wllama.modelManager.getModelOrDownload(url, { progressCallback });
-          return await model.open();
-        } catch (err) {
-          console.warn("live model: the browser's storage failed; loading without it:", err);
-          this.cached = false;
-        }
-      }
-      const shard = url.match(/-(\d{5})-of-(\d{5})\.gguf$/);
-      const urls = shard ? Array.from({ length: Number(shard[2]) },
-        (_, k) => url.replace(/-\d{5}-of-/, `-${String(k + 1).padStart(5, "0")}-of-`)) : [url];
-      const loaded = urls.map(() => 0);
-      const total = this.config.bytes;
-      return Promise.all(urls.map(async (u, k) => {
-        const response = await fetch(u);
-        if (!response.ok) throw new Error(`download failed: HTTP ${response.status} for ${u}`);
-        const reader = response.body.getReader(), parts = [];
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          parts.push(value);
-          loaded[k] += value.byteLength;
-          progressCallback({ loaded: loaded.reduce((a, b) => a + b, 0), total });
-        }
-        return new Blob(parts);
-      }));
-    },
-
-    uncached(mb) {
-      return `This browser cannot keep the model between visits, so it loads it each time (${mb} MB).`;
-    },
-
-    // Shard names carry the model's SHA-256: a rebuilt deck with another model leaves the old
-    // shards in the browser's cache. Drop those (this site's assets/live/ only: other sites on
-    // the same origin, e.g. other GitHub Pages projects, keep theirs).
-    async forgetOldModels() {
-      const folder = new URL("live/", ASSETS).href;
-      const current = modelKey(this.config.model).replace(/-\d{5}-of-(\d{5})\.gguf$/, "");
-      await this.wllama.cacheManager.deleteMany((entry) => {
-        const url = entry.metadata.originalURL || "";
-        return url.startsWith(folder) && !url.startsWith(current + "-");
-      });
-    },
-
-    // One engine call at a time (llama.cpp has one context): calls wait their turn.
-    run(task) {
-      const next = this.queue.then(task, task);
-      this.queue = next.catch(() => {});
-      return next;
-    },
-
-    // The model's next-token distribution after `prompt`: {ids, probs, n}, most likely first; the
-    // whole vocabulary unless `top` (> 0) asks for the first `top` tokens only. The prompt is read
-    // CHUNK tokens at a time: `progress(read, total)` after each chunk, and `stale()` is asked
-    // before each: once a newer prompt has superseded this one, it stops with a "superseded" error
-    // (err.superseded), so the newest prompt's numbers come first, however long the old one was.
-    distribution(prompt, top = -1, { stale = () => false, progress = null } = {}) {
-      const superseded = () => Object.assign(new Error("superseded by a newer prompt"), { superseded: true });
-      return this.run(async () => {
-        if (stale()) throw superseded();
-        let tokens = await this.wllama.tokenize(prompt, false);
-        if (this.addBos && this.bos >= 0) tokens = [this.bos, ...tokens];
-        if (!tokens.length) throw new Error("type a prompt first");
-        if (tokens.length > PROMPT_MAX) {
-          throw new Error(`this prompt is ${tokens.length.toLocaleString("en")} tokens, over the ${PROMPT_MAX} the ` +
-            `model's context (${N_CTX} tokens here) leaves for a prompt: shorten it by ` +
-            `${(tokens.length - PROMPT_MAX).toLocaleString("en")} tokens`);
-        }
-        await this.read(tokens, {
-          before: (at) => { if (at && stale()) throw superseded(); },
-          after: (read) => progress && progress(read, tokens.length),
-        });
-        return { ...(await this.logits(top)), n: tokens.length, ctx: this.ctx, tokens: this.held };
-      });
-    },
-
-    // Read `tokens` into a fresh context, CHUNK at a time, and give that context a new name (ctx).
-    // Call inside run(). before(at) may throw to stop; after(read) reports progress.
-    async read(tokens, { before = () => {}, after = () => {} } = {}) {
-      await this.wllama.kvClear();
-      this.held = [];
-      this.ctx += 1;                         // whatever held the old context no longer has it
-      for (let at = 0; at < tokens.length; at += CHUNK) {
-        before(at);
-        await this.wllama.decode(tokens.slice(at, at + CHUNK), { skipLogits: at + CHUNK < tokens.length });
-        after(Math.min(at + CHUNK, tokens.length));
-      }
-      this.held = tokens.slice();
-    },
-
-    // Append one token to the context `from` (a distribution this engine gave) holds, and return the
-    // next distribution.
-    extend(id, top = -1, from = null) {
-      return this.extendAll([id], top, from);
-    },
-
-    // Append several tokens at once (a generation's prefix) and return the distribution after them.
-    // Each call is its own turn, so another widget may have read its own prompt since `from` was
-    // computed (a reader typing while Generate runs): then `from`'s tokens are read again first, and
-    // a generation never continues from someone else's text. Without `from`: the current context.
-    extendAll(ids, top = -1, from = null) {
-      return this.run(async () => {
-        if (from && from.ctx !== this.ctx) {
-          await this.read([...from.tokens, ...ids]);
-        } else {
-          for (let at = 0; at < ids.length; at += CHUNK) {
-            await this.wllama.decode(ids.slice(at, at + CHUNK), { skipLogits: at + CHUNK < ids.length });
-          }
-          this.held = this.held.concat(ids);
-          this.ctx += 1;
-        }
-        return { ...(await this.logits(top)), ctx: this.ctx, tokens: this.held };
-      });
-    },
-
-    // The distribution as two typed arrays (most likely first): they cross to the Python worker
-    // once, as they are (python() below), and every draw from them names them by a key. wllama's
-    // getLogits() would wrap each of the 49,152 tokens in an object first: its answer is read
-    // directly (glueLogits below; its action, or getLogits(), where that is missing).
-    // `ranked` and `total` spare Python two passes over all 49,152 numbers per token (demos/quick.py):
-    // wllama sorts by logit, so the probabilities come most likely first (checked here all the
-    // same, in the pass that sums them).
-    async logits(top = -1) {
-      const w = this.wllama;
-      let dist = await glueLogits(w, top);
-      if (!dist && w.proxy && typeof w.proxy.wllamaAction === "function") {
-        const out = await w.proxy.wllamaAction("get_logits", { _name: "glog_req", top_k: top });
-        dist = { ids: Int32Array.from(out.tokens), probs: Float32Array.from(out.probs) };
-      } else if (!dist) {
-        const all = await w.getLogits(top);
-        dist = { ids: Int32Array.from(all, (t) => t.token), probs: Float32Array.from(all, (t) => t.p) };
-      }
-      const p = dist.probs;
-      let total = 0, ranked = true;
-      for (let i = 0; i < p.length; i++) {
-        total += p[i];
-        if (i && p[i] > p[i - 1]) ranked = false;
-      }
-      return { ...dist, ranked, total };
-    },
-
-    // A token's text; bytes that are not whole UTF-8 characters are shown in hex (as the tokenizer demo does).
-    async labels(ids) {
-      const missing = ids.filter((id) => !this.pieces.has(id));
-      if (missing.length) {
-        await this.run(async () => {
-          for (const id of missing) this.pieces.set(id, label(await this.wllama.detokenize([id])));
-        });
-      }
-      return ids.map((id) => this.pieces.get(id));
-    },
+// The deck's sampler, in Python (demos/live.py via the page's Pyodide worker, worker-bridge.js).
+// `latest` (optional) names a stream of requests where only the newest counts: the bridge drops
+// an older one still waiting for Python (it fails with "superseded") instead of computing it.
+// `dist` (optional): an engine distribution the call works on. Its arrays cross to the worker
+// with the first call that needs them (one message, copied as typed arrays, no JSON); later
+// calls name it by its key. A worker that no longer holds it (restarted, or it made room) says
+// so, and the arrays go again.
+let distKeys = 0;
+export async function python(fn, kwargs, latest, dist) {
+  const ask = (send) => {
+    const payload = { fn, kwargs: dist ? { ...kwargs, dist: dist.key } : kwargs };
+    if (latest) payload.latest = latest;
+    if (send) payload.arrays = { ids: dist.ids, probs: dist.probs, ranked: dist.ranked, total: dist.total };
+    return bridge.call("call", payload);
   };
-
-  // wllama 2.3.7 answers get_logits with one "glue" message (its src/glue/glue.ts): "GLUE", version
-  // 1, the name "glog_res", then each field as a u32 type and its value: success (bool, type 1),
-  // tokens (int array, 7: a u32 count, then int32s), probs (float array, 8). The two arrays are
-  // copied out as they lie; wllama's own decoder reads the 98,304 values one number at a time.
-  // null where the answer is laid out otherwise (another wllama): the caller asks the usual way.
-  const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;     // typed arrays' byte order
-  function glueRequest(top) {
-    const bytes = new Uint8Array(24), view = new DataView(bytes.buffer);
-    bytes.set(new TextEncoder().encode("GLUE"), 0); view.setUint32(4, 1, true);
-    bytes.set(new TextEncoder().encode("glog_req"), 8);
-    view.setUint32(16, 2, true); view.setInt32(20, top, true);            // top_k: an int (type 2)
-    return bytes;
+  if (!dist) return ask(false);
+  const fresh = !dist.key;
+  if (fresh) dist.key = `d${++distKeys}`;
+  try {
+    return await ask(fresh);
+  } catch (err) {
+    if (!/no longer held/.test(String(err.message))) throw err;
+    return ask(true);
   }
-  async function glueLogits(w, top) {
-    const proxy = w.proxy;
-    if (!littleEndian || !proxy || typeof proxy.pushTask !== "function" || typeof proxy.taskId !== "number") return null;
-    const answer = await proxy.pushTask({ verb: "wllama.action", args: ["get_logits", glueRequest(top)],
-                                          callbackId: proxy.taskId++ });
-    if (!(answer instanceof Uint8Array) || answer.byteLength < 40) return null;
-    const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
-    const text = (at, n) => String.fromCharCode(...answer.subarray(at, at + n));
-    if (text(0, 4) !== "GLUE" || view.getUint32(4, true) !== 1 || text(8, 8) !== "glog_res") return null;
-    const n = view.getUint32(28, true), probsAt = 32 + 4 * n + 8;
-    if (view.getUint32(16, true) !== 1 || view.getUint32(24, true) !== 7 || answer.byteLength !== probsAt + 4 * n
-        || view.getUint32(probsAt - 8, true) !== 8 || view.getUint32(probsAt - 4, true) !== n) return null;
-    if (!view.getUint32(20, true)) throw new Error("the engine gave no distribution");
-    const copy = (Type, at) => new Type(answer.buffer.slice(answer.byteOffset + at, answer.byteOffset + at + 4 * n));
-    return { ids: copy(Int32Array, 32), probs: copy(Float32Array, probsAt) };
-  }
+}
 
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  function label(bytes) {
-    try {
-      return window.deckVocabulary.label(decoder.decode(bytes));
-    } catch (err) {
-      return "⟨" + Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "⟩";
+// ------------------------------------------------------------------ threads (threads.js)
+
+// The reader's opt-in (Load, or ?live=1): the first time, the page may reload once to become
+// cross-origin isolated (threads.js), and the model loads right after that reload; otherwise here.
+export function optIn() {
+  if (engine.loading || engine.obstacle() || preview) {
+    return engine.load();
+  }
+  engine.set("loading", "Getting threads ready for the model: the page reloads once…", 0);
+  return threads.prepare().then((reloading) => (reloading ? new Promise(() => {}) : engine.load()));
+}
+
+// ------------------------------------------------------------------ the opt-in panel (any widget)
+
+export class OptIn {
+  constructor(root) {
+    this.root = root;
+    this.button = root.querySelector('button[name="load"]');
+    this.bar = root.querySelector(".demo-live-progress");
+    this.msg = root.querySelector(".demo-live-msg");
+    if (this.button) this.button.addEventListener("click", () => optIn().catch(() => {}));
+    if (this.button && engine.config && engine.config.bytes && !canKeep()) {     // "once, then cached" is untrue here
+      this.button.textContent = `Load the real model: ${Math.round(engine.config.bytes / 1e6)} MB, each visit `
+        + "(this browser cannot keep it)";
     }
+    engine.views.add(this);
+    this.show();
   }
 
-  // How many of the most likely tokens one exact draw needs (-1: all). Only a transfer size:
-  // Python still applies the whole sampler to what it gets. The top 5 are shown on hover;
-  // T = 0 takes the first token and top-k keeps the first k, so neither needs more than that.
-  function needed({ temperature, top_k }) {
-    if (temperature === 0) return 5;
-    return top_k > 0 ? Math.max(top_k, 5) : -1;
-  }
-
-  // The deck's sampler, in Python (demos/live.py via the page's Pyodide worker, worker-bridge.js).
-  // `latest` (optional) names a stream of requests where only the newest counts: the bridge drops
-  // an older one still waiting for Python (it fails with "superseded") instead of computing it.
-  // `dist` (optional): an engine distribution the call works on. Its arrays cross to the worker
-  // with the first call that needs them (one message, copied as typed arrays, no JSON); later
-  // calls name it by its key. A worker that no longer holds it (restarted, or it made room) says
-  // so, and the arrays go again.
-  let distKeys = 0;
-  async function python(fn, kwargs, latest, dist) {
-    const demos = window.deckDemos;
-    if (!demos) throw new Error("widgets.js is missing: Python cannot run");
-    const ask = (send) => {
-      const payload = { fn, kwargs: dist ? { ...kwargs, dist: dist.key } : kwargs };
-      if (latest) payload.latest = latest;
-      if (send) payload.arrays = { ids: dist.ids, probs: dist.probs, ranked: dist.ranked, total: dist.total };
-      return demos.bridge.call("call", payload);
-    };
-    if (!dist) return ask(false);
-    const fresh = !dist.key;
-    if (fresh) dist.key = `d${++distKeys}`;
-    try {
-      return await ask(fresh);
-    } catch (err) {
-      if (!/no longer held/.test(String(err.message))) throw err;
-      return ask(true);
+  show() {
+    const s = engine.state;
+    this.root.dataset.liveState = s;
+    if (this.button) {
+      this.button.hidden = s === "live" || s === "unavailable" || (s === "off" && !!engine.obstacle());
+      this.button.disabled = s === "loading";
     }
-  }
-
-  // ------------------------------------------------------------------ threads (threads.js)
-
-  // The reader's opt-in (Load, or ?live=1): the first time, the page may reload once to become
-  // cross-origin isolated (threads.js), and the model loads right after that reload; otherwise here.
-  function optIn() {
-    const threads = window.deckThreads;
-    if (!threads || engine.loading || engine.obstacle() || (window.deckMirror && window.deckMirror.preview)) {
-      return engine.load();
+    if (this.bar) { this.bar.hidden = s !== "loading"; this.bar.value = engine.progress; }
+    if (this.msg) this.msg.textContent = s === "off" ? (engine.obstacle() || "") : engine.message;
+    if (s === "live") {      // controls that only make sense with the real model (an editable prompt)
+      for (const node of this.root.querySelectorAll(".demo-live-only, .demo-live-only [hidden]")) node.hidden = false;
     }
-    engine.set("loading", "Getting threads ready for the model: the page reloads once…", 0);
-    return threads.prepare().then((reloading) => (reloading ? new Promise(() => {}) : engine.load()));
+    if (s === "live" && this.onLive && !this.woke) { this.woke = true; this.onLive(); }
   }
+}
 
-  // ------------------------------------------------------------------ the opt-in panel (any widget)
+// ------------------------------------------------------------------ the sampling widget, live
 
-  class OptIn {
-    constructor(root) {
-      this.root = root;
-      this.button = root.querySelector('button[name="load"]');
-      this.bar = root.querySelector(".demo-live-progress");
-      this.msg = root.querySelector(".demo-live-msg");
-      if (this.button) this.button.addEventListener("click", () => optIn().catch(() => {}));
-      if (this.button && engine.config && engine.config.bytes && !canKeep()) {     // "once, then cached" is untrue here
-        this.button.textContent = `Load the real model: ${Math.round(engine.config.bytes / 1e6)} MB, each visit `
-          + "(this browser cannot keep it)";
-      }
-      engine.views.add(this);
-      this.show();
-    }
+// Once the model is live, a `sampling` widget shows the true distribution over the whole
+// vocabulary for its (editable) prompt; widgets.js asks us through deckLive.samplingRows().
+export async function samplingRows(widget, { temperature, top_k, top_p, min_p = 0 }) {
+  const prompt = widget.root.querySelector('[name="prompt"]').value;
+  if (!widget.live || widget.live.prompt !== prompt) widget.live = { prompt, dist: await engine.distribution(prompt) };
+  const dist = widget.live.dist;      // a slider moved: same prompt, same distribution
+  const top = widget.data.candidates.length;
+  const out = await python("live_rows", { temperature, top_k, top_p, top, min_p }, null, dist);
+  const labels = await engine.labels(out.rows.map((r) => r.id));
+  return {
+    rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
+    rest: out.rest, rest_after: out.rest_after, dist,
+    entropy: out.entropy, entropy_after: out.entropy_after, removed: out.removed,   // sampling-widget.js's numbers line
+  };
+}
 
-    show() {
-      const s = engine.state;
-      this.root.dataset.liveState = s;
-      if (this.button) {
-        this.button.hidden = s === "live" || s === "unavailable" || (s === "off" && !!engine.obstacle());
-        this.button.disabled = s === "loading";
-      }
-      if (this.bar) { this.bar.hidden = s !== "loading"; this.bar.value = engine.progress; }
-      if (this.msg) this.msg.textContent = s === "off" ? (engine.obstacle() || "") : engine.message;
-      if (s === "live") {      // controls that only make sense with the real model (an editable prompt)
-        for (const node of this.root.querySelectorAll(".demo-live-only, .demo-live-only [hidden]")) node.hidden = false;
-      }
-      if (s === "live" && this.onLive && !this.woke) { this.woke = true; this.onLive(); }
-    }
+// n seeded draws from the live distribution (each its own random stream: seed, draw number).
+export async function samplingDraws(widget, { temperature, top_k, top_p, n, seed, min_p = 0 }) {
+  const prompt = widget.root.querySelector('[name="prompt"]').value;
+  const dist = await engine.distribution(prompt, needed({ temperature, top_k }));
+  const draws = [];
+  for (let step = 0; step < n; step++) {
+    draws.push(await python("live_draw", { temperature, top_k, top_p, seed, step, min_p }, null, dist));
   }
+  const labels = await engine.labels(draws.map((d) => d.id));
+  return draws.map((d, k) => ({ label: labels[k], u: d.u }));
+}
 
-  // ------------------------------------------------------------------ the sampling widget, live
+// A Pyodide widget (sampling) with an opt-in panel: once live, redraw it from the real model,
+// and let the reader edit its prompt.
+function wakeOnLive(root) {
+  const optin = new OptIn(root);
+  const widget = () => widgets.find((w) => w.root === root);
+  const redraw = () => {
+    const w = widget();
+    if (!w) return;
+    w.touched = true;
+    bridge.start().then(() => w.schedule(), () => {});
+  };
+  // A `demo live` widget on the page draws first: Python's boot would compete with it for the CPU.
+  const first = document.querySelector('.demo[data-demo="live"]');
+  const whenFirstShown = () => (first ? new Promise((resolve) => {
+    first.addEventListener("live-distribution", resolve, { once: true });
+    first.addEventListener("live-redraw", resolve, { once: true });
+  }) : Promise.resolve());
+  optin.onLive = () => whenFirstShown().then(redraw);
+  const prompt = root.querySelector('textarea[name="prompt"]');
+  let timer = null;
+  if (prompt) prompt.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(redraw, 250); });
+}
 
-  // Once the model is live, a `sampling` widget shows the true distribution over the whole
-  // vocabulary for its (editable) prompt; widgets.js asks us through deckLive.samplingRows().
-  async function samplingRows(widget, { temperature, top_k, top_p, min_p = 0 }) {
-    const prompt = widget.root.querySelector('[name="prompt"]').value;
-    if (!widget.live || widget.live.prompt !== prompt) widget.live = { prompt, dist: await engine.distribution(prompt) };
-    const dist = widget.live.dist;      // a slider moved: same prompt, same distribution
-    const top = widget.data.candidates.length;
-    const out = await python("live_rows", { temperature, top_k, top_p, top, min_p }, null, dist);
-    const labels = await engine.labels(out.rows.map((r) => r.id));
-    return {
-      rows: out.rows.map((r, k) => ({ id: r.id, label: labels[k], kept: r.kept, prob: r.after, tempered: r.prob })),
-      rest: out.rest, rest_after: out.rest_after, dist,
-      entropy: out.entropy, entropy_after: out.entropy_after, removed: out.removed,   // sampling-widget.js's numbers line
-    };
+document.addEventListener("deck-warmup", (event) => {
+  const slide = event.target;
+  if (engine.state !== "off" || !slide.querySelector) return;
+  if (!slide.querySelector('.demo[data-demo="live"], .demo-live-optin')) return;
+  if (remembered() && !engine.obstacle()) engine.load().catch(() => {});
+});
+
+// ------------------------------------------------------------------ start
+
+function init() {
+  const holder = document.querySelector("script.demo-live-config");
+  engine.config = holder ? JSON.parse(holder.textContent) : null;
+  for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]) .demo-live-optin')) {
+    const widget = root.closest(".demo");
+    if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; wakeOnLive(widget); }
   }
+  // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk), as
+  // does the reload that made the page cross-origin isolated right after the reader pressed Load.
+  const resumed = threads.resume();
+  if ((resumed || /[?&]live=1\b/.test(location.search)) && engine.config) optIn().catch(() => {});
+}
 
-  // n seeded draws from the live distribution (each its own random stream: seed, draw number).
-  async function samplingDraws(widget, { temperature, top_k, top_p, n, seed, min_p = 0 }) {
-    const prompt = widget.root.querySelector('[name="prompt"]').value;
-    const dist = await engine.distribution(prompt, needed({ temperature, top_k }));
-    const draws = [];
-    for (let step = 0; step < n; step++) {
-      draws.push(await python("live_draw", { temperature, top_k, top_p, seed, step, min_p }, null, dist));
-    }
-    const labels = await engine.labels(draws.map((d) => d.id));
-    return draws.map((d, k) => ({ label: labels[k], u: d.u }));
-  }
-
-  // A Pyodide widget (sampling) with an opt-in panel: once live, redraw it from the real model,
-  // and let the reader edit its prompt.
-  function wakeOnLive(root) {
-    const optin = new OptIn(root);
-    const widget = () => (window.deckDemos.widgets || []).find((w) => w.root === root);
-    const redraw = () => {
-      const w = widget();
-      if (!w) return;
-      w.touched = true;
-      window.deckDemos.bridge.start().then(() => w.schedule(), () => {});
-    };
-    // A `demo live` widget on the page draws first: Python's boot would compete with it for the CPU.
-    const first = document.querySelector('.demo[data-demo="live"]');
-    const whenFirstShown = () => (first ? new Promise((resolve) => {
-      first.addEventListener("live-distribution", resolve, { once: true });
-      first.addEventListener("live-redraw", resolve, { once: true });
-    }) : Promise.resolve());
-    optin.onLive = () => whenFirstShown().then(redraw);
-    const prompt = root.querySelector('textarea[name="prompt"]');
-    let timer = null;
-    if (prompt) prompt.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(redraw, 250); });
-  }
-
-  // ------------------------------------------------------------------ a presenter's opt-in, remembered
-
-  // Once this browser has loaded this model (on any page of the site), present mode loads it again
-  // ahead of the first slide that needs it: present.js sends `deck-warmup` from the slide after the
-  // one shown, so the widget is live when its slide appears, and the model comes from the browser's
-  // cache. Only this model (its shards' names carry its SHA-256): a rebuilt deck with another model
-  // waits for a click again. A reader who never opted in fetches nothing; the reading view has no
-  // warm-up at all. Forget it: clear the site's data in the browser.
-  const REMEMBER = "deck-live-model";
-  function remember(model) {
-    try { localStorage.setItem(REMEMBER, modelKey(model)); } catch (err) { /* private mode: no memory */ }
-  }
-  function remembered() {
-    try { return !!engine.config && localStorage.getItem(REMEMBER) === modelKey(engine.config.model); }
-    catch (err) { return false; }
-  }
-  document.addEventListener("deck-warmup", (event) => {
-    const slide = event.target;
-    if (engine.state !== "off" || !slide.querySelector) return;
-    if (!slide.querySelector('.demo[data-demo="live"], .demo-live-optin')) return;
-    if (remembered() && !engine.obstacle()) engine.load().catch(() => {});
-  });
-
-  // ------------------------------------------------------------------ start
-
-  function init() {
-    const holder = document.querySelector("script.demo-live-config");
-    engine.config = holder ? JSON.parse(holder.textContent) : null;
-    for (const root of document.querySelectorAll('.demo[data-demo]:not([data-demo="live"]) .demo-live-optin')) {
-      const widget = root.closest(".demo");
-      if (!widget.dataset.liveBound) { widget.dataset.liveBound = "1"; wakeOnLive(widget); }
-    }
-    // ?live=1 in the URL loads the model at once (a presenter's way to be ready before the talk), as
-    // does the reload that made the page cross-origin isolated right after the reader pressed Load.
-    const resumed = !!window.deckThreads && window.deckThreads.resume();
-    if ((resumed || /[?&]live=1\b/.test(location.search)) && engine.config) optIn().catch(() => {});
-  }
-
-  // live-widget.js (the `demo live` widget) builds on these.
-  window.deckLive = { engine, OptIn, python, needed, samplingRows, samplingDraws };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-})();
+// The page's window surface (README, "The page's scripts"): tests and the preflight (check.js)
+// ask the engine; live-widget.js adds `widgets`, live-generate.js `generate` and `speed`.
+window.deckLive = { engine, OptIn, python, needed, samplingRows, samplingDraws };
+init();            // a module runs once the document is parsed: every widget is there

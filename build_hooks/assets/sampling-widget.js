@@ -5,10 +5,12 @@
 // seeded draws and "Draw 1,000 times". Every number comes from Python (demos/spread.py and
 // demos/live.py in the page's worker): nothing here samples or rounds a probability itself.
 import { bridge, drawBars, el, hue, percent, Widget } from "./widgets.js";
+import { engine } from "./live-engine.js";
+import { python, samplingDraws, samplingRows } from "./live.js";
 
 const MANY = 1000;          // "Draw 1,000 times"
 
-const liveEngine = () => (window.deckLive && window.deckLive.engine.state === "live" ? window.deckLive : null);
+const liveEngine = () => (engine.state === "live" ? { samplingRows, samplingDraws, python } : null);
 
 Object.assign(Widget.prototype, {
   samplingArgs() {

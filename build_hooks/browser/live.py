@@ -124,7 +124,7 @@ def unknown_message(architecture: str, version: str) -> str:
 
 
 def page_config(status: str, *, first: str = "", total: int = 0, name: str = "", message: str = "") -> dict:
-    """What the widgets need to know, paths relative to assets/ (where live.js sits, at ../).
+    """What the widgets need to know, paths relative to assets/ (where live-engine.js sits, at ../).
 
     status: "ready" (the model ships), "too-big", "unknown" (an architecture the engine cannot
     run) or "off", with a message for the reader.

@@ -36,12 +36,10 @@ AT_SITE_ROOT = {"deck-sw.js"}
 # rather than one import after another.
 STYLES = ["deck.css", "widgets.css", "snapshots.css", "live.css"]
 SCRIPTS = ["reading.js", "preview.js", "vocabulary.js", "worker-bridge.js", "widgets.js", "sampling-widget.js",
-           "snapshots.js", "threads.js", "live.js", "live-generate.js", "live-widget.js", "live-branch.js",
-           "live-explore.js"]
-# Deferred classic scripts until they are converted. Deferred scripts and modules run in the order of
-# their tags once the page is parsed, so the modules after these (live-widget.js, live-branch.js,
-# live-explore.js) find what these leave on window.deckLive.
-CLASSIC = {"live.js", "live-generate.js"}
+           "snapshots.js", "threads.js", "live-glue.js", "live-engine.js", "live.js", "live-generate.js",
+           "live-widget.js", "live-branch.js", "live-explore.js"]
+# Deferred classic scripts (none left: every script is a module; the tests keep the rule for one).
+CLASSIC: set[str] = set()
 
 # reveal.js dist files present mode needs (themes white/black embed their fonts as data: URLs).
 REVEAL_FILES = [f.removeprefix("dist/") for f in npm.PACKAGES["reveal.js"] if f.startswith("dist/")]
