@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -435,3 +436,29 @@ def probs_after(llama, tokens, reset=False):
     logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
     e = np.exp(logits.astype(float) - logits.max())
     return e / e.sum()
+
+
+@functools.lru_cache(maxsize=1)
+def foreign_arithmetic() -> str | None:
+    """Why this CPU's llama.cpp cannot reproduce the committed snapshots' generated texts, or None.
+
+    llama.cpp's results depend on the CPU's kernels and the batch size (one token's p: 0.2505, 0.2676
+    or 0.2746 by CPU and batch), and the snapshots were made on one machine. The committed completion
+    snapshot's greedy run stores each token's probability: read along it here, they agree to its 6
+    digits on a machine with that arithmetic. Elsewhere a generated text can take another path."""
+    import json
+    import math
+
+    from build_hooks.model import choice, llm
+
+    m = llm.get(str(choice.embedded_path()))
+    for path in sorted((ROOT / "slides" / "snapshots").glob("completion-*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+        ids = list(data["prompt_ids"])
+        for step, token in enumerate(data["runs"][0]["tokens"]):
+            here = math.exp(float(m.next_logprobs(ids)[token["id"]]))
+            if abs(here - token["prob"]) > 1e-5 + 1e-4 * token["prob"]:
+                return (f"the committed snapshots were made on a CPU whose llama.cpp arithmetic differs from this "
+                        f"one's ({path.name}, step {step}: p = {here:.6f} here, {token['prob']:.6f} there)")
+            ids.append(token["id"])
+    return None
