@@ -12,17 +12,6 @@ import random
 
 from demos import beam, draws, live, ngram, runner, sampling, score, spread, tokenizers, vocabulary
 
-
-def show(text):
-    """A token as readers should see it: spaces and newlines made visible.
-
-    Example:
-    >>> show(" cat"), show("\\n")
-    ('␣cat', '↵')
-    """
-    return vocabulary.label(text)
-
-
 # --- sampling ------------------------------------------------------------------------------
 
 def parse_temperature(value):
@@ -47,7 +36,7 @@ def sampling_rows(candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
     t = parse_temperature(temperature)
     kept = dict(sampling.distribution(scores, t, int(top_k or 0), float(top_p), float(min_p or 0)))
     before = sampling.softmax(scores, t)     # what the cut tokens would have had
-    return [{"id": c["id"], "label": show(c["text"]), "kept": i in kept,
+    return [{"id": c["id"], "label": vocabulary.label(c["text"]), "kept": i in kept,
              "prob": kept.get(i, 0.0), "tempered": before[i]} for i, c in enumerate(candidates)]
 
 
@@ -56,7 +45,7 @@ def sampling_draws(candidates, temperature=1.0, top_k=0, top_p=1.0, n=8, seed=0,
     scores = [c["logprob"] for c in candidates]
     draws = sampling.sample(scores, int(n), parse_temperature(temperature), int(top_k or 0), float(top_p), int(seed),
                             float(min_p or 0))
-    return [{"label": show(candidates[i]["text"]), "u": u} for i, u in draws]
+    return [{"label": vocabulary.label(candidates[i]["text"]), "u": u} for i, u in draws]
 
 
 def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
@@ -89,7 +78,7 @@ def run_code(code, candidates, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0):
     except Exception as err:
         return {"error": runner.reader_traceback(err)}
     try:
-        return {"rows": [{"label": show(candidates[i]["text"]), "prob": float(p)} for i, p in kept]}
+        return {"rows": [{"label": vocabulary.label(candidates[i]["text"]), "prob": float(p)} for i, p in kept]}
     except (TypeError, ValueError, IndexError, KeyError):
         return {"error": f"distribution() returned {_short(kept)}: it must return a list of (index, probability) "
                          f"pairs, index from 0 to {len(candidates) - 1}."}
@@ -138,8 +127,8 @@ def ngram_output(prompt="", length=60, temperature=1.0, seed=0, top=8, *, model)
     text = model.generate(int(length), prompt, parse_temperature(temperature), int(seed))
     context = ngram.tokenize(text, model.level)
     nxt = model.next_tokens(context, parse_temperature(temperature), top=int(top))
-    return {"text": text, "next": [{"label": show(t), "prob": p} for t, p in nxt],
-            "context": show(ngram.detokenize(context[-(model.n - 1):], model.level)) if model.n > 1 else "",
+    return {"text": text, "next": [{"label": vocabulary.label(t), "prob": p} for t, p in nxt],
+            "context": vocabulary.label(ngram.detokenize(context[-(model.n - 1):], model.level)) if model.n > 1 else "",
             "size": model.size()}
 
 
@@ -153,20 +142,7 @@ def tokenize(text, tokenizer):
     >>> tokenize("ab", tokenizers.load(tokenizers.vocab.dumps({"model": "gpt2"}, ["a", "b", "ab"], ["a b"])))
     [{'id': 2, 'label': 'ab'}]
     """
-    return [{"id": i, "label": label(tokenizer.piece_bytes(i))} for i in tokenizer.encode(text)]
-
-
-def label(piece):
-    """A token's bytes as text, or as hex bytes when they are not whole UTF-8 characters.
-
-    Example:
-    >>> label(b" cat"), label("😀".encode()[:2])
-    ('␣cat', '⟨F0 9F⟩')
-    """
-    try:
-        return show(piece.decode("utf-8"))
-    except UnicodeDecodeError:
-        return "⟨" + " ".join(f"{b:02X}" for b in piece) + "⟩"
+    return [{"id": i, "label": vocabulary.piece_label(tokenizer.piece_bytes(i))} for i in tokenizer.encode(text)]
 
 
 # --- beam search ---------------------------------------------------------------------------

@@ -438,6 +438,19 @@ def probs_after(llama, tokens, reset=False):
     return e / e.sum()
 
 
+def probs_along(llama, prompt: str, continuation: str) -> tuple[list[int], list[float]]:
+    """llama.cpp's tokens of `continuation` and the probability (T = 1) of each after `prompt` and the
+    tokens before it: what a "score" reads, token by token, from the reference."""
+    llm = llama[1]
+    tokens = llm.tokenize(continuation.encode(), add_bos=False)
+    probs = probs_after(llama, llm.tokenize(prompt.encode(), add_bos=False), reset=True)
+    native = []
+    for t in tokens:
+        native.append(float(probs[t]))
+        probs = probs_after(llama, [t])
+    return tokens, native
+
+
 @functools.lru_cache(maxsize=1)
 def foreign_arithmetic() -> str | None:
     """Why this CPU's llama.cpp cannot reproduce the committed snapshots' generated texts, or None.

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_slide, live_widget_open, llama_reference
+from helpers import LOAD, live_slide, live_widget_open, llama_reference, probs_along
 from helpers import probs_after as after
 from live_pages import CHI2_999, chi_square
 
@@ -184,14 +184,8 @@ def test_a_typed_continuation_scores_llama_cpp_product_of_token_probabilities(li
     assert f"“{continuation}”" in caption and f"“{prompt}”" in caption     # which prompt, which continuation
     rows = table.locator("tbody tr").evaluate_all(
         "rs => rs.map(r => [Number(r.dataset.tokenId), Number(r.dataset.prob), Number(r.dataset.running)])")
-    llm = llama[1]
-    tokens = llm.tokenize(continuation.encode(), add_bos=False)
+    tokens, native = probs_along(llama, prompt, continuation)
     assert [r[0] for r in rows] == tokens                                   # llama.cpp's own tokens
-    probs = after(llama, llm.tokenize(prompt.encode(), add_bos=False), reset=True)
-    native = []
-    for t in tokens:
-        native.append(float(probs[t]))
-        probs = after(llama, [t])
     b = bound(widget) + 5e-4
     assert all(abs(got - want) <= b for (_, got, _), want in zip(rows, native)), (rows, native)
     live_p = float(table.get_attribute("data-prob"))

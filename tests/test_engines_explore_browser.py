@@ -20,8 +20,8 @@ import pytest
 
 import browsers
 from demos import sampling
-from helpers import LOAD, llama_reference
-from live_pages import CHI2_999, LIVE, MOVE, PROMPT, after, bound, chi_square, no_raw_errors, opened, shown
+from helpers import LOAD, llama_reference, probs_along
+from live_pages import CHI2_999, LIVE, MOVE, PROMPT, bound, chi_square, no_raw_errors, opened, shown
 
 
 @pytest.fixture(scope="module", params=["firefox", "webkit"])
@@ -54,14 +54,8 @@ def test_a_typed_continuation_scores_llama_cpp_product_of_token_probabilities(li
         f"{live.name}: {live.js(f'() => document.querySelector(`{LIVE} .demo-live-score`).textContent')}"
     got = live.js(SCORE)
     assert f"“{continuation}”" in got["caption"] and f"“{prompt}”" in got["caption"], got["caption"]
-    llm = llama[1]
-    ids = llm.tokenize(continuation.encode(), add_bos=False)
+    ids, native = probs_along(llama, prompt, continuation)
     assert [r[0] for r in got["rows"]] == ids, live.name                      # llama.cpp's own tokens
-    probs = after(llama, llm.tokenize(prompt.encode(), add_bos=False), reset=True)
-    native = []
-    for t in ids:
-        native.append(float(probs[t]))
-        probs = after(llama, [t])
     b = bound(live) + 5e-4
     assert all(abs(p - want) <= b for (_, p, _), want in zip(got["rows"], native)), (live.name, got["rows"], native)
     assert got["prob"] == pytest.approx(math.prod(r[1] for r in got["rows"]), rel=1e-9) == got["rows"][-1][2]

@@ -333,6 +333,18 @@ def failing_page(browser, built_site, site_url, offsite, setup):
     return context, page, widget, widget.locator("table.demo-live-table").inner_html()
 
 
+def load_fails(page, widget, static) -> str:
+    """Press Load where the model cannot load: the widget ends in its error state with the build's table
+    untouched; returns what its status line says."""
+    widget.locator('button[name="load"]').click()
+    isolated(page)                       # the one reload that opting in makes (threads.js)
+    page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
+                           timeout=LOAD)
+    assert widget.get_attribute("data-state") == "error"
+    assert widget.locator("table.demo-live-table").inner_html() == static
+    return widget.locator(".demo-status").text_content()
+
+
 @pytest.mark.parametrize("how", ["blocked", "truncated"])
 def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browser, built_site, site_url, how):
     shards = sorted((built_site / "assets" / "live").glob("*.gguf"))
@@ -350,14 +362,8 @@ def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browse
     offsite = []
     context, page, widget, static = failing_page(browser, built_site, site_url, offsite, setup)
     try:
-        widget.locator('button[name="load"]').click()
-        isolated(page)                       # the one reload that opting in makes (threads.js)
-        page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
-                               timeout=LOAD)
-        assert widget.get_attribute("data-state") == "error"
-        assert "did not load" in widget.locator(".demo-status").text_content()
+        assert "did not load" in load_fails(page, widget, static)
         assert not any(controls_enabled(widget).values())
-        assert widget.locator("table.demo-live-table").inner_html() == static
         if how == "blocked":          # the Pyodide demos on the page keep working
             sampling_widget = page.locator('.demo[data-demo="sampling"]').first
             sampling_widget.locator('[name="top_k"]').evaluate(
@@ -405,14 +411,8 @@ def test_not_enough_memory_is_said_in_words_and_the_static_render_stays(browser,
     context, page, widget, static = failing_page(browser, built_site, site_url, offsite,
                                                  lambda p: p.add_init_script(NO_MEMORY))
     try:
-        widget.locator('button[name="load"]').click()
-        isolated(page)                       # the one reload that opting in makes (threads.js)
-        page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
-                               timeout=LOAD)
-        assert widget.get_attribute("data-state") == "error"
-        status = widget.locator(".demo-status").text_content()
+        status = load_fails(page, widget, static)
         assert "could not give it the memory it needs" in status, status
-        assert widget.locator("table.demo-live-table").inner_html() == static
         assert widget.locator('button[name="load"]').is_visible()          # try again after closing tabs
     finally:
         context.close()

@@ -15,7 +15,13 @@ from helpers import ROOT
 
 SCRIPT = ROOT / "build_hooks" / "assets" / "vocabulary.js"
 
-TOKENS = [" cat", "\n", "\t", "", "  ", " \n\t ", "␣", "a b", "日本語", "😀", "\r\n", "x\ty", "end "]
+TOKENS = [" cat", "\n", "\t", "", "  ", " \n\t ", "␣", "a b", "日本語", "😀", "\r\n", "x\ty", "end ", "\ufeffhi",
+          "\u00a0nbsp", "\u2028", "\x1c", "'quote'", "\\n"]
+# token bytes: whole characters, halves of one (an emoji is often 2 tokens), a BOM, stray continuation bytes
+PIECES = [t.encode() for t in TOKENS] + ["😀".encode()[:2], "😀".encode()[2:], "日".encode()[:1], b"\xff", b"\x80 a",
+                                         b"\xef\xbb\xbf", b"\xc3", b"\xed\xa0\x80"]
+PROMPTS = TOKENS + ["The cat sat on the", "word " * 20, " lead and trail ", "x" * 60, "x" * 61, "😀" * 70,
+                    "a\u00a0\u00a0b" * 30, "line\r\n\r\nbreak " * 9, "\u3000wide\u3000" * 12]
 EDGES = [0, 1, 1.0, 0.5, 0.0625, 0.00025, 0.0005, 0.00049999, 0.0004, 0.0733, 0.9995, 0.99949, 0.99996, 1e-12,
          0.125, 0.375, 0.0125, 0.0375, 0.25, 0.75, 1 / 3, 2 / 3, 0.1, 0.2, 0.3, float("nan"), -0.0, 1.5, -0.2]
 
@@ -51,17 +57,27 @@ def test_python_and_javascript_render_the_same(browser):
         page = context.new_page()
         page.set_content("<!doctype html><title>vocabulary</title>")
         # the module as the pages load it; its exports handed to the test by a line of its own
-        page.add_script_tag(content=SCRIPT.read_text(encoding="utf-8") + "\nwindow.rules = { label, percent, hue };",
+        page.add_script_tag(content=SCRIPT.read_text(encoding="utf-8")
+                            + "\nwindow.rules = { label, percent, hue, pieceText, pieceLabel, quoted, excerpt };",
                             type="module")
         page.wait_for_function("window.rules")
-        js = page.evaluate("""([tokens, ps]) => ({
+        js = page.evaluate("""([tokens, ps, pieces, prompts]) => ({
             labels: tokens.map(window.rules.label),
+            quoted: tokens.map(window.rules.quoted),
+            excerpts: prompts.map(window.rules.excerpt),
+            pieceTexts: pieces.map((b) => window.rules.pieceText(Uint8Array.from(b))),
+            pieceLabels: pieces.map((b) => window.rules.pieceLabel(Uint8Array.from(b))),
             percents: ps.map((p) => window.rules.percent(p === null ? NaN : p)),
             hues: ps.map((p) => p === null ? null : window.rules.hue(p)) })""",
-                           [TOKENS, [None if math.isnan(p) else p for p in probabilities]])
+                           [TOKENS, [None if math.isnan(p) else p for p in probabilities], [list(b) for b in PIECES],
+                            PROMPTS])
     finally:
         context.close()
     assert js["labels"] == [vocabulary.label(t) for t in TOKENS]
+    assert js["quoted"] == [vocabulary.quoted(t) for t in TOKENS]
+    assert js["excerpts"] == [vocabulary.excerpt(t) for t in PROMPTS]
+    assert js["pieceTexts"] == [vocabulary.piece_text(b) for b in PIECES]
+    assert js["pieceLabels"] == [vocabulary.piece_label(b) for b in PIECES]
     mismatched = [(p, py, j) for p, j in zip(probabilities, js["percents"]) if (py := vocabulary.percent(p)) != j]
     assert not mismatched, mismatched[:10]
     hues = [(p, vocabulary.hue(p), h) for p, h in zip(probabilities, js["hues"]) if h is not None]
@@ -72,3 +88,49 @@ def test_the_rules_say_what_the_readme_promises():
     assert [vocabulary.label(t) for t in (" cat", "\n", "\t", "")] == ["␣cat", "↵", "⇥", "∅"]
     assert [vocabulary.percent(p) for p in (0.0625, 0.0004, 0, 1)] == ["6.3%", "<0.1%", "0%", "100.0%"]
     assert vocabulary.hue(0) == 0 and vocabulary.hue(1) == 120 and vocabulary.hue(0.25) == 60
+    assert vocabulary.piece_label("😀".encode()[:2]) == "⟨F0 9F⟩" and vocabulary.piece_text(b" a\n") == " a\n"
+    assert vocabulary.quoted(" a\n") == "' a\\n'" and vocabulary.excerpt(" a  b ") == "“ a b ”"
+
+
+def completion_steps() -> list[dict]:
+    """Every token of the committed completion snapshots, and tokens made to reach the edges: each kind
+    of whitespace, an empty token, quotes and markup characters, a chosen token outside its top 5."""
+    steps = [t for path in sorted((ROOT / "slides" / "snapshots").glob("completion-*.json"))
+             for run in json.loads(path.read_text(encoding="utf-8"))["data"]["runs"] for t in run["tokens"]]
+    probs = [0.5, 0.19999, 0.2, 1.0, 0.0004, 0.0625, 1e-05, 1.5e-08, 3e-07, 0.01, 0.7, 0.05, 0.33] * 2
+    other = {"id": 8, "text": "<b>&", "prob": 0.1}
+    made = [{"id": 7, "text": t, "prob": p, "top": [{"id": 7, "text": t, "prob": p}, other]}
+            for t, p in zip(TOKENS, probs)]
+    made.append({"id": 9, "text": "\"x\" & 'y'\n", "prob": 0.01, "top": [{"id": 1, "text": "", "prob": 0.6}]})
+    return steps + made
+
+
+def test_a_live_token_is_the_build_s_token(browser):
+    """Generate's tokens (snapshots.js tokenButton) and the completion snapshot's (snapshot.token_button)
+    are the same HTML: the browser parses the build's and serializes both."""
+    from build_hooks.fences import snapshot
+
+    steps = completion_steps()
+    assert len(steps) > 40
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        assets = ROOT / "build_hooks" / "assets"
+        page_html = ('<!doctype html><title>tokens</title><script type="module">'
+                     'import { tokenButton } from "./snapshots.js"; window.tokenButton = tokenButton;</script>')
+        # the modules as they are, on an origin of their own (no server needed): snapshots.js imports vocabulary.js
+        page.route("http://deck.test/**", lambda route: route.fulfill(
+            body=page_html if route.request.url.endswith("/") else
+            (assets / route.request.url.rsplit("/", 1)[1]).read_text(encoding="utf-8"),
+            content_type="text/html" if route.request.url.endswith("/") else "text/javascript"))
+        page.goto("http://deck.test/")
+        page.wait_for_function("typeof window.tokenButton === 'function'")
+        pairs = page.evaluate("""([steps, built]) => steps.map((s, k) => {
+            const t = document.createElement("template");
+            t.innerHTML = built[k];
+            return [window.tokenButton(s).outerHTML, t.content.firstChild.outerHTML];
+        })""", [steps, [snapshot.token_button(s) for s in steps]])
+    finally:
+        context.close()
+    differ = [(s["text"], js, py) for s, (js, py) in zip(steps, pairs) if js != py]
+    assert not differ, differ[:3]

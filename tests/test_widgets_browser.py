@@ -23,6 +23,19 @@ def changed(page, widget, selector, before, timeout=20_000):
     return widget.locator(selector).first.text_content()
 
 
+def woken(page, built_site, site_url, kind, selector):
+    """A page with the first `kind` widget, Python woken in it: (recorded urls, widget, text of `selector`)."""
+    urls, widget = open_demo(page, built_site, site_url, kind)
+    wake(page, widget)
+    return urls, widget, widget.locator(selector).first.text_content()
+
+
+def moved(page, widget, name, value, selector, before):
+    """Move control `name` to `value` as a reader does, then wait for `selector` to show new text (returned)."""
+    set_value(widget, name, value)
+    return changed(page, widget, selector, before)
+
+
 def wasm_fetches(urls):
     return [u for u in urls if u.endswith("pyodide.asm.wasm")]
 
@@ -75,38 +88,47 @@ def test_every_control_has_a_visible_label_and_is_keyboard_reachable(page, built
 
 # ------------------------------------------------------------------ live: sampling, code, beam
 
-def test_sampling_controls_redraw_live(page, built_site, site_url):
-    urls, widget = open_demo(page, built_site, site_url, "sampling")
-    wake(page, widget)
-    bars = ".demo-bars"
-    text = widget.locator(bars).text_content()
+def test_a_control_moved_before_the_scripts_ran_is_not_lost(page, built_site, site_url):
+    """A reader moves the temperature to 0 while the page's modules are still on their way (a slow phone,
+    Safari): nothing listens yet, but once Python is ready the bars are T = 0's (one token kept),
+    not the build's render for T = 1 beside a slider that says 0."""
+    held = []
+    page.route("**/assets/deck/widgets.js", held.append)             # the widgets' module, held back
+    with page.expect_request("**/assets/deck/widgets.js"):
+        page.goto(site_url + page_with(built_site, "sampling"), wait_until="commit")
+    widget = page.locator('.demo[data-demo="sampling"]').first
+    assert widget.locator('.demo-bar[data-kept="true"]').count() > 1
+    set_value(widget, "temperature", 0)
+    assert widget.get_attribute("data-state") == "static"              # no script has seen the move
+    held[0].continue_()
+    page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy"
+                           " && el.querySelectorAll('.demo-bar[data-kept=true]').length === 1",
+                           arg=widget.element_handle(), timeout=READY)
+    assert widget.locator('input[name="temperature"] + output').text_content() == "0"
 
-    set_value(widget, "temperature", 0.3)
-    text = changed(page, widget, bars, text)
-    set_value(widget, "temperature", 5.1)                      # the infinity stop
-    text = changed(page, widget, bars, text)
+
+def test_sampling_controls_redraw_live(page, built_site, site_url):
+    bars = ".demo-bars"
+    urls, widget, text = woken(page, built_site, site_url, "sampling", bars)
+
+    text = moved(page, widget, "temperature", 0.3, bars, text)
+    text = moved(page, widget, "temperature", 5.1, bars, text)   # the infinity stop
     assert widget.locator('input[name="temperature"] + output').text_content() == "∞"
     nums = set(widget.locator('.demo-bar[data-kept="true"] .demo-num').all_text_contents())
     assert len(nums) == 1, f"T = inf must be uniform over the kept set, got {nums}"
 
-    set_value(widget, "temperature", 0)                       # argmax
-    text = changed(page, widget, bars, text)
+    text = moved(page, widget, "temperature", 0, bars, text)   # argmax
     assert widget.locator('.demo-bar[data-kept="true"]').count() == 1
-    set_value(widget, "temperature", 1)
-    text = changed(page, widget, bars, text)
+    text = moved(page, widget, "temperature", 1, bars, text)
 
-    set_value(widget, "top_k", 1)
-    text = changed(page, widget, bars, text)
+    text = moved(page, widget, "top_k", 1, bars, text)
     kept = widget.locator('.demo-bar[data-kept="true"]')
     assert kept.count() == 1 and kept.locator(".demo-num").text_content() == "100.0%"
-    set_value(widget, "top_k", 5)
-    text = changed(page, widget, bars, text)
+    text = moved(page, widget, "top_k", 5, bars, text)
     assert widget.locator('.demo-bar[data-kept="true"]').count() == 5
 
-    set_value(widget, "top_k", 0)
-    text = changed(page, widget, bars, text)
-    set_value(widget, "top_p", 0.3)
-    text = changed(page, widget, bars, text)
+    text = moved(page, widget, "top_k", 0, bars, text)
+    text = moved(page, widget, "top_p", 0.3, bars, text)
     n_kept = widget.locator('.demo-bar[data-kept="true"]').count()
     assert 1 <= n_kept < widget.locator(".demo-bar").count()
 
@@ -126,25 +148,20 @@ def test_sampling_controls_redraw_live(page, built_site, site_url):
 
 
 def test_beam_and_code_widgets_live(page, built_site, site_url):
-    _, beam = open_demo(page, built_site, site_url, "beam")
-    wake(page, beam)
     rows = ".demo-beams tbody"
-    text = beam.locator(rows).text_content()
-    set_value(beam, "width", 1)
-    text = changed(page, beam, rows, text)
+    _, beam, text = woken(page, built_site, site_url, "beam", rows)
+    text = moved(page, beam, "width", 1, rows, text)
     assert beam.locator('tr[data-kind="beam"]').count() == 1
     beam_text = beam.locator('tr[data-kind="beam"] .demo-beam-text').text_content()
     assert beam_text == beam.locator('tr[data-kind="greedy"] .demo-beam-text').text_content()   # width 1 = greedy
-    set_value(beam, "depth", 1)
-    text = changed(page, beam, rows, text)
+    text = moved(page, beam, "depth", 1, rows, text)
     set_value(beam, "seed", 7)
     idle(page, beam)
 
     code = page.locator('.demo[data-demo="code"]').first
     assert code.get_attribute("data-state") == "ready"        # one worker for every widget of the page
     bars = code.locator(".demo-bars").text_content()
-    set_value(code, "top_k", 1)
-    bars = changed(page, code, ".demo-bars", bars)
+    bars = moved(page, code, "top_k", 1, ".demo-bars", bars)
     assert code.locator('.demo-bar[data-kept="true"]').count() == 1
 
     # an error is shown, not thrown: a traceback of the reader's code only (Pyodide's Python, no harness frames)

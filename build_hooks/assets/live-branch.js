@@ -11,12 +11,12 @@
 // Model and reader strings are only ever set with textContent, never as HTML.
 import { token } from "./live-widget.js";
 import { bridge, el, percent } from "./widgets.js";
+import { quoted } from "./vocabulary.js";
 
 import { engine } from "./live-engine.js";
 import { needed, OptIn, python } from "./live.js";
 import { generate } from "./live-generate.js";
 const N_CTX = 1024;                       // live.js's context
-const spaced = (label) => label.replace(/␣/g, " ").replace(/↵/g, "\\n");   // a token as text, for a sentence
 
 // A path's settings in words, for the lines that say whose numbers the alternatives are.
 export function described(s) {
@@ -119,13 +119,13 @@ export class Brancher {
       const prefix = [...(await engine.run(() => tokenize(path.prompt, true))), ...path.ids.slice(0, k)];
       const dist = await engine.run(() => evaluate(prefix, needed(path.settings)));
       const out = await python("live_rows", { ...sampler(path.settings), top: 5 }, null, dist);
-      const labels = await engine.labels(out.rows.map((r) => r.id));
+      const [labels, texts] = await Promise.all([engine.labels(out.rows.map((r) => r.id)), engine.texts(out.rows.map((r) => r.id))]);
       const taken = path.ids[k];
       const head = el("p", {}, `Token ${k + 1} of branch ${this.paths.length}: ${this.host.whose} top 5 there `
         + `(${described(path.settings)}; "cut": these settings never draw it). Continue with:`);
       const buttons = out.rows.map((r, j) => {
         // the visible text is part of the accessible name: "Continue with ' kitten' (12.3%)"
-        const token = `'${spaced(labels[j])}'`, p = r.kept ? percent(r.after) : `cut; ${percent(r.prob)} at T = 1`;
+        const token = quoted(texts[j]), p = r.kept ? percent(r.after) : `cut; ${percent(r.prob)} at T = 1`;
         const b = el("button", { type: "button", class: "demo-live-alt", "data-token-id": String(r.id),
           "data-prob": String(r.prob), "data-after": String(r.after), "data-at": String(k),
           "aria-label": `Continue with ${token} (${p})` + (r.id === taken ? ", the token this path took" : "") });
@@ -157,9 +157,9 @@ export class Brancher {
     if (this.busy()) return;
     const path = this.paths[this.paths.length - 1];
     const k = Number(button.dataset.at), id = Number(button.dataset.tokenId);
-    const [label] = await engine.labels([id]);
+    const [text] = await engine.texts([id]);
     const next = { prompt: path.prompt, settings: path.settings, ids: [...path.ids.slice(0, k), id], at: k,
-                   label: `'${spaced(label)}' at token ${k + 1}` };
+                   label: `${quoted(text)} at token ${k + 1}` };
     const keep = [...this.line.childNodes].filter((n) => !n.classList || !n.classList.contains("snap-tok")
       || [...this.line.querySelectorAll(".snap-tok")].indexOf(n) < k);
     this.line.replaceChildren(...keep);

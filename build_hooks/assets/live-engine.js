@@ -11,7 +11,7 @@
 import { bridge } from "./worker-bridge.js";
 import * as threads from "./threads.js";
 import { preview } from "./preview.js";
-import { label as shown } from "./vocabulary.js";
+import { pieceLabel, pieceText } from "./vocabulary.js";
 import { glueLogits } from "./live-glue.js";
 
 const ASSETS = new URL("../", import.meta.url);   // the site's assets/
@@ -243,26 +243,24 @@ export const engine = {
     return { ...dist, ranked, total };
   },
 
-  // A token's text; bytes that are not whole UTF-8 characters are shown in hex (as the tokenizer demo does).
+  // Tokens as the deck shows them (vocabulary.js): labels(ids) for tables and chips, texts(ids)
+  // for running text; bytes that are not whole UTF-8 characters read as hex in both.
   async labels(ids) {
-    const missing = ids.filter((id) => !this.pieces.has(id));
+    return (await this.piecesOf(ids)).map((bytes) => pieceLabel(bytes));
+  },
+  async texts(ids) {
+    return (await this.piecesOf(ids)).map((bytes) => pieceText(bytes));
+  },
+  async piecesOf(ids) {
+    const missing = [...new Set(ids.filter((id) => !this.pieces.has(id)))];
     if (missing.length) {
       await this.run(async () => {
-        for (const id of missing) this.pieces.set(id, label(await this.wllama.detokenize([id])));
+        for (const id of missing) this.pieces.set(id, await this.wllama.detokenize([id]));
       });
     }
     return ids.map((id) => this.pieces.get(id));
   },
 };
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
-function label(bytes) {
-  try {
-    return shown(decoder.decode(bytes));
-  } catch (err) {
-    return "⟨" + Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "⟩";
-  }
-}
 
 // ------------------------------------------------------------------ a presenter's opt-in, remembered
 

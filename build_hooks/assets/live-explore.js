@@ -8,7 +8,8 @@
 // The numbers come from the shared engine (live.js) and the deck's Python (the page's worker).
 // Model and reader strings are only ever set with textContent, never as HTML.
 import { Brancher, described, evaluate, sampler, tokenize } from "./live-branch.js";
-import { quoted, widgets } from "./live-widget.js";
+import { widgets } from "./live-widget.js";
+import { excerpt } from "./vocabulary.js";
 import { bridge, el, INF_STOP, percent } from "./widgets.js";
 
 import { engine } from "./live-engine.js";
@@ -28,7 +29,7 @@ class Explorer {
       say: (text) => this.widget.say(text),
       whose: "the model's",
       describe: (n, path) => (n === 1
-        ? `Path 1: as generated after ${quoted(path.prompt)} (${described(path.settings)}, seed ${path.settings.seed}). `
+        ? `Path 1: as generated after ${excerpt(path.prompt)} (${described(path.settings)}, seed ${path.settings.seed}). `
           + "Choose a token to see what else the model could have said there."
         : `Branch ${n}: ${path.label} (from path ${n - 1}; ${described(path.settings)}, seed ${path.settings.seed}).`),
     });
@@ -121,7 +122,7 @@ class Explorer {
     const table = this.part(".demo-live-score"), total = this.part(".demo-live-score-total");
     table.hidden = false; total.hidden = false;
     table.setAttribute("aria-busy", "true");
-    table.querySelector("caption").textContent = `Scoring ${quoted(continuation)} after ${quoted(prompt)}…`;
+    table.querySelector("caption").textContent = `Scoring ${excerpt(continuation)} after ${excerpt(prompt)}…`;
     try {
       const { tokens, probs } = await engine.run(async () => {
         const context = await tokenize(prompt, true), tokens = await tokenize(continuation, false);
@@ -154,8 +155,8 @@ class Explorer {
       }));
       table.dataset.prompt = prompt; table.dataset.continuation = continuation;
       table.dataset.prob = String(out.prob);
-      table.querySelector("caption").textContent = `The model's probability of ${quoted(continuation)} after `
-        + `${quoted(prompt)}, token by token (T = 1, no cuts)`;
+      table.querySelector("caption").textContent = `The model's probability of ${excerpt(continuation)} after `
+        + `${excerpt(prompt)}, token by token (T = 1, no cuts)`;
       total.textContent = out.logprob === null
         ? `P = 0: the model gives one of these tokens no probability at all.`
         : `P = ${small(out.prob)} (log-prob ${out.logprob.toFixed(3)}, ${out.bits.toFixed(1)} bits): the product `
@@ -164,7 +165,7 @@ class Explorer {
     } catch (err) {
       table.querySelector("tbody").replaceChildren();
       delete table.dataset.prob;
-      table.querySelector("caption").textContent = `No score for ${quoted(continuation)} after ${quoted(prompt)}: `
+      table.querySelector("caption").textContent = `No score for ${excerpt(continuation)} after ${excerpt(prompt)}: `
         + `${bridge.plain(err)}.`;
       total.textContent = "";
     }
@@ -179,7 +180,7 @@ class Explorer {
     const table = this.part(".demo-live-draws");
     table.hidden = false;
     table.setAttribute("aria-busy", "true");
-    table.querySelector("caption").textContent = `Drawing ${n.toLocaleString("en")} times after ${quoted(prompt)}…`;
+    table.querySelector("caption").textContent = `Drawing ${n.toLocaleString("en")} times after ${excerpt(prompt)}…`;
     try {
       const dist = await engine.distribution(prompt, needed(s));
       const out = await python("live_many", { ...sampler(s), n, seed: s.seed, top: 20 }, null, dist);
@@ -199,12 +200,12 @@ class Explorer {
       }
       table.querySelector("tbody").replaceChildren(...rows);
       Object.assign(table.dataset, { prompt, n: String(n), seed: String(s.seed), kept: String(out.kept) });
-      table.querySelector("caption").textContent = `${n.toLocaleString("en")} draws after ${quoted(prompt)} `
+      table.querySelector("caption").textContent = `${n.toLocaleString("en")} draws after ${excerpt(prompt)} `
         + `(${described(s)}, seed ${s.seed}): each token's share of the draws against its probability`;
     } catch (err) {
       table.querySelector("tbody").replaceChildren();
       delete table.dataset.n;
-      table.querySelector("caption").textContent = `No draws after ${quoted(prompt)}: ${bridge.plain(err)}.`;
+      table.querySelector("caption").textContent = `No draws after ${excerpt(prompt)}: ${bridge.plain(err)}.`;
     }
     table.setAttribute("aria-busy", "false");
     this.root.dispatchEvent(new CustomEvent("live-drawn"));

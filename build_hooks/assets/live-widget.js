@@ -2,20 +2,14 @@
 // at T = 1 and after the deck's sampler, and a seeded step-by-step "Generate". It runs on the shared
 // engine of live.js and borrows the page's Pyodide worker (worker-bridge.js) for the sampler
 // (demos/live.py). Strings are only ever set with textContent, never as HTML.
-// live-branch.js and live-explore.js build on `widgets`, `token` and `quoted` below.
+// live-branch.js and live-explore.js build on `widgets` and `token` below.
 import { bridge, el, hue, INF_STOP, percent } from "./widgets.js";
+import { excerpt } from "./vocabulary.js";
+import { tokenButton } from "./snapshots.js";
 
 import { engine } from "./live-engine.js";
 import { OptIn, python } from "./live.js";
 import { generate, speed } from "./live-generate.js";
-
-// A prompt in words, short enough for a caption: a long one keeps its start and its end. A space at
-// either end stays: " kitten" and "kitten" are different tokens, and so different numbers.
-export function quoted(prompt) {
-  const p = prompt.replace(/\s+/g, " ");
-  if (p.length <= 60) return `“${p}”`;
-  return `“${p.slice(0, 28)} … ${p.slice(-24)}” (${prompt.length.toLocaleString("en")} characters)`;
-}
 
 // ------------------------------------------------------------------ the `live` widget
 
@@ -109,8 +103,8 @@ class LiveWidget {
     if (shown === prompt && !table.dataset.error) return;    // a slider moved: the same prompt's numbers
     table.dataset.stale = "true";
     const progress = total ? `: ${read.toLocaleString("en")} of ${total.toLocaleString("en")} tokens read` : "";
-    this.caption(`Reading ${quoted(prompt)}${progress}… The rows below are for the previous prompt.`);
-    const computing = `Computing the next token after ${quoted(prompt)}…`;
+    this.caption(`Reading ${excerpt(prompt)}${progress}… The rows below are for the previous prompt.`);
+    const computing = `Computing the next token after ${excerpt(prompt)}…`;
     if (this.status && this.status.textContent !== computing && !read) this.status.textContent = computing;
   }
 
@@ -119,7 +113,7 @@ class LiveWidget {
     const table = this.table();
     table.dataset.prompt = prompt; table.dataset.error = "true"; delete table.dataset.stale;
     table.querySelector("tbody").replaceChildren();
-    this.caption(`No numbers for ${quoted(prompt)}: ${bridge.plain(err)}.`);
+    this.caption(`No numbers for ${excerpt(prompt)}: ${bridge.plain(err)}.`);
     this.say(`Error: ${bridge.plain(err)}`);
   }
 
@@ -143,13 +137,13 @@ class LiveWidget {
     });
     const others = this.dist.ids.length - ids.length;
     const tr = el("tr", { class: "snap-rest demo-live-rest" });
-    tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString()})`), el("td", {}, ""),
+    tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString("en")})`), el("td", {}, ""),
               el("td", { class: "snap-num" }, "…"), el("td", { class: "demo-live-after snap-num" }, "…"));
     body.replaceChildren(...rows, tr);
     const table = this.table();
     table.dataset.prompt = prompt;
     delete table.dataset.stale; delete table.dataset.error;
-    this.caption(`Next token after ${quoted(prompt)}`);
+    this.caption(`Next token after ${excerpt(prompt)}`);
     this.root.dispatchEvent(new CustomEvent("live-distribution"));    // the model's T = 1 numbers are shown
     // Python may still be starting: a newer prompt does not wait for it (wake), and the bridge
     // drops this request if it has not started by then.
@@ -167,7 +161,7 @@ class LiveWidget {
     tr.lastChild.textContent = percent(out.rest_after);
     tr.dataset.after = String(out.rest_after);
     this.root.querySelector(".demo-live-kept").textContent =
-      `${out.kept.toLocaleString()} of ${this.dist.ids.length.toLocaleString()} tokens can be drawn with these settings.`;
+      `${out.kept.toLocaleString("en")} of ${this.dist.ids.length.toLocaleString("en")} tokens can be drawn with these settings.`;
   }
 
   // Seeded, one token at a time (live-generate.js): each coloured by the probability the model
@@ -195,7 +189,7 @@ class LiveWidget {
       line.dataset.tokenIds = JSON.stringify(run.ids);
       const { perS, text } = speed(run);
       rate.dataset.tokensPerS = perS.toFixed(2);
-      rate.textContent = `${text}, for ${quoted(prompt)}.`;
+      rate.textContent = `${text}, for ${excerpt(prompt)}.`;
       this.keepInView();
       this.say("");
     } catch (err) {
@@ -212,23 +206,12 @@ class LiveWidget {
   }
 }
 
-// A drawn token as the completion snapshot shows one (snapshots.css/js): hover, focus or click
-// shows its top 5. Generate's text and a branch's (live-branch.js) are made of these.
+// A drawn token as the completion snapshot shows one (snapshots.js draws both): hover, focus or
+// click shows its top 5. Generate's text and a branch's (live-branch.js) are made of these.
 export async function token(pick) {
-  const [text, ...alts] = await engine.labels([pick.id, ...pick.top.map((a) => a.id)]);
-  const tok = el("button", { type: "button", class: "snap-tok" + (pick.prob < 0.2 ? " snap-unsure" : ""),
-    style: `--snap-hue: ${hue(pick.prob)}`, "aria-expanded": "false", "data-token-id": String(pick.id),
-    "data-prob": String(pick.prob), "aria-label": `${text}: probability ${percent(pick.prob)}` });
-  tok.append(document.createTextNode(text.replace(/␣/g, " ").replace(/↵/g, "\n")));
-  const tip = el("span", { class: "snap-tip", role: "tooltip" });
-  tip.append(el("span", { class: "snap-tip-p" }, `p = ${percent(pick.prob)}`), el("span", { class: "snap-tip-h" }, "top 5 at this step"));
-  pick.top.forEach((a, k) => {
-    const row = el("span", { class: "snap-alt" + (a.id === pick.id ? " snap-chosen" : "") });
-    row.append(el("code", { class: "snap-token" }, alts[k]), document.createTextNode(" "), el("span", { class: "snap-num" }, percent(a.prob)));
-    tip.append(row);
-  });
-  tok.append(tip);
-  return tok;
+  const ids = [pick.id, ...pick.top.map((a) => a.id)];
+  const [text, ...texts] = await engine.texts(ids);
+  return tokenButton({ id: pick.id, text, prob: pick.prob, top: pick.top.map((a, k) => ({ ...a, text: texts[k] })) });
 }
 
 // The page's `demo live` widgets: live-explore.js adds to each.

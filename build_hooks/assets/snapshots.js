@@ -1,6 +1,48 @@
 // Snapshot completions: click (or Enter/Space) a token to pin its top-5 alternatives; Escape closes.
 // Hover and keyboard focus already show them through CSS. Works on reading and present pages.
-// A module with nothing to import: it only listens on the document, for every snapshot at once.
+// It listens on the document, for every snapshot at once, and draws a token the way the build does
+// (tokenButton: the live model's Generate and branches use it too).
+import { EMPTY, percent, hue, quoted, WHITESPACE } from "./vocabulary.js";
+
+// One generated token, exactly as fences/snapshot.py's token_button() writes it (the same elements,
+// attributes, text; tests/test_vocabulary_browser.py compares the two): coloured by its probability,
+// its top 5 in a tooltip. step: {id, text, prob, top: [{id, text, prob}]}.
+export function tokenButton(step) {
+  const tok = node("button", { type: "button", class: "snap-tok" + (step.prob < 0.2 ? " snap-unsure" : ""),
+    style: `--snap-hue: ${hue(step.prob)}`, "aria-expanded": "false", "data-token-id": String(step.id),
+    "data-prob": String(step.prob), "aria-label": `${quoted(step.text)}: probability ${percent(step.prob)}` });
+  tok.append(...running(step.text));
+  const tip = node("span", { class: "snap-tip", role: "tooltip" });
+  tip.append(node("span", { class: "snap-tip-p" }, `p = ${percent(step.prob)}`),
+             node("span", { class: "snap-tip-h" }, "top 5 at this step"));
+  const alt = (a, chosen, note = "") => {
+    const row = node("span", { class: "snap-alt" + (chosen ? " snap-chosen" : "") });
+    row.append(node("code", { class: "snap-token" }), " ", node("span", { class: "snap-num" }, percent(a.prob)));
+    row.firstChild.append(...visible(a.text));
+    if (note) row.append(note);
+    return row;
+  };
+  tip.append(...step.top.map((a) => alt(a, a.id === step.id)));
+  if (step.top.every((a) => a.id !== step.id)) tip.append(alt(step, true, " (chosen)"));
+  tok.append(tip);
+  return tok;
+}
+
+// A token's text with its whitespace as marks (␣ ↵ ⇥, each named in its title), ∅ when empty.
+function visible(text) {
+  if (!text) return [mark(EMPTY, "empty")];
+  return [...text].map((ch) => (WHITESPACE[ch] ? mark(...WHITESPACE[ch]) : ch));
+}
+// Running text: spaces stay spaces, a newline shows as ↵.
+const running = (text) => text.split("\n").flatMap((part, k) => (k ? [mark("↵", "newline"), part] : [part])).filter((x) => x !== "");
+const mark = (sym, name) => node("span", { class: "snap-ws", title: name }, sym);
+
+function node(tag, attrs, text) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+  if (text !== undefined) n.textContent = text;
+  return n;
+}
 
 function closeAll(except) {
   for (const tok of document.querySelectorAll(".snap-tok.snap-open")) {

@@ -69,6 +69,17 @@ export class Widget {
     }
     root.addEventListener("input", (event) => this.onInput(event));   // sliders, fields, select
     root.addEventListener("click", (event) => this.onClick(event));
+    // A control moved before this module ran (modules run once the page is parsed: a slow phone, a
+    // long page) or restored by the browser on a reload (Firefox keeps form values) no longer matches
+    // the build's render beside it: that counts as a touch, and Python redraws with it once ready.
+    if (this.movedEarly()) wake();
+  }
+
+  movedEarly() {
+    return [...this.root.querySelectorAll("input, textarea, select")].some((c) =>
+      c.tagName === "SELECT" ? [...c.options].some((o) => o.selected !== o.defaultSelected)
+        : c.type === "checkbox" || c.type === "radio" ? c.checked !== c.defaultChecked
+          : c.value !== c.defaultValue);
   }
 
   control(name) { return this.root.querySelector(`[name="${name}"]`); }
@@ -190,7 +201,7 @@ export class Widget {
     const cancel = this.control("cancel");
     const onProgress = (p) => {
       progress.hidden = false; cancel.hidden = false; progress.value = p;
-      this.setStatus(`Training on ${payload.corpus.length.toLocaleString()} characters… ${Math.round(p * 100)}%`);
+      this.setStatus(`Training on ${payload.corpus.length.toLocaleString("en")} characters… ${Math.round(p * 100)}%`);
     };
     try {
       await bridge.start();
@@ -200,7 +211,7 @@ export class Widget {
       this.root.querySelector(".demo-text").textContent = out.text;
       this.root.querySelector(".demo-ctx").textContent = out.context;
       drawBars(this.root.querySelector(".demo-bars"), out.next);
-      this.setStatus(`Live: ${out.size.toLocaleString()} distinct ${payload.n}-grams.`);
+      this.setStatus(`Live: ${out.size.toLocaleString("en")} distinct ${payload.n}-grams.`);
     } catch (err) {
       this.setStatus(err.message === "cancelled" ? "Training cancelled." : `Error: ${bridge.plain(err)}`);
     } finally {

@@ -39,7 +39,7 @@ from build_hooks.fences.parts import (  # noqa: F401 (data_script: tests/test_de
     token_spans,
 )
 from build_hooks.snapshots.kinds import REQUIRED, MissingOption, missing_fix  # noqa: F401 (MissingOption: doctest)
-from demos import sampling, spread, web
+from demos import sampling, spread, vocabulary, web
 
 # Data -------------------------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ def render_sampling(o, next_tokens, live_cfg=None) -> str:
     rest, entropy = next_tokens.get("rest", 0.0), next_tokens.get("entropy_bits")
     out = spread.sampling_view(held_cands, rest, entropy, o["temperature"], o["top_k"], o["top_p"], o["min_p"],
                                shown=n)
-    rows = [{**r, "label": web.show(c["text"])} for r, c in zip(out["rows"], cands)]
+    rows = [{**r, "label": vocabulary.label(c["text"])} for r, c in zip(out["rows"], cands)]
     controls = ((live_fence.optin(live_cfg) if live_cfg else "")
                 + f'<label class="demo-field demo-text-field demo-live-only" hidden><span>Prompt (the real model: any '
                   f'text)</span><textarea name="prompt" rows="2" spellcheck="false" hidden>{e(o["prompt"])}</textarea>'
@@ -285,7 +285,7 @@ def render_beam(o, snapshot) -> str:
 def beam_table(result) -> str:
     rows = [("beam", b) for b in result["beams"]] + [("greedy", result["greedy"]), ("sampled", result["sampled"])]
     body = "".join(f'<tr data-kind="{k}"><th scope="row">{k}</th>'
-                   f'<td class="demo-beam-text">{e(web.show(r["text"]))}</td>'
+                   f'<td class="demo-beam-text">{e(vocabulary.label(r["text"]))}</td>'
                    f'<td class="demo-num">{r["logprob"]:.2f}</td><td class="demo-num">{percent(r["prob"])}</td></tr>'
                    for k, r in rows)
     return ('<table class="demo-beams"><thead><tr><th scope="col">path</th><th scope="col">continuation</th>'

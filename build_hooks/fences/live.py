@@ -17,14 +17,12 @@ rows `tr[data-token-id][data-prob]` (the model's T = 1 probability), a textarea 
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
 
-from build_hooks.fences.parts import data_script, hue, number, percent
-
-e = html.escape
+from build_hooks.fences.parts import data_script, e, hue, number, percent
+from demos import vocabulary
 
 # Measured by bench/precision.py (its file: bench/live_precision.json, with the command that
 # remakes it): the browser's llama.cpp (wllama's, older) and the build's llama-cpp-python take other
@@ -119,29 +117,17 @@ def table(rows, rest: float, n_vocab: int, identity: bool = True, prompt: str = 
              f'<td></td><td class="snap-num">{percent(rest)}</td><td class="demo-live-after snap-num">'
              f'{after(rest)}</td></tr>')
     return (f'<table class="snap-table demo-live-table" data-prompt="{e(prompt)}" aria-busy="false">'
-            f'<caption class="demo-live-caption">Next token after {e(quoted(prompt))}</caption>'
+            f'<caption class="demo-live-caption">Next token after {e(vocabulary.excerpt(prompt))}</caption>'
             '<thead><tr><th scope="col">#</th><th scope="col">token</th>'
             '<th scope="col">id</th><th scope="col">probability (T = 1)</th><th scope="col">after sampling</th>'
             f'</tr></thead><tbody>{body}</tbody></table>')
 
 
-def quoted(prompt: str) -> str:
-    """A prompt in words for the table's caption; a long one keeps its start and end (as live-widget.js).
-
-    Example:
-    >>> quoted("The cat sat on the")
-    '“The cat sat on the”'
-    """
-    p = " ".join(prompt.split())
-    return f"“{p}”" if len(p) <= 60 else f"“{p[:28]} … {p[-24:]}” ({len(prompt):,} characters)"
-
-
 def render_live(o: dict, next_tokens: dict, cfg: dict, n_vocab: int = 0) -> str:
     """The widget's HTML: the build's numbers for o["prompt"], controls that work once live."""
     from build_hooks.fences import demo  # (demo.py imports this module: at call time)
-    from demos import web
 
-    rows = [{"id": t["id"], "label": web.show(t["text"]), "prob": t["prob"]} for t in next_tokens["top"]]
+    rows = [{"id": t["id"], "label": vocabulary.label(t["text"]), "prob": t["prob"]} for t in next_tokens["top"]]
     rest = max(0.0, 1.0 - sum(r["prob"] for r in rows))
     # The controls run the real model: until it is live they are disabled (a fieldset), never
     # silently inert; live-widget.js enables them once the model has loaded.

@@ -16,12 +16,45 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 import html
 import json
+import math
 
 from demos import vocabulary
 
-e = html.escape
+
+def escape(text: str) -> str:
+    """html.escape, and a carriage return written &#13;: an HTML parser turns a raw "\\r\\n" into "\\n",
+    so a token " \\r\\n" would reach the page (and a prompt the live model) one character short.
+
+    Example:
+    >>> escape('<a b="c">\\r\\n')
+    '&lt;a b=&quot;c&quot;&gt;&#13;\\n'
+    """
+    return html.escape(text).replace("\r", "&#13;")
+
+
+e = escape
+
+
+def js_number(x: float) -> str:
+    """A number as JavaScript's String(x) writes it, for data-* attributes the page also writes: the
+    same shortest digits as Python's repr, but positional from 1e-6 up to 1e21 and "1e-8", not "1e-08".
+
+    Example:
+    >>> [js_number(x) for x in (0.0733294, 1e-05, 1.5e-08, 1.0, 2.5e17, 0.0)]
+    ['0.0733294', '0.00001', '1.5e-8', '1', '250000000000000000', '0']
+    """
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    if 1e-6 <= abs(x) < 1e21:
+        text = format(decimal.Decimal(repr(float(x))), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, exponent = repr(float(x)).split("e")
+    return f"{mantissa.removesuffix('.0')}e{'-' if int(exponent) < 0 else '+'}{abs(int(exponent))}"
 
 
 def data_script(data) -> str:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_hooks.fences import demo, live, measured, snapshot
+from demos import vocabulary
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _next_tokens(o):
 
 def _tokens_data(data: dict) -> list[dict]:
     """The tokenizer widget's chips from a `tokens` snapshot: llama.cpp's own ids and bytes."""
-    return [{"id": i, "label": demo.web.label(bytes.fromhex(b))} for i, b in zip(data["ids"], data["bytes"])]
+    return [{"id": i, "label": vocabulary.piece_label(bytes.fromhex(b))} for i, b in zip(data["ids"], data["bytes"])]
 
 
 def _tokenizer_info(vocab: dict) -> dict:

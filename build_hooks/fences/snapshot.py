@@ -7,8 +7,9 @@
 
 The first word after `snapshot` is the kind; the body is YAML options (see
 build_hooks/snapshots/kinds.py for each kind's options and defaults), plus the display option
-`caption`. Every model string is escaped (html.escape) and whitespace inside tokens is made
-visible (␣ for a space, ↵ for a newline, ⇥ for a tab: demos/vocabulary.py, the deck's one rule).
+`caption`. Every model string is escaped (parts.escape: html.escape, and \\r as &#13;) and
+whitespace inside tokens is made visible (␣ for a space, ↵ for a newline, ⇥ for a tab:
+demos/vocabulary.py, the deck's one rule).
 
 Example:
 >>> parse("next_tokens", 'prompt: "The cat sat on the"')
@@ -17,12 +18,12 @@ Example:
 '<span class="snap-ws" title="space">␣</span>cat<span class="snap-ws" title="newline">↵</span>'
 """
 
-import html
 import json
 import math
 
 from build_hooks import schema
 from build_hooks.fences import live
+from build_hooks.fences.parts import escape, js_number
 from build_hooks.snapshots.kinds import normalize
 from demos import spread, vocabulary
 
@@ -62,13 +63,13 @@ def visible(text: str) -> str:
             sym, name = WS[ch]
             out.append(f'<span class="snap-ws" title="{name}">{sym}</span>')
         else:
-            out.append(html.escape(ch))
+            out.append(escape(ch))
     return "".join(out)
 
 
 def plain(text: str) -> str:
     """Escape running text (a prompt, a continuation): spaces stay spaces, newlines show as ↵."""
-    return html.escape(text).replace("\n", '<span class="snap-ws" title="newline">↵</span>')
+    return escape(text).replace("\n", '<span class="snap-ws" title="newline">↵</span>')
 
 
 pct, hue = vocabulary.percent, vocabulary.hue      # the deck's one rule for each (demos/vocabulary.py)
@@ -83,11 +84,11 @@ def model_name(data: dict) -> str:
 
 def model_line(data: dict) -> str:
     m = data.get("model") or {}
-    return html.escape(f"{model_name(data)} ({m.get('quantization', '?')})")
+    return escape(f"{model_name(data)} ({m.get('quantization', '?')})")
 
 
 def figure(kind: str, body: str, caption: str, display: dict, attrs: str = "") -> str:
-    cap = html.escape(display["caption"]) if "caption" in display else caption
+    cap = escape(display["caption"]) if "caption" in display else caption
     return (f'<figure class="snapshot snapshot-{kind.replace("_", "-")}"{attrs}>{body}'
             f'<figcaption>{cap}</figcaption></figure>')
 
@@ -125,7 +126,8 @@ def entropy_foot(data) -> str:
 
 
 def token_button(step: dict) -> str:
-    """One generated token: coloured by probability, the number in its label, top-5 on hover/focus/click."""
+    """One generated token: coloured by probability, the number in its label, top-5 on hover/focus/click.
+    The page draws the live model's tokens with assets/snapshots.js's tokenButton(), the same HTML."""
     alts = "".join(
         f'<span class="snap-alt{" snap-chosen" if a["id"] == step["id"] else ""}">'
         f'<code class="snap-token">{visible(a["text"])}</code> <span class="snap-num">{pct(a["prob"])}</span></span>'
@@ -133,10 +135,11 @@ def token_button(step: dict) -> str:
     if all(a["id"] != step["id"] for a in step["top"]):
         alts += (f'<span class="snap-alt snap-chosen"><code class="snap-token">{visible(step["text"])}</code> '
                  f'<span class="snap-num">{pct(step["prob"])}</span> (chosen)</span>')
-    label = html.escape(f"{step['text']!r}: probability {pct(step['prob'])}")
+    label = escape(f"{vocabulary.quoted(step['text'])}: probability {pct(step['prob'])}")
     unsure = " snap-unsure" if step["prob"] < 0.2 else ""
     return (f'<button type="button" class="snap-tok{unsure}" style="--snap-hue: {hue(step["prob"])}" '
-            f'aria-expanded="false" aria-label="{label}">{plain(step["text"])}'
+            f'aria-expanded="false" data-token-id="{int(step["id"])}" data-prob="{js_number(step["prob"])}" '
+            f'aria-label="{label}">{plain(step["text"])}'
             f'<span class="snap-tip" role="tooltip"><span class="snap-tip-p">p = {pct(step["prob"])}</span>'
             f'<span class="snap-tip-h">top 5 at this step</span>{alts}</span></button>')
 
@@ -150,14 +153,14 @@ def render_completion(data, display, params=None, live_cfg=None):
     runs = []
     for run in data["runs"]:
         toks = "".join(token_button(s) for s in run["tokens"])
-        as_text = " · ".join(f'{html.escape(repr(s["text"]))} {html.escape(pct(s["prob"]))}' for s in run["tokens"])
+        as_text = " · ".join(f'{escape(repr(s["text"]))} {escape(pct(s["prob"]))}' for s in run["tokens"])
         ids = json.dumps([s["id"] for s in run["tokens"]], separators=(",", ":"))    # as JSON.stringify writes it
         attrs, line = "", ""
         if params is not None:
             attrs = "".join(f' data-{k}="{v}"' for k, v in run_settings(run, normalize("completion", params)).items())
             line = f' data-token-ids="{ids}"'
         runs.append(
-            f'<div class="snap-run"{attrs}><div class="snap-run-label">{html.escape(run["label"])}</div>'
+            f'<div class="snap-run"{attrs}><div class="snap-run-label">{escape(run["label"])}</div>'
             f'<p class="snap-completion"{line}><span class="snap-prompt">{plain(data["prompt"])}</span>{toks}</p>'
             f'<details class="snap-astext"><summary>probabilities as text</summary><p>{as_text}</p></details>'
             f'</div>')
@@ -166,7 +169,7 @@ def render_completion(data, display, params=None, live_cfg=None):
     body = "".join(runs)
     if params is not None and live_cfg is not None:
         body += live.branch_offer(live_cfg)
-    prompt = f' data-prompt="{html.escape(data["prompt"])}"' if params is not None else ""
+    prompt = f' data-prompt="{escape(data["prompt"])}"' if params is not None else ""
     return figure("completion", body, cap, display, prompt)
 
 
@@ -255,7 +258,7 @@ def render_model_card(data, display):
             ("quantization", f'{data["quantization"]}: {data["bits_per_weight"]:.2f} bits per weight on average'),
             ("tensor types", ", ".join(f"{k} × {v}" for k, v in data["tensor_types"].items())),
             ("file size", mb(data["file_size"]))]
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
                    for k, v in rows if v is not None)
     return figure("model_card", f'<table class="snap-table snap-card"><tbody>{body}</tbody></table>',
                   "Read from the GGUF file's own metadata at build time.", display)
@@ -263,16 +266,16 @@ def render_model_card(data, display):
 
 def render_quant_study(data, display):
     src = data["source"]
-    rows = [f'<tr><td>{html.escape(src["type"])} (source)</td><td>{mb(src["file_size"])}</td>'
+    rows = [f'<tr><td>{escape(src["type"])} (source)</td><td>{mb(src["file_size"])}</td>'
             f'<td>{src["bits_per_weight"]:.2f}</td><td>0</td><td>100%</td><td>{src["perplexity"]:.1f}</td></tr>']
     for v in data["variants"]:
-        rows.append(f'<tr><td>{html.escape(v["type"])}</td><td>{mb(v["file_size"])}</td>'
+        rows.append(f'<tr><td>{escape(v["type"])}</td><td>{mb(v["file_size"])}</td>'
                     f'<td>{v["bits_per_weight"]:.2f}</td><td>{v["kl_mean_bits"]:.3f}</td>'
                     f'<td>{100 * v["top1_agreement"]:.0f}%</td><td>{v["perplexity"]:.1f}</td></tr>')
     table = ('<table class="snap-table"><thead><tr><th>type</th><th>file</th><th>bits / weight</th>'
              '<th>KL from source (bits)</th><th>same top token</th><th>perplexity</th></tr></thead><tbody>'
              + "".join(rows) + "</tbody></table>")
-    cap = (f'{html.escape(data["note"])} KL averaged over {len(data["prompts"])} prompts; perplexity on a '
+    cap = (f'{escape(data["note"])} KL averaged over {len(data["prompts"])} prompts; perplexity on a '
            f'{len(data["passage"].split())}-word passage. {model_line(data)}')
     return figure("quant_study", table, cap, display)
 
