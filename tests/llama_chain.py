@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from demos.vocabulary import percent
+
 # llama.cpp's llama_token_data: {llama_token id; float logit; float p}
 TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
 
@@ -61,3 +63,16 @@ def logits_after(prompt: str) -> np.ndarray:
         return logits.astype(np.float32).copy()
     finally:
         llama.close()
+
+
+DEFAULTS = {"temperature": "0.8", "top_k": "40", "top_p": "0.95", "min_p": "0.05"}     # common/common.h
+
+
+def llama_cpps_bars_of(d, t, k, p, min_p):
+    """What a sampling widget's bars and "all other tokens" must say at (t, k, p, min_p) by llama.cpp's own
+    chain on the deck's model, for the widget's data `d` (its script.demo-data): [(id, kept, shown)], rest."""
+    want = dict(llama_chain_keeps(logits_after(d["prompt"]), f32(t), k, f32(p), f32(min_p)))
+    logprobs = {c["id"]: c["logprob"] for c in d["candidates"]}
+    bars = [(c["id"], c["id"] in want, percent(want[c["id"]]) if c["id"] in want else
+             f"cut ({percent(math.exp(logprobs[c['id']]))})") for c in d["candidates"]]
+    return bars, percent(math.fsum(q for i, q in want.items() if i not in logprobs))

@@ -18,6 +18,7 @@ import pytest
 
 import browsers
 from helpers import LOAD, live_url, page_with
+from llama_chain import DEFAULTS, llama_cpps_bars_of
 
 ENGINES = ["chromium", "firefox", "webkit"]
 PROMPT = "The cat sat on the"
@@ -80,6 +81,43 @@ def test_the_sampling_widget_goes_live(driver, built_site, site_url):
     status = driver.js("(sel) => document.querySelector(sel + ' .demo-status').textContent", sel)
     assert state == "ready", f"{driver.name}: {status}"
     assert status.startswith("Live"), status
+    no_raw_errors(driver)
+
+
+def test_the_sampling_preset_is_llama_cpps_chain_and_a_cut_past_the_stored_tokens_says_so(driver, built_site,
+                                                                                          site_url):
+    """In every engine: the preset's bars are llama.cpp's own sampler chain on the deck's model, with no
+    "not known" note; settings that keep tokens the build did not store say so, in words, and the rest
+    bar says "not computed" (a number the page cannot stand behind is not shown)."""
+    driver.goto(site_url + page_with(built_site, "sampling"))
+    sel = widget("sampling")
+    data = json.loads(driver.js("(sel) => document.querySelector(sel + ' script.demo-data').textContent", sel))
+    read = """(sel) => { const el = document.querySelector(sel);
+        return { numbers: el.querySelector('.demo-numbers').textContent,
+                 inexact: !el.querySelector('.demo-inexact').hidden && el.querySelector('.demo-inexact').textContent,
+                 rest: el.querySelector('.demo-rest .demo-num').textContent,
+                 bars: [...el.querySelectorAll('.demo-bars .demo-bar')].map((b) => [Number(b.dataset.id),
+                        b.dataset.kept === 'true', b.querySelector('.demo-num').textContent]),
+                 settings: Object.fromEntries(['temperature', 'top_k', 'top_p', 'min_p'].map((n) =>
+                        [n, el.querySelector(`[name="${n}"]`).value])) }; }"""
+    settled = ("(sel, before) => { const el = document.querySelector(sel); return el.dataset.state === 'error'"
+               " || (el.dataset.state === 'ready' && !el.dataset.busy"
+               " && el.querySelector('.demo-numbers').textContent !== before); }")
+    before = driver.js(read, sel)
+    driver.click(f'{sel} button[name="preset"]')             # a click before Python is ready counts too
+    assert driver.wait(settled, sel, before["numbers"]), driver.name
+    now = driver.js(read, sel)
+    assert now["settings"] == DEFAULTS, (driver.name, now["settings"])
+    assert not now["inexact"] and "not known" not in now["numbers"], (driver.name, now)
+    assert ([tuple(b) for b in now["bars"]], now["rest"]) == llama_cpps_bars_of(data, 0.8, 40, 0.95, 0.05), driver.name
+    for name, value in (("top_k", 0), ("min_p", 0), ("temperature", 1.5), ("top_p", 0.99)):
+        set_value(driver, f'{sel} [name="{name}"]', value)
+    assert driver.wait(settled, sel, now["numbers"]), driver.name
+    driver.wait("(sel) => !document.querySelector(sel).dataset.busy", sel)
+    wide = driver.js(read, sel)
+    assert "not known from the listed tokens" in wide["numbers"], (driver.name, wide["numbers"])
+    assert wide["inexact"] and "beyond its 50 most likely" in wide["inexact"], (driver.name, wide["inexact"])
+    assert wide["rest"] == "not computed", (driver.name, wide["rest"])
     no_raw_errors(driver)
 
 

@@ -17,14 +17,13 @@ import math
 import pytest
 
 from demos import spread
-from demos.vocabulary import percent
 from helpers import open_demo, page_with, set_value, wake
+from llama_chain import DEFAULTS, llama_cpps_bars_of
 
 # chi-square critical values at alpha = 0.001 by degrees of freedom (NIST/SEMATECH 1.3.6.7.4)
 CHI2_001 = {1: 10.828, 2: 13.816, 3: 16.266, 4: 18.467, 5: 20.515, 6: 22.458, 7: 24.322, 8: 26.124,
             9: 27.877, 10: 29.588, 11: 31.264, 12: 32.909, 13: 34.528, 14: 36.123, 15: 37.697,
             16: 39.252, 17: 40.790, 18: 42.312, 19: 43.820, 20: 45.315}
-DEFAULTS = {"temperature": "0.8", "top_k": "40", "top_p": "0.95", "min_p": "0.05"}     # common/common.h
 
 
 def chi_square(counts, probs):
@@ -190,14 +189,7 @@ def test_a_thousand_draws_sum_to_a_thousand_and_fit_the_kept_distribution(page, 
 
 def llama_cpps_bars(widget, t, k, p, min_p):
     """What the bars and "all other tokens" must say by llama.cpp's own chain on the deck's model."""
-    from llama_chain import f32, llama_chain_keeps, logits_after
-
-    d = data_of(widget)
-    want = dict(llama_chain_keeps(logits_after(d["prompt"]), f32(t), k, f32(p), f32(min_p)))
-    logprobs = {c["id"]: c["logprob"] for c in d["candidates"]}
-    bars = [(c["id"], c["id"] in want, percent(want[c["id"]]) if c["id"] in want else
-             f"cut ({percent(math.exp(logprobs[c['id']]))})") for c in d["candidates"]]
-    return bars, percent(math.fsum(q for i, q in want.items() if i not in logprobs))
+    return llama_cpps_bars_of(data_of(widget), t, k, p, min_p)
 
 
 # ------------------------------------------------------------------ with the live model: the whole vocabulary

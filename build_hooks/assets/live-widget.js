@@ -177,15 +177,23 @@ class LiveWidget {
     try {
       const prompt = this.control("prompt").value;
       line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-      const shown = [];
+      // Tokens reach the page at most once a frame (requestAnimationFrame): a reader still sees each
+      // as it comes, and where the engine outruns the screen (a fast laptop) the page lays out and
+      // paints once per frame, not once per token, leaving the cores to ggml's threads.
+      const shown = [], due = [];
+      const flush = () => { line.append(...due.splice(0)); this.keepInView(); };
       const onToken = (pick) => {
         const slot = el("span", { class: "demo-live-slot" });      // keeps the order while labels load
-        line.append(slot);
-        shown.push(token(pick).then((tok) => { slot.replaceWith(tok); this.keepInView(); }));
+        if (!due.length) requestAnimationFrame(flush);
+        due.push(slot);
+        shown.push(token(pick).then((tok) => {
+          if (slot.isConnected) slot.replaceWith(tok); else due[due.indexOf(slot)] = tok;
+        }));
       };
       const run = await generate({ prompt, n: Number(this.control("length").value) || 20, settings: this.settings(),
                                    seed: Number(this.control("seed").value) || 0, onToken });
       await Promise.all(shown);
+      flush();
       line.dataset.tokenIds = JSON.stringify(run.ids);
       const { perS, text } = speed(run);
       rate.dataset.tokensPerS = perS.toFixed(2);

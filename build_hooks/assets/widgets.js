@@ -64,7 +64,10 @@ export class Widget {
     this.bindOutputs();
     this.touched = false;      // the reader used this widget (before Python was ready, maybe)
     const wake = () => { this.touched = true; return bridge.start(); };
-    for (const type of ["pointerdown", "keydown", "input", "change", "click"]) {
+    // Not on pointerdown: waking changes the status line, and a button that moves between a press
+    // and its release gets no click (the click goes to what holds both points): a reader's first
+    // press of "llama.cpp's defaults" or "Sample 8" would be lost.
+    for (const type of ["keydown", "input", "change", "click"]) {
       root.addEventListener(type, wake, { passive: true });
     }
     root.addEventListener("input", (event) => this.onInput(event));   // sliders, fields, select
