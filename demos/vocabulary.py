@@ -14,6 +14,7 @@ the same numbers and tokens.
   either end stays: " kitten" and "kitten" are other tokens), a long one cut to its start and end;
 - percent: tenths of a percent, halves rounded up ("7.3%", "100.0%"); a probability that is not zero
   but under 0.05 % reads "<0.1%", never "0.0%";
+- fixed: a number with a fixed count of decimals (a bar's width, a log-probability), halves rounded up;
 - hue: red (0) for unsure to green (120) for sure, on a square root, so the usual next-token
   probabilities (1 to 20 %) still get colours of their own.
 
@@ -31,6 +32,8 @@ Example:
 ('“The cat sat ”', '“word word word word word wor … ord word word word word ” (100 characters)')
 >>> percent(0.0733), percent(0.0625), percent(0.000042), percent(0.99996), percent(0)
 ('7.3%', '6.3%', '<0.1%', '100.0%', '0%')
+>>> fixed(12.125, 2), fixed(-2.125, 2), fixed(0.07333, 4), fixed(3.7, 0)
+('12.13', '-2.12', '0.0733', '4')
 >>> hue(0), hue(0.25), hue(1)
 (0, 60, 120)
 """
@@ -86,6 +89,14 @@ def percent(p: float) -> str:
         return "0%"
     tenths = math.floor(1000 * p + 0.5)
     return f"{tenths // 10}.{tenths % 10}%" if tenths else "<0.1%"
+
+
+def fixed(x: float, places: int) -> str:
+    """x with `places` decimals, halves rounded up (format() and toFixed() part on halves: 12.125)."""
+    n = math.floor(x * 10**places + 0.5)
+    digits = str(abs(n)).zfill(places + 1)
+    sign = "-" if n < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
 
 
 def hue(p: float) -> int:

@@ -6,6 +6,7 @@ and on the real numbers of the committed snapshots.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -52,29 +53,36 @@ def test_python_and_javascript_render_the_same(browser):
     probabilities = EDGES + snapshot_probabilities() + [rng.random() ** 4 for _ in range(2000)] \
         + [k / 2000 for k in range(2001)]
     assert len(probabilities) > 4000
+    # a bar's width (100 p), its fraction (p) and a log-probability; halves, where format() and toFixed() part
+    finite = [p for p in probabilities if 0 <= p <= 1]
+    numbers = ([k / 8 for k in range(-40, 41)] + [12.125, 0.125, 2.5, -2.5, 0.00005, -0.001] + finite
+               + [100 * p for p in finite] + [math.log(p) for p in finite if p > 0])
     context = browser.new_context()
     try:
         page = context.new_page()
         page.set_content("<!doctype html><title>vocabulary</title>")
         # the module as the pages load it; its exports handed to the test by a line of its own
         page.add_script_tag(content=SCRIPT.read_text(encoding="utf-8")
-                            + "\nwindow.rules = { label, percent, hue, pieceText, pieceLabel, quoted, excerpt };",
+                            + "\nwindow.rules = { label, percent, hue, pieceText, pieceLabel, quoted, excerpt,"
+                            " fixed };",
                             type="module")
         page.wait_for_function("window.rules")
-        js = page.evaluate("""([tokens, ps, pieces, prompts]) => ({
+        js = page.evaluate("""([tokens, ps, pieces, prompts, numbers]) => ({
             labels: tokens.map(window.rules.label),
             quoted: tokens.map(window.rules.quoted),
             excerpts: prompts.map(window.rules.excerpt),
             pieceTexts: pieces.map((b) => window.rules.pieceText(Uint8Array.from(b))),
             pieceLabels: pieces.map((b) => window.rules.pieceLabel(Uint8Array.from(b))),
             percents: ps.map((p) => window.rules.percent(p === null ? NaN : p)),
-            hues: ps.map((p) => p === null ? null : window.rules.hue(p)) })""",
+            hues: ps.map((p) => p === null ? null : window.rules.hue(p)),
+            fixed: numbers.flatMap((x) => [0, 2, 4].map((n) => window.rules.fixed(x, n))) })""",
                            [TOKENS, [None if math.isnan(p) else p for p in probabilities], [list(b) for b in PIECES],
-                            PROMPTS])
+                            PROMPTS, numbers])
     finally:
         context.close()
     assert js["labels"] == [vocabulary.label(t) for t in TOKENS]
     assert js["quoted"] == [vocabulary.quoted(t) for t in TOKENS]
+    assert js["fixed"] == [vocabulary.fixed(x, n) for x in numbers for n in (0, 2, 4)]
     assert js["excerpts"] == [vocabulary.excerpt(t) for t in PROMPTS]
     assert js["pieceTexts"] == [vocabulary.piece_text(b) for b in PIECES]
     assert js["pieceLabels"] == [vocabulary.piece_label(b) for b in PIECES]
@@ -90,6 +98,32 @@ def test_the_rules_say_what_the_readme_promises():
     assert vocabulary.hue(0) == 0 and vocabulary.hue(1) == 120 and vocabulary.hue(0.25) == 60
     assert vocabulary.piece_label("😀".encode()[:2]) == "⟨F0 9F⟩" and vocabulary.piece_text(b" a\n") == " a\n"
     assert vocabulary.quoted(" a\n") == "' a\\n'" and vocabulary.excerpt(" a  b ") == "“ a b ”"
+
+
+@contextlib.contextmanager
+def assets_page(browser, module: str):
+    """A page running `module` beside the deck's own modules (build_hooks/assets, as they are) on an
+    origin of its own, served by the browser's request routing: no server, imports resolve."""
+    assets = ROOT / "build_hooks" / "assets"
+    html = f'<!doctype html><title>assets</title><script type="module">{module}</script>'
+
+    def serve(route):
+        name = route.request.url.rsplit("/", 1)[1]
+        if not name:
+            route.fulfill(body=html, content_type="text/html")
+        elif (assets / name).is_file():
+            route.fulfill(body=(assets / name).read_text(encoding="utf-8"), content_type="text/javascript")
+        else:
+            route.fulfill(status=404, body="")
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("http://deck.test/**", serve)
+        page.goto("http://deck.test/")
+        yield page
+    finally:
+        context.close()
 
 
 def completion_steps() -> list[dict]:
@@ -112,25 +146,66 @@ def test_a_live_token_is_the_build_s_token(browser):
 
     steps = completion_steps()
     assert len(steps) > 40
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        assets = ROOT / "build_hooks" / "assets"
-        page_html = ('<!doctype html><title>tokens</title><script type="module">'
-                     'import { tokenButton } from "./snapshots.js"; window.tokenButton = tokenButton;</script>')
-        # the modules as they are, on an origin of their own (no server needed): snapshots.js imports vocabulary.js
-        page.route("http://deck.test/**", lambda route: route.fulfill(
-            body=page_html if route.request.url.endswith("/") else
-            (assets / route.request.url.rsplit("/", 1)[1]).read_text(encoding="utf-8"),
-            content_type="text/html" if route.request.url.endswith("/") else "text/javascript"))
-        page.goto("http://deck.test/")
+    module = 'import { tokenButton } from "./snapshots.js"; window.tokenButton = tokenButton;'
+    with assets_page(browser, module) as page:
         page.wait_for_function("typeof window.tokenButton === 'function'")
         pairs = page.evaluate("""([steps, built]) => steps.map((s, k) => {
             const t = document.createElement("template");
             t.innerHTML = built[k];
             return [window.tokenButton(s).outerHTML, t.content.firstChild.outerHTML];
         })""", [steps, [snapshot.token_button(s) for s in steps]])
-    finally:
-        context.close()
     differ = [(s["text"], js, py) for s, (js, py) in zip(steps, pairs) if js != py]
+    assert not differ, differ[:3]
+
+
+def bar_rows() -> list[dict]:
+    """Sampling bars as the widget gets them: kept and cut, tiny and whole, every kind of label."""
+    rng = random.Random(3)
+    rows = [{"id": k, "label": vocabulary.label(t), "prob": p, "kept": k % 3 != 0, "tempered": p * 0.7}
+            for k, (t, p) in enumerate(zip(TOKENS * 3, EDGES[:25] + [rng.random() ** 3 for _ in range(40)]))]
+    return [r for r in rows if 0 <= r["prob"] <= 1]
+
+
+def test_the_sampling_bars_are_drawn_alike_by_the_build_and_the_page(browser):
+    """parts.bars() (the static render) and widgets.js drawBars() (every redraw) give each bar the same
+    token, kept flag, width, colour and number for the same rows."""
+    from build_hooks.fences import parts
+
+    rows = bar_rows()
+    read = """(list) => [...list.children].map((li) => ({ cls: li.className, id: li.dataset.id, kept: li.dataset.kept,
+        p: li.style.getPropertyValue('--p').trim(), hue: li.style.getPropertyValue('--hue').trim(),
+        parts: [...li.children].map((c) => [c.className, c.textContent, c.children.length]) }))"""
+    with assets_page(browser, 'import { drawBars } from "./widgets.js"; window.drawBars = drawBars;') as page:
+        page.wait_for_function("typeof window.drawBars === 'function'")
+        js, py = page.evaluate(f"""([rows, built]) => {{ const read = {read};
+            const a = document.createElement('ol'); window.drawBars(a, rows);
+            const b = document.createElement('div'); b.innerHTML = built;      // the build's whole <ol>
+            return [read(a), read(b.querySelector('ol.demo-bars'))]; }}""", [rows, parts.bars(rows)])
+    assert len(js) == len(rows) > 40
+    differ = [(r, a, b) for r, a, b in zip(rows, js, py) if a != b]
+    assert not differ, differ[:3]
+
+
+def test_a_live_table_row_is_the_build_s_row(browser):
+    """The live widget's next-token rows (snapshots.js tableRow) and the build's (live.table_row) are the
+    same HTML for the same tokens: the snapshots' own, and made ones at the edges of every rule."""
+    from build_hooks.fences import live
+
+    rows = [{"id": t["id"], "label": vocabulary.label(t["text"]), "prob": t["prob"]}
+            for path in sorted((ROOT / "slides" / "snapshots").glob("next_tokens-*.json"))
+            for t in json.loads(path.read_text(encoding="utf-8"))["data"]["top"]]
+    rows += [{"id": 40 + k, "label": vocabulary.label(t), "prob": p} for k, (t, p) in
+             enumerate(zip(TOKENS * 2, [p for p in EDGES if 0 <= p <= 1] + [1e-5, 3e-7, 0.12125]))]
+    afters = ["…", "cut", "load the model", "7.3%", "<b>&"]
+    module = 'import { tableRow } from "./snapshots.js"; window.tableRow = tableRow;'
+    with assets_page(browser, module) as page:
+        page.wait_for_function("typeof window.tableRow === 'function'")
+        pairs = page.evaluate("""([rows, afters, built]) => rows.map((r, k) => {
+            const t = document.createElement("template");
+            t.innerHTML = `<table><tbody>${built[k]}</tbody></table>`;
+            const js = window.tableRow(k + 1, r, afters[k % afters.length]);
+            return [js.outerHTML, t.content.querySelector("tr").outerHTML];
+        })""", [rows, afters, [live.table_row(k + 1, r, afters[k % len(afters)]) for k, r in enumerate(rows)]])
+    assert len(pairs) > 40
+    differ = [(r, js, py) for r, (js, py) in zip(rows, pairs) if js != py]
     assert not differ, differ[:3]

@@ -93,7 +93,7 @@ def test_a_control_moved_before_the_scripts_ran_is_not_lost(page, built_site, si
     Safari): nothing listens yet, but once Python is ready the bars are T = 0's (one token kept),
     not the build's render for T = 1 beside a slider that says 0."""
     held = []
-    page.route("**/assets/deck/widgets.js", held.append)             # the widgets' module, held back
+    page.route("**/assets/deck/widgets.js", lambda route: held.append(route))   # the widgets' module, held back
     with page.expect_request("**/assets/deck/widgets.js"):
         page.goto(site_url + page_with(built_site, "sampling"), wait_until="commit")
     widget = page.locator('.demo[data-demo="sampling"]').first

@@ -3,9 +3,9 @@
 // engine of live.js and borrows the page's Pyodide worker (worker-bridge.js) for the sampler
 // (demos/live.py). Strings are only ever set with textContent, never as HTML.
 // live-branch.js and live-explore.js build on `widgets` and `token` below.
-import { bridge, el, hue, INF_STOP, percent } from "./widgets.js";
+import { bridge, el, INF_STOP, percent } from "./widgets.js";
 import { excerpt } from "./vocabulary.js";
-import { tokenButton } from "./snapshots.js";
+import { tableRow, tokenButton } from "./snapshots.js";
 
 import { engine } from "./live-engine.js";
 import { OptIn, python } from "./live.js";
@@ -126,15 +126,7 @@ class LiveWidget {
     const ids = Array.from(this.dist.ids.subarray(0, top)), probs = Array.from(this.dist.probs.subarray(0, top));
     const labels = await engine.labels(ids);
     const body = this.root.querySelector(".demo-live-table tbody");
-    const rows = ids.map((id, k) => {
-      const tr = el("tr", { class: "demo-live-row", "data-token-id": String(id), "data-prob": String(probs[k]) });
-      const bar = el("span", { class: "snap-bar", style: `--snap-p: ${(100 * probs[k]).toFixed(2)}; --snap-hue: ${hue(probs[k])}` });
-      const p = el("td", { class: "snap-prob" }); p.append(bar, el("span", { class: "snap-num" }, percent(probs[k])));
-      tr.append(el("td", {}, String(k + 1)), el("td", {}, ""), el("td", { class: "snap-id" }, String(id)), p,
-                el("td", { class: "demo-live-after snap-num" }, "…"));
-      tr.children[1].append(el("code", { class: "snap-token" }, labels[k]));
-      return tr;
-    });
+    const rows = ids.map((id, k) => tableRow(k + 1, { id, label: labels[k], prob: probs[k] }, "…"));
     const others = this.dist.ids.length - ids.length;
     const tr = el("tr", { class: "snap-rest demo-live-rest" });
     tr.append(el("td", {}, ""), el("td", {}, `all other tokens (${others.toLocaleString("en")})`), el("td", {}, ""),

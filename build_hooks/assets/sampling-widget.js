@@ -5,6 +5,7 @@
 // seeded draws and "Draw 1,000 times". Every number comes from Python (demos/spread.py and
 // demos/live.py in the page's worker): nothing here samples or rounds a probability itself.
 import { bridge, drawBars, el, hue, percent, Widget } from "./widgets.js";
+import { fixed } from "./vocabulary.js";
 import { engine } from "./live-engine.js";
 import { python, samplingDraws, samplingRows } from "./live.js";
 
@@ -56,7 +57,7 @@ Object.assign(Widget.prototype, {
     const rest = this.root.querySelector(".demo-rest");
     const after = out.rest_after;
     rest.dataset.prob = String(out.rest);
-    rest.style.setProperty("--p", (after ?? out.rest).toFixed(4));
+    rest.style.setProperty("--p", fixed(after ?? out.rest, 4));
     rest.style.setProperty("--hue", String(hue(after ?? 0)));
     rest.lastChild.textContent = after === null ? "not computed" : percent(after);
     this.root.querySelector(".demo-inexact").hidden = live || out.exact;

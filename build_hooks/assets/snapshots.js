@@ -2,7 +2,7 @@
 // Hover and keyboard focus already show them through CSS. Works on reading and present pages.
 // It listens on the document, for every snapshot at once, and draws a token the way the build does
 // (tokenButton: the live model's Generate and branches use it too).
-import { EMPTY, percent, hue, quoted, WHITESPACE } from "./vocabulary.js";
+import { EMPTY, fixed, percent, hue, quoted, WHITESPACE } from "./vocabulary.js";
 
 // One generated token, exactly as fences/snapshot.py's token_button() writes it (the same elements,
 // attributes, text; tests/test_vocabulary_browser.py compares the two): coloured by its probability,
@@ -26,6 +26,19 @@ export function tokenButton(step) {
   if (step.top.every((a) => a.id !== step.id)) tip.append(alt(step, true, " (chosen)"));
   tok.append(tip);
   return tok;
+}
+
+// Row k of the next-token table (the live widget's), exactly as fences/live.py's table_row() writes it:
+// the token's label, id, probability bar and number, and its "after sampling" text.
+export function tableRow(k, { id, label, prob }, after) {
+  const tr = node("tr", { class: "demo-live-row", "data-token-id": String(id), "data-prob": String(prob) });
+  const token = node("td", {}), p = node("td", { class: "snap-prob" });
+  token.append(node("code", { class: "snap-token" }, label));
+  p.append(node("span", { class: "snap-bar", style: `--snap-p: ${fixed(100 * prob, 2)}; --snap-hue: ${hue(prob)}` }),
+           node("span", { class: "snap-num" }, percent(prob)));
+  tr.append(node("td", {}, String(k)), token, node("td", { class: "snap-id" }, String(id)), p,
+            node("td", { class: "demo-live-after snap-num" }, after));
+  return tr;
 }
 
 // A token's text with its whitespace as marks (␣ ↵ ⇥, each named in its title), ∅ when empty.

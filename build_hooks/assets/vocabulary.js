@@ -9,6 +9,7 @@
 //   excerpt(prompt)  a prompt in a caption: “…”, whitespace runs as one space, a long one cut to
 //                 its first 28 and last 24 characters (code points, as Python counts them)
 //   percent(p)    tenths of a percent, halves rounded up ("7.3%"); "<0.1%" for a tiny one; "0%" for zero
+//   fixed(x, places)  x with `places` decimals, halves rounded up (a bar's width, a log-probability)
 //   hue(p)        0 (red, unsure) to 120 (green, sure), on a square root
 //
 // Rounding is floor(x + 0.5) on doubles, as in Python (not Math.round or toFixed, whose halves differ).
@@ -37,6 +38,12 @@ export function percent(p) {
   if (!(p > 0)) return "0%";
   const tenths = Math.floor(1000 * p + 0.5);
   return tenths ? `${Math.floor(tenths / 10)}.${tenths % 10}%` : "<0.1%";
+}
+
+export function fixed(x, places) {
+  const n = Math.floor(x * 10 ** places + 0.5);
+  const digits = String(Math.abs(n)).padStart(places + 1, "0"), sign = n < 0 ? "-" : "";
+  return places ? `${sign}${digits.slice(0, -places)}.${digits.slice(-places)}` : `${sign}${digits}`;
 }
 
 export const hue = (p) => Math.floor(120 * Math.sqrt(Math.max(0, Math.min(1, p))) + 0.5);

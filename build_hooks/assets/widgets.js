@@ -7,7 +7,7 @@
 // Every request names its widget (payload.widget): the worker keeps each widget's state apart.
 // Model and reader strings are only ever set with textContent, never as HTML.
 import { bridge } from "./worker-bridge.js";
-import { label, percent, hue } from "./vocabulary.js";   // the deck's one rule for each
+import { fixed, label, percent, hue } from "./vocabulary.js";   // the deck's one rule for each
 
 export { bridge, percent, hue };
 export const INF_STOP = 5.05;              // the temperature slider's last stop means infinity
@@ -43,7 +43,7 @@ export function drawBars(list, rows) {
   rows.forEach((r, i) => {
     const li = old[i];
     li.dataset.kept = String(r.kept !== false);
-    li.style.setProperty("--p", r.prob.toFixed(4));
+    li.style.setProperty("--p", fixed(r.prob, 4));
     li.style.setProperty("--hue", String(hue(r.prob)));
     li.lastChild.textContent = r.kept === false ? `cut (${percent(r.tempered)})` : percent(r.prob);
   });
@@ -244,7 +244,7 @@ export class Widget {
       const tr = el("tr", { "data-kind": kind });
       const shown = label(r.text);
       tr.append(el("th", { scope: "row" }, kind), el("td", { class: "demo-beam-text" }, shown),
-        el("td", { class: "demo-num" }, r.logprob.toFixed(2)), el("td", { class: "demo-num" }, percent(r.prob)));
+        el("td", { class: "demo-num" }, fixed(r.logprob, 2)), el("td", { class: "demo-num" }, percent(r.prob)));
       return tr;
     }));
   }

@@ -286,7 +286,8 @@ def beam_table(result) -> str:
     rows = [("beam", b) for b in result["beams"]] + [("greedy", result["greedy"]), ("sampled", result["sampled"])]
     body = "".join(f'<tr data-kind="{k}"><th scope="row">{k}</th>'
                    f'<td class="demo-beam-text">{e(vocabulary.label(r["text"]))}</td>'
-                   f'<td class="demo-num">{r["logprob"]:.2f}</td><td class="demo-num">{percent(r["prob"])}</td></tr>'
+                   f'<td class="demo-num">{vocabulary.fixed(r["logprob"], 2)}</td>'
+                   f'<td class="demo-num">{percent(r["prob"])}</td></tr>'
                    for k, r in rows)
     return ('<table class="demo-beams"><thead><tr><th scope="col">path</th><th scope="col">continuation</th>'
             f'<th scope="col">log-prob</th><th scope="col">prob</th></tr></thead><tbody>{body}</tbody></table>')

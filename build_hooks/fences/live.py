@@ -21,7 +21,7 @@ import json
 import math
 from pathlib import Path
 
-from build_hooks.fences.parts import data_script, e, hue, number, percent
+from build_hooks.fences.parts import data_script, e, fixed, hue, js_number, number, percent
 from demos import vocabulary
 
 # Measured by bench/precision.py (its file: bench/live_precision.json, with the command that
@@ -95,9 +95,20 @@ def rest_bar(rest, after) -> str:
     """The "all other tokens" row under the bars: the model's probability for the rest of its vocabulary."""
     shown = percent(after) if after is not None else "not computed"
     return (f'<ol class="demo-rest-bars"><li class="demo-bar demo-rest" data-prob="{rest}" '
-            f'style="--p:{(after if after is not None else rest):.4f};--hue:{hue(after or 0)}">'
+            f'style="--p:{fixed(after if after is not None else rest, 4)};--hue:{hue(after or 0)}">'
             f'<span class="demo-label">all other tokens</span><span class="demo-track"><span class="demo-fill">'
             f'</span></span><span class="demo-num">{e(shown)}</span></li></ol>')
+
+
+def table_row(k: int, r: dict, after: str) -> str:
+    """Row k of the next-token table: token r ({id, label, prob}) and its "after sampling" text. The live
+    model's rows are assets/snapshots.js tableRow(), the same HTML (tests/test_vocabulary_browser.py)."""
+    return (f'<tr class="demo-live-row" data-token-id="{int(r["id"])}" data-prob="{js_number(r["prob"])}">'
+            f'<td>{k}</td><td><code class="snap-token">{e(r["label"])}</code></td>'
+            f'<td class="snap-id">{int(r["id"])}</td>'
+            f'<td class="snap-prob"><span class="snap-bar" style="--snap-p: {fixed(100 * r["prob"], 2)}; '
+            f'--snap-hue: {hue(r["prob"])}"></span><span class="snap-num">{percent(r["prob"])}</span></td>'
+            f'<td class="demo-live-after snap-num">{e(after)}</td></tr>')
 
 
 def table(rows, rest: float, n_vocab: int, identity: bool = True, prompt: str = "") -> str:
@@ -106,12 +117,7 @@ def table(rows, rest: float, n_vocab: int, identity: bool = True, prompt: str = 
     column needs the whole vocabulary: before loading it is filled only when the settings change
     nothing (T = 1, no cut)."""
     after = percent if identity else (lambda p: "load the model")
-    body = "".join(
-        f'<tr class="demo-live-row" data-token-id="{r["id"]}" data-prob="{r["prob"]}">'
-        f'<td>{k}</td><td><code class="snap-token">{e(r["label"])}</code></td><td class="snap-id">{r["id"]}</td>'
-        f'<td class="snap-prob"><span class="snap-bar" style="--snap-p: {100 * r["prob"]:.2f}; '
-        f'--snap-hue: {hue(r["prob"])}"></span><span class="snap-num">{percent(r["prob"])}</span></td>'
-        f'<td class="demo-live-after snap-num">{after(r["prob"])}</td></tr>' for k, r in enumerate(rows, 1))
+    body = "".join(table_row(k, r, after(r["prob"])) for k, r in enumerate(rows, 1))
     others = f" ({n_vocab - len(rows):,})" if n_vocab else ""
     body += (f'<tr class="snap-rest demo-live-rest" data-prob="{rest}"><td></td><td>all other tokens{others}</td>'
              f'<td></td><td class="snap-num">{percent(rest)}</td><td class="demo-live-after snap-num">'

@@ -79,7 +79,7 @@ def number(name, label, lo, hi, value) -> str:
             f'<input type="number" name="{name}" min="{lo}" max="{hi}" step="1" value="{value}"></label>')
 
 
-percent, hue = vocabulary.percent, vocabulary.hue     # the deck's one rule for each (demos/vocabulary.py)
+percent, hue, fixed = vocabulary.percent, vocabulary.hue, vocabulary.fixed     # the deck's rules (demos/vocabulary.py)
 
 
 def bars(rows) -> str:
@@ -87,8 +87,9 @@ def bars(rows) -> str:
     for r in rows:
         num = percent(r["prob"]) if r["kept"] else f"cut ({percent(r['tempered'])})"
         items.append(f'<li class="demo-bar" data-kept="{str(r["kept"]).lower()}" data-id="{r["id"]}" '
-                     f'style="--p:{r["prob"]:.4f};--hue:{hue(r["prob"])}"><span class="demo-label">{e(r["label"])}'
-                     f'</span><span class="demo-track"><span class="demo-fill"></span></span>'
+                     f'style="--p:{fixed(r["prob"], 4)};--hue:{hue(r["prob"])}">'
+                     f'<span class="demo-label">{e(r["label"])}</span>'
+                     '<span class="demo-track"><span class="demo-fill"></span></span>'
                      f'<span class="demo-num">{e(num)}</span></li>')
     return f'<ol class="demo-bars">{"".join(items)}</ol>'
 

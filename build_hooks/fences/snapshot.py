@@ -103,11 +103,12 @@ def render_next_tokens(data, display):
         rows.append(
             f'<tr><td class="snap-rank">{rank}</td><td><code class="snap-token">{visible(e["text"])}</code></td>'
             f'<td class="snap-id">{e["id"]}</td><td class="snap-prob"><span class="snap-bar" '
-            f'style="--snap-p: {100 * e["prob"]:.2f}; --snap-hue: {hue(e["prob"])}"></span>'
+            f'style="--snap-p: {vocabulary.fixed(100 * e["prob"], 2)}; --snap-hue: {hue(e["prob"])}"></span>'
             f'<span class="snap-num">{pct(e["prob"])}</span></td>'
             f'<td class="snap-logprob">{e["logprob"]:.2f}</td></tr>')
     rows.append(f'<tr class="snap-rest"><td></td><td colspan="2">all other tokens</td><td class="snap-prob">'
-                f'<span class="snap-bar" style="--snap-p: {100 * data["rest"]:.2f}; --snap-hue: 230"></span>'
+                f'<span class="snap-bar" style="--snap-p: {vocabulary.fixed(100 * data["rest"], 2)}; '
+                f'--snap-hue: 230"></span>'
                 f'<span class="snap-num">{pct(data["rest"])}</span></td><td></td></tr>')
     table = ('<table class="snap-table"><thead><tr><th>#</th><th>next token</th><th>id</th><th>probability</th>'
              '<th>log p</th></tr></thead><tbody>' + "".join(rows) + "</tbody>" + entropy_foot(data) + "</table>")
