@@ -103,3 +103,14 @@ def test_test_modules_share_helpers_only_through_helpers_py():
             if top.startswith("test_") or top == "conftest":
                 problems.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_code_is_lint_clean():
+    """ruff, as pyproject.toml configures it (pyflakes, pycodestyle, import order, bugbear, ...), finds
+    nothing in the plugin, the demos, the benchmarks or the tests; no cache is written into the checkout."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

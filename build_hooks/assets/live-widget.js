@@ -11,6 +11,8 @@ import { engine } from "./live-engine.js";
 import { OptIn, python } from "./live.js";
 import { generate, speed } from "./live-generate.js";
 
+const EVERY_MS = 100;      // Generate's redraws: at most ten a second
+
 // ------------------------------------------------------------------ the `live` widget
 
 class LiveWidget {
@@ -169,14 +171,16 @@ class LiveWidget {
     try {
       const prompt = this.control("prompt").value;
       line.replaceChildren(el("span", { class: "snap-prompt" }, prompt));
-      // Tokens reach the page at most once a frame (requestAnimationFrame): a reader still sees each
-      // as it comes, and where the engine outruns the screen (a fast laptop) the page lays out and
-      // paints once per frame, not once per token, leaving the cores to ggml's threads.
+      // Tokens reach the page in batches, every EVERY_MS at most (and a frame's time, where the screen
+      // is slower): a reader still watches the text grow, ten steps a second, and the page lays out
+      // and paints a third as often as once a token. Each redraw takes a core from ggml's threads,
+      // which wait for each other at every step: on a 2-core laptop one redraw a token cost a
+      // quarter of the model's speed (bench/live.py, "generate").
       const shown = [], due = [];
       const flush = () => { line.append(...due.splice(0)); this.keepInView(); };
       const onToken = (pick) => {
         const slot = el("span", { class: "demo-live-slot" });      // keeps the order while labels load
-        if (!due.length) requestAnimationFrame(flush);
+        if (!due.length) setTimeout(() => requestAnimationFrame(flush), EVERY_MS);
         due.push(slot);
         shown.push(token(pick).then((tok) => {
           if (slot.isConnected) slot.replaceWith(tok); else due[due.indexOf(slot)] = tok;
