@@ -240,9 +240,16 @@ def _source(module: str) -> Path | None:
 
 
 def _imports(path: Path) -> list[str]:
-    """Every module a file imports (`from a import b` gives a.b and a: b may be a module or a name)."""
+    """Every module a file imports (`from a import b` gives a.b and a: b may be a module or a name).
+    Each file is parsed once per version of it (the kinds share most of their code)."""
+    stat = path.stat()
+    return _parsed_imports(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _parsed_imports(path: str, mtime_ns: int, size: int) -> list[str]:
     names = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+    for node in ast.walk(ast.parse(Path(path).read_bytes(), path)):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
