@@ -96,6 +96,7 @@ def test_a_control_moved_before_the_scripts_ran_is_not_lost(page, built_site, si
     page.route("**/assets/deck/widgets.js", lambda route: held.append(route))   # the widgets' module, held back
     with page.expect_request("**/assets/deck/widgets.js"):
         page.goto(site_url + page_with(built_site, "sampling"), wait_until="commit")
+    page.wait_for_function("document.readyState !== 'loading'")       # parsed; the held module has not run
     widget = page.locator('.demo[data-demo="sampling"]').first
     assert widget.locator('.demo-bar[data-kept="true"]').count() > 1
     set_value(widget, "temperature", 0)
