@@ -132,7 +132,8 @@ RUNS = {"prompt": 'A "b" <c>', "runs": [{"label": "greedy", "temperature": 0.0, 
         "model": {"name": "m", "quantization": "Q4_1"}}
 PARAMS = {"prompt": 'A "b" <c>', "max_tokens": 12, "temperatures": [0, 1.5], "seed": 42, "top_k": 40, "min_p": 0.05}
 TOKEN = ('<button type="button" class="snap-tok" style="--snap-hue: 85" aria-expanded="false" data-token-id="5" '
-         'data-prob="0.5" aria-label="&#x27; cat&#x27;: probability 50.0%"> cat<span class="snap-tip" role="tooltip"><span class="snap-tip-p">p = 50.0%'
+         'data-prob="0.5" aria-label="&#x27; cat&#x27;: probability 50.0%"> cat<span class="snap-tip" role="tooltip">'
+         '<span class="snap-tip-p">p = 50.0%'
          '</span><span class="snap-tip-h">top 5 at this step</span><span class="snap-alt snap-chosen"><code '
          'class="snap-token"><span class="snap-ws" title="space">␣</span>cat</code> <span class="snap-num">50.0%</span>'
          '</span></span></button>')
