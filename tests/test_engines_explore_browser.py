@@ -46,7 +46,8 @@ SCORE = f"""() => {{ const t = document.querySelector('{LIVE} .demo-live-score')
 
 @pytest.mark.parametrize("prompt, continuation", [("The cat sat", " on the mat"), (PROMPT, " kitten")])
 def test_a_typed_continuation_scores_llama_cpp_product_of_token_probabilities(live, llama, prompt, continuation):
-    live.js(MOVE, {"prompt": prompt, "continuation": continuation})
+    shown(live, prompt)              # the new prompt's table stands, as a reader sees it before pressing Score
+    live.js(MOVE, {"continuation": continuation})
     live.click(f'{LIVE} button[name="score"]')
     assert live.wait(f"(c) => {{ const t = document.querySelector('{LIVE} .demo-live-score');"
                      " return t.dataset.continuation === c && t.dataset.prob"
