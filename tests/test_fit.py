@@ -56,3 +56,31 @@ def test_strict_build_fails_on_a_slide_that_cannot_fit(tmp_path):
     out = result.stdout + result.stderr
     assert 'slides/long.md:12: slide "Far too much" needs about' in out, out
     assert "px too much" in out and not (tmp_path / "site" / "present").exists()
+
+
+def test_a_remembered_estimate_is_redone_when_the_slide_or_its_figure_changes(tmp_path):
+    """Estimates are kept between builds (build_hooks/memo.py), keyed by the slide's HTML and the
+    start of each figure's SVG: a presenter who redraws a figure taller gets the taller estimate."""
+    from build_hooks.memo import Memo
+    figure = tmp_path / "chart.svg"
+    figures = {"chart.svg": figure}.get
+    page = '<h2>A chart</h2><p><img alt="chart" src="chart.svg"></p>'
+    memo_file = tmp_path / "memo" / "fit.json"
+
+    def remembered(html):
+        memo = Memo(memo_file, fit.FIT_CODE)
+        value = fit.remembered(html, figures, memo)
+        memo.save()
+        return value, memo.misses
+
+    figure.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="800pt" height="150pt"></svg>')
+    low, misses = remembered(page)
+    assert misses == 1 and low == fit.estimate(page, figures)
+    assert remembered(page) == (low, 0)                               # read back, not recomputed
+    figure.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="800pt" height="340pt"></svg>')
+    tall, misses = remembered(page)
+    assert misses == 1 and tall == fit.estimate(page, figures) and tall > low + 150
+    bigger = page.replace("</p>", "</p><p>" + "More words. " * 40 + "</p>")
+    assert remembered(bigger)[0] == fit.estimate(bigger, figures) > tall
+    single = page.replace('src="chart.svg"', "src='chart.svg'")     # however the src attribute is written
+    assert remembered(single)[0] == tall

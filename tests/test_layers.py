@@ -17,7 +17,7 @@ from helpers import ROOT
 # Bottom first. A module belongs to the longest prefix that names it.
 LAYERS = [
     ["demos"],                                                        # what readers run; imports nothing of ours
-    ["build_hooks.files", "build_hooks.localhost", "build_hooks.schema"],   # small utilities
+    ["build_hooks.files", "build_hooks.localhost", "build_hooks.memo", "build_hooks.schema"],   # small utilities
     ["build_hooks.model"],                                            # GGUF, the choice of model, llama.cpp
     ["build_hooks.snapshots"],                                        # the store of what the model said
     ["build_hooks.deck", "build_hooks.fences", "build_hooks.figures"],  # slides, fence kinds, drawings

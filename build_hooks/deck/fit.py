@@ -21,9 +21,13 @@ True
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
-from build_hooks.deck.measure import HEADINGS, STAGE, UNSEEN, Node, lines, parse, svg_height
+from build_hooks.deck import measure
+from build_hooks.deck.measure import HEADINGS, STAGE, UNSEEN, Node, lines, parse, svg_head, svg_height
+from build_hooks.memo import Memo, code_of, digest
 
 # Elements that flow inside a line of text: a run of them (and of text) wraps as one paragraph.
 INLINE = {"a", "code", "em", "strong", "span", "q", "kbd", "sup", "sub", "b", "i", "button", "small", "abbr",
@@ -187,20 +191,46 @@ def estimate(chunk: str, figures=None) -> float:
     return height(parse(chunk), STAGE.content_width, STAGE.body, figures)
 
 
+FIT_CODE = code_of(__file__, measure.__file__)       # the code of an estimate, for a Memo of them
+_IMG = re.compile(r"<img\b", re.I)
+_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+)""", re.I)
+
+
+def remembered(chunk: str, figures=None, memo: Memo | None = None) -> float:
+    """estimate(chunk, figures), read from `memo` when an earlier build saw the same slide HTML
+    with the same figures (the start of each SVG, where its size is). Parsing the HTML is most
+    of an estimate's cost, and most slides are unchanged from one build to the next.
+
+    Example:
+    >>> memo = Memo(None, FIT_CODE)
+    >>> remembered('<h2>Hi</h2>', memo=memo) == remembered('<h2>Hi</h2>', memo=memo) == estimate('<h2>Hi</h2>')
+    True
+    >>> memo.misses
+    1
+    """
+    srcs = [html.unescape(s.strip("\"'")) for s in _SRC.findall(chunk)]
+    if memo is None or len(srcs) != len(_IMG.findall(chunk)):     # an <img> the key would miss: no memo
+        return estimate(chunk, figures)
+    paths = [figures(src) if figures else None for src in srcs]
+    key = digest(chunk, *(src + "\0" + (svg_head(path) if path else "\1") for src, path in zip(srcs, paths)))
+    return memo.get(key, lambda: estimate(chunk, figures))
+
+
 def title(chunk: str) -> str:
     heading = next((n for n in parse(chunk).all() if n.tag in HEADINGS), None)
     return " ".join(heading.text().split()) if heading else "(untitled)"
 
 
-def check(slides, where: str, figures=None) -> None:
+def check(slides, where: str, figures=None, memo: Memo | None = None) -> None:
     """Raise ValueError naming `where:line` for every slide estimated taller than the stage.
 
     `slides` are RenderedSlide-like objects (.html, .line); `figures(src)` maps an <img> src to
-    its file (or None) so a figure counts with its real aspect ratio.
+    its file (or None) so a figure counts with its real aspect ratio; `memo` keeps estimates
+    between builds (remembered).
     """
     problems = []
     for s in slides:
-        need = estimate(s.html, figures)
+        need = remembered(s.html, figures, memo)
         if need > STAGE.content_height:
             problems.append(f"{where}:{s.line}: slide \"{title(s.html)}\" needs about {need:.0f} px of height; "
                             f"a {STAGE.width}x{STAGE.height} slide has {STAGE.content_height} px for content "

@@ -120,7 +120,7 @@ def svg_height(path: Path, width: float, max_height: float = 460) -> float:
 
     Example: an 864pt x 360pt chart is 1152 x 480 px; in 1200 px it stays 480 px tall.
     """
-    head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+    head = svg_head(path)
     size = re.search(r'<svg[^>]*?\swidth="([\d.]+)([a-z]*)"[^>]*?\sheight="([\d.]+)([a-z]*)"', head)
     box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', head)
     if size:
@@ -130,3 +130,9 @@ def svg_height(path: Path, width: float, max_height: float = 460) -> float:
     else:
         return max_height
     return min(max_height, h * min(1.0, 0.95 * width / w)) if w else max_height
+
+
+def svg_head(path: Path) -> str:
+    """The start of an SVG file, where its size is: all that svg_height reads of it."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read(2000)

@@ -13,6 +13,17 @@ True
 from __future__ import annotations
 
 import html
+import importlib.util
+
+from build_hooks.memo import Memo, code_of, digest
+
+
+def qr_code() -> str:
+    """The code that draws a QR code (this module and segno's version), for a Memo of them:
+    importing segno costs more than the build's other QR work, so a build that can read the
+    drawing back does not import it."""
+    spec = importlib.util.find_spec("segno")
+    return code_of(__file__, *([spec.origin] if spec and spec.origin else []))
 
 
 def qr_svg(url: str) -> str:
@@ -34,10 +45,12 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-def follow_along(url: str) -> str:
-    """The block added to the first and the last slide: the QR code and the URL as a link."""
+def follow_along(url: str, memo: Memo | None = None) -> str:
+    """The block added to the first and the last slide: the QR code and the URL as a link.
+    `memo` (its code: qr_code()) keeps the QR drawings between builds."""
     shown = url.split("://", 1)[-1].rstrip("/")
     link = html.escape(url, quote=True)
-    return (f'<div class="deck-follow">{qr_svg(url)}'
+    svg = memo.get(digest(url), lambda: qr_svg(url)) if memo else qr_svg(url)
+    return (f'<div class="deck-follow">{svg}'
             f'<p class="deck-follow-text">Follow along and try the demos on your phone:<br>'
             f'<a href="{link}">{html.escape(shown)}</a></p></div>\n')

@@ -36,11 +36,13 @@ from mkdocs.structure.files import get_files
 from build_hooks.browser import bundle, live, wheel
 from build_hooks.deck import check, fit, present, qr, sections, slides
 from build_hooks.fences.pipeline import FenceError, Pipeline
+from build_hooks.memo import Memo
 from build_hooks.model.choice import ModelError
 from build_hooks.plugin import pages as site
 from build_hooks.plugin.linked import LinkedFile
 from build_hooks.plugin.options import DeckPluginConfig, unknown_keys
 from build_hooks.plugin.project import DeckConfig
+from build_hooks.snapshots.kinds import IMPORTS_CODE
 from build_hooks.snapshots.store import SnapshotError, Store
 
 UNTOUCHED = "\n(snapshots and the site were left untouched)"
@@ -53,6 +55,7 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
         self.vocab = None                         # the tokenizer widget's vocab.txt, when a page has one
         self.decks: dict[str, present.DeckPage] = {}       # src_uri -> rendered slides
         self.order: dict[str, tuple[int, str, str]] = {}   # src_uri -> (order, title, src_uri)
+        self.memos: dict[str, Memo] = {}          # what the next build need not recompute (memo.py)
 
     def load_config(self, options, config_file_path=None):
         """MkDocs' checks, plus: a key that is not an option is an error (MkDocs only warns)."""
@@ -66,8 +69,11 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
     def on_config(self, config):
         self.decks, self.order = {}, {}
         self.cfg = DeckConfig.from_mkdocs(config, self.config)
+        self.memos = {"imports": Memo(self.cfg.cache / "memo" / "imports.json", IMPORTS_CODE),
+                      "fit": Memo(self.cfg.cache / "memo" / "fit.json", fit.FIT_CODE),
+                      "qr": Memo(self.cfg.cache / "memo" / "qr.json", qr.qr_code())}
         try:
-            store = Store(self.cfg.snapshots, self.cfg.model, offline=self.cfg.offline)
+            store = Store(self.cfg.snapshots, self.cfg.model, offline=self.cfg.offline, imports=self.memos["imports"])
         except ValueError as err:                 # a bad snapshot store, named with its fix
             raise PluginError(str(err)) from None
         except ModelError as err:
@@ -147,11 +153,11 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
                                   "code. Set site_url (the Pages workflow sets it from SITE_URL)")
             target = rendered[0] if page.is_homepage else rendered[-1]
             try:
-                target.html += qr.follow_along(config["site_url"])
+                target.html += qr.follow_along(config["site_url"], self.memos["qr"])
             except RuntimeError as err:
                 raise PluginError(f"{where}: {err}") from None
         try:
-            fit.check(rendered, where, figures=lambda src: site.file_for(src, page, files))
+            fit.check(rendered, where, figures=lambda src: site.file_for(src, page, files), memo=self.memos["fit"])
         except ValueError as err:
             raise PluginError(str(err)) from None
         stem = site.stem(page.file)
@@ -163,6 +169,8 @@ class DeckPlugin(BasePlugin[DeckPluginConfig]):
     # After -------------------------------------------------------------------------------------------
 
     def on_post_build(self, config):
+        for memo in self.memos.values():
+            memo.save()
         decks = [self.decks[uri] for uri in sorted(self.decks, key=lambda u: self.order.get(u, (0, "", u)))]
         if not decks:
             return

@@ -9,7 +9,8 @@ non-editable install build the same site:
     docs          docs_dir (the talk: slides/)
     snapshots     the snapshot store: $DECK_SNAPSHOTS, else <docs>/snapshots
     data          the talk's own data (figure numbers, prompts, demo defaults): <docs>/data
-    cache         rebuildable files (the demos wheel, vocab.json): $DECK_CACHE, else <root>/.cache
+    cache         rebuildable files (the demos wheel, vocab.json, memo/: build_hooks/memo.py):
+                  $DECK_CACHE, else <root>/.cache
     figures       drawn figures: $DECK_FIGURE_CACHE, else <cache>/figures
     node_modules  reveal.js, Pyodide and wllama from npm: <root>/node_modules, else the copy a built
                   package carries (build_hooks/browser/npm.py)

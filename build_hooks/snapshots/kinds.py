@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_hooks import schema
+from build_hooks.memo import Memo, code_of, digest
 from build_hooks.schema import REQUIRED, MissingOption  # noqa: F401 (the fence kinds take them from here too)
 
 _num = (int, float)
@@ -191,15 +192,16 @@ def missing_fix(lang: str, kind: str) -> str:
 
 
 @functools.cache
-def code_digest(kind: str) -> str:
-    """SHA-256 over every source file that computes `kind` (code_files), names included."""
+def code_digest(kind: str, imports: Memo | None = None) -> str:
+    """SHA-256 over every source file that computes `kind` (code_files), names included.
+    `imports` remembers each file's imports across builds (IMPORTS_CODE is its code)."""
     h = hashlib.sha256()
-    for module, path in sorted(code_files(kind).items()):
+    for module, path in sorted(code_files(kind, imports).items()):
         h.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def code_files(kind: str) -> dict[str, Path]:
+def code_files(kind: str, imports: Memo | None = None) -> dict[str, Path]:
     """module -> source file, for the kind's declared code, every module of a declared package, and
     (transitively) every module of ours that one of them imports, lazy imports included.
 
@@ -219,7 +221,7 @@ def code_files(kind: str) -> dict[str, Path]:
         if path.name == "__init__.py" and module in KINDS[kind].code:      # a declared package: all of it
             todo += [module + "." + ".".join(p.relative_to(path.parent).with_suffix("").parts)
                      for p in sorted(path.parent.rglob("*.py")) if p != path]
-        todo += [name for name in _imports(path) if name.split(".")[0] in OURS]
+        todo += [name for name in _imports(path, imports or _THIS_PROCESS) if name.split(".")[0] in OURS]
     return {m.removesuffix(".__init__"): p for m, p in found.items()}
 
 
@@ -239,17 +241,21 @@ def _source(module: str) -> Path | None:
     return None
 
 
-def _imports(path: Path) -> list[str]:
-    """Every module a file imports (`from a import b` gives a.b and a: b may be a module or a name).
-    Each file is parsed once per version of it (the kinds share most of their code)."""
-    stat = path.stat()
-    return _parsed_imports(str(path), stat.st_mtime_ns, stat.st_size)
+IMPORTS_CODE = code_of(__file__)        # the code that finds a file's imports: this module
+_THIS_PROCESS = Memo(None, IMPORTS_CODE)
 
 
-@functools.cache
-def _parsed_imports(path: str, mtime_ns: int, size: int) -> list[str]:
+def _imports(path: Path, memo: Memo) -> list[str]:
+    """Every module a file imports (`from a import b` gives a.b and a: b may be a module or a name),
+    remembered by the digest of the file's bytes: parsing is what a code digest costs (the kinds
+    share most of their code, and most files are unchanged since the last build)."""
+    source = path.read_bytes()
+    return memo.get(digest(source), lambda: _parse_imports(source, str(path)))
+
+
+def _parse_imports(source: bytes, filename: str) -> list[str]:
     names = []
-    for node in ast.walk(ast.parse(Path(path).read_bytes(), path)):
+    for node in ast.walk(ast.parse(source, filename)):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

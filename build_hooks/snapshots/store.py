@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 
 from build_hooks.files import atomic_write
+from build_hooks.memo import Memo
 from build_hooks.model import choice as models
 from build_hooks.model.choice import Choice
 from build_hooks.snapshots import worker
@@ -98,8 +99,10 @@ def describe(kind: str, params: dict) -> str:
 class Store:
     """The snapshot folder plus the model that can refresh it (if it is on this machine)."""
 
-    def __init__(self, directory, choice: Choice, force: bool = False, progress=None, offline: bool = False):
+    def __init__(self, directory, choice: Choice, force: bool = False, progress=None, offline: bool = False,
+                 imports: Memo | None = None):
         self.dir, self.choice, self.force, self.progress = Path(directory), choice, force, progress
+        self.imports = imports          # each source file's imports, remembered across builds (code_digest)
         self.manifest = self._load_manifest()
         self.used: set[str] = set()
         self.computed: list[tuple[str, float]] = []     # (description, seconds), for the refresh summary
@@ -165,7 +168,7 @@ class Store:
         if not self.model_info or not self.version:
             return None
         ident = {"model": self.model_info["sha256"], "kind": kind, "params": canonical(params),
-                 "llama_cpp_python": self.version, "code": code_digest(kind)}
+                 "llama_cpp_python": self.version, "code": code_digest(kind, self.imports)}
         return sha256_bytes(json.dumps(ident, sort_keys=True).encode())
 
     def prune(self) -> list[str]:
@@ -258,8 +261,8 @@ class Store:
         self.version = self.version or llama_version()
         key = self.key(kind, params)
         self.used.add(key)
-        doc = {"kind": kind, "params": params, "llama_cpp_python": self.version, "code": code_digest(kind),
-               "data": data}
+        doc = {"kind": kind, "params": params, "llama_cpp_python": self.version,
+               "code": code_digest(kind, self.imports), "data": data}
         raw = dumps(doc)
         name = f"{kind}-{key[:16]}.json"
         entry = {"file": name, "kind": kind, "params": canonical(params),
