@@ -13,6 +13,7 @@ None is ever downloaded. A check sees a `Driver`:
     driver.settle("() => ...")                     # the same, through a reload of the page
     driver.click("button[name=load]")              # the browser's own click
     driver.press("ArrowRight")                     # the browser's own key press
+    driver.hold("button", "() => ...", dx=0)       # the mouse pressed on it, JS run, released dx px right
     driver.switch("Speaker View")                  # later calls go to the window whose title/URL has it
 
 Waiting happens inside the page (a loop on the condition, no fixed sleep), so each wait is one
@@ -125,6 +126,18 @@ class ChromiumDriver(Driver):
     def press(self, key):
         self.page.keyboard.press(key)
 
+    def hold(self, selector, src, dx=0):
+        target = self.page.locator(selector).first
+        target.scroll_into_view_if_needed()
+        box = target.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.evaluate(call(src, []))
+        if dx:
+            self.page.mouse.move(x + dx, y, steps=4)
+        self.page.mouse.up()
+
     def windows(self):
         return [f"{p.title()} {p.url}" for p in self.page.context.pages]
 
@@ -165,6 +178,9 @@ class FirefoxDriver(Driver):
 
     def press(self, key):
         self.op("press", key=key)
+
+    def hold(self, selector, src, dx=0):
+        self.op("hold", selector=selector, src=src, dx=dx)
 
     def windows(self):
         return self.op("windows")
@@ -238,6 +254,19 @@ class WebKitDriver(Driver):
         ActionChains(self.driver).send_keys({"ArrowRight": Keys.ARROW_RIGHT, "ArrowLeft": Keys.ARROW_LEFT,
                                              "Space": Keys.SPACE, "Enter": Keys.ENTER,
                                              "Escape": Keys.ESCAPE}.get(key, key)).perform()
+
+    def hold(self, selector, src, dx=0):
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+
+        target = self.driver.find_element(By.CSS_SELECTOR, selector)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+        ActionChains(self.driver).move_to_element(target).click_and_hold().perform()
+        self.driver.execute_script(f"return {call(src, [])};")
+        release = ActionChains(self.driver)
+        if dx:
+            release.move_by_offset(dx, 0)
+        release.release().perform()
 
     def windows(self):
         here, out = self.driver.current_window_handle, []

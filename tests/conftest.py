@@ -30,8 +30,9 @@ from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_page, checkout_state,
 FAST = os.environ.get("DECK_TEST_FAST", "") not in ("", "0")
 BROWSER_FIXTURES = {"browser", "page", "site_url"}
 # A module that names one of these runs llama.cpp (its tests are `model`); DECK_TEST_FAST catches a miss.
-MODEL_HINTS = re.compile(r"\bllama_cpp\b|\bllm\.get\(|\bembedded_path\(|\bllama\b\s*[,)]|build_hooks\.snapshots\.worker"
-                         r"|from build_hooks\.model import [^\n]*\b(llm|loader|quant)\b")
+MODEL_HINTS = re.compile(r"\bllama_cpp\b|^from llama_chain import|"
+                         r"\bllm\.get\(|\bembedded_path\(|\bllama\b\s*[,)]|build_hooks\.snapshots\.worker"
+                         r"|from build_hooks\.model import [^\n]*\b(llm|loader|quant)\b", re.M)
 MODEL_MODULES = {"test_bench.py"}          # needs the model without naming it (the bench scripts import llm.py)
 TALK_MODULES = {"test_talk.py", "test_talk_facts.py"}
 _session_cache: list[Path] = []

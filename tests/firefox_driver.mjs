@@ -29,7 +29,19 @@ const ops = {
   goto: async ({ url }) => { await page.goto(url, { waitUntil: "load", timeout: 120_000 }); return null; },
   eval: ({ expr }) => page.evaluate(expr),
   click: async ({ selector }) => { await page.click(selector); return null; },
-    press: async ({ key }) => { await page.keyboard.press(key); return null; },
+  press: async ({ key }) => { await page.keyboard.press(key); return null; },
+  hold: async ({ selector, src, dx }) => {      // press on it, run src in the page, release dx px right
+    const target = await page.$(selector);
+    await target.scrollIntoView();
+    const box = await target.boundingBox();
+    const x = box.x + box.width / 2, y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.evaluate(`(${src})()`);
+    if (dx) await page.mouse.move(x + dx, y, { steps: 4 });
+    await page.mouse.up();
+    return null;
+  },
   version: () => browser.version(),
   windows: async () => Promise.all((await browser.pages()).map(async (p) => `${await p.title()} ${p.url()}`)),
   use: async ({ index }) => { page = (await browser.pages())[index]; return null; },

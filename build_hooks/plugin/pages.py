@@ -35,9 +35,9 @@ AT_SITE_ROOT = {"deck-sw.js"}
 # modules that import what they need; each has a tag all the same, so a page fetches them at once
 # rather than one import after another.
 STYLES = ["deck.css", "widgets.css", "snapshots.css", "live.css"]
-SCRIPTS = ["reading.js", "preview.js", "vocabulary.js", "worker-bridge.js", "widgets.js", "sampling-widget.js",
-           "snapshots.js", "threads.js", "live-glue.js", "live-engine.js", "live.js", "live-generate.js",
-           "live-widget.js", "live-branch.js", "live-explore.js"]
+SCRIPTS = ["reading.js", "preview.js", "press.js", "vocabulary.js", "worker-bridge.js", "widgets.js",
+           "sampling-widget.js", "snapshots.js", "threads.js", "live-glue.js", "live-engine.js", "live.js",
+           "live-generate.js", "live-widget.js", "live-branch.js", "live-explore.js"]
 # Deferred classic scripts (none left: every script is a module; the tests keep the rule for one).
 CLASSIC: set[str] = set()
 
