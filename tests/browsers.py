@@ -12,6 +12,7 @@ None is ever downloaded. A check sees a `Driver`:
     driver.wait("() => window.Reveal && Reveal.isReady()")    # in the page, until truthy (or None)
     driver.settle("() => ...")                     # the same, through a reload of the page
     driver.click("button[name=load]")              # the browser's own click
+    driver.click_shown("button[name=load]")        # the same, once it is on screen and not moving
     driver.press("ArrowRight")                     # the browser's own key press
     driver.hold("button", "() => ...", dx=0)       # the mouse pressed on it, JS run, released dx px right
     driver.switch("Speaker View")                  # later calls go to the window whose title/URL has it
@@ -74,6 +75,19 @@ class Driver:
 
     def wait(self, src: str, *args, ms: int = LIMIT_MS):
         return self.js(WAIT, src, list(args), ms)
+
+    def click_shown(self, selector: str, ms: int = 30_000):
+        """The browser's own click, once the element is on screen and has stopped moving (the same
+        box two frames running), as a reader clicks what they see: a panel just opened can still be
+        laid out, and a click sent to where the button was a frame ago lands elsewhere."""
+        still = self.wait("""async (sel) => { const el = document.querySelector(sel);
+            if (!el || !el.getClientRects().length) return false;
+            const box = () => JSON.stringify(el.getBoundingClientRect());
+            const before = box();
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            return box() === before; }""", selector, ms=ms)
+        assert still, f"{self.name}: {selector} was not on screen and still within {ms} ms"
+        self.click(selector)
 
     def windows(self) -> list[str]:
         """"title url" of each top-level window, in the order they opened."""

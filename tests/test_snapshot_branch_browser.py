@@ -206,8 +206,10 @@ def test_firefox_branches_a_build_text_as_chromium_does(built_site, site_url, ll
     with browsers.open_engine("firefox") as d:
         d.goto(site_url + page_holding(built_site, "snapshot-completion"))
         d.click(f"{FIGURE} .snap-branch-offer summary")
-        d.click(f'{FIGURE} .snap-branch-offer button[name="load"]')
-        assert d.settle("(sel) => document.querySelector(sel).dataset.branch === 'live'", FIGURE, ms=LOAD)
+        d.click_shown(f'{FIGURE} .snap-branch-offer button[name="load"]')
+        assert d.settle("(sel) => document.querySelector(sel).dataset.branch === 'live'", FIGURE, ms=LOAD), (
+            d.js("(sel) => { const f = document.querySelector(sel); return `branch=${f.dataset.branch} `"
+                 " + f.innerText.slice(-800); }", FIGURE))
         build = d.js("(sel) => JSON.parse(document.querySelector(sel + ' .snap-completion').dataset.tokenIds)", run)
         d.click(f"{run} .snap-tok:nth-of-type(3)")
         assert d.wait("(sel) => document.querySelector(sel).querySelectorAll('.demo-live-alt').length === 5", run)
