@@ -1,20 +1,31 @@
 """One presentation vocabulary: the build (demos/vocabulary.py) and the page (assets/vocabulary.js) show
-the same token, the same percentage and the same colour for the same data, checked in Chromium on the
-edges where two formatters usually part (halves, tiny and whole probabilities, every kind of whitespace)
-and on the real numbers of the committed snapshots.
+the same token, the same percentage and the same colour for the same data, checked in Chromium, Firefox
+ESR and WebKitGTK (tests/browsers.py) on the edges where two formatters usually part (halves, tiny and
+whole probabilities, every kind of whitespace) and on the real numbers of the committed snapshots.
+Each engine runs the modules the built site serves, as its pages import them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import random
 
+import pytest
+
+import browsers
 from demos import vocabulary
 from helpers import ROOT
 
-SCRIPT = ROOT / "build_hooks" / "assets" / "vocabulary.js"
+
+@pytest.fixture(scope="module", params=["chromium", "firefox", "webkit"])
+def page(request, built_site, site_url):
+    """A reading page of the built site; tests import its modules (assets/deck/*.js) there."""
+    chromium = request.getfixturevalue("browser") if request.param == "chromium" else None
+    with browsers.engine(request.param, chromium) as driver:
+        driver.goto(site_url)
+        driver.assets = site_url + "assets/deck/"
+        yield driver
 
 TOKENS = [" cat", "\n", "\t", "", "  ", " \n\t ", "␣", "a b", "日本語", "😀", "\r\n", "x\ty", "end ", "\ufeffhi",
           "\u00a0nbsp", "\u2028", "\x1c", "'quote'", "\\n"]
@@ -48,7 +59,7 @@ def snapshot_probabilities() -> list[float]:
     return found
 
 
-def test_python_and_javascript_render_the_same(browser):
+def test_python_and_javascript_render_the_same(page):
     rng = random.Random(7)
     probabilities = EDGES + snapshot_probabilities() + [rng.random() ** 4 for _ in range(2000)] \
         + [k / 2000 for k in range(2001)]
@@ -57,29 +68,17 @@ def test_python_and_javascript_render_the_same(browser):
     finite = [p for p in probabilities if 0 <= p <= 1]
     numbers = ([k / 8 for k in range(-40, 41)] + [12.125, 0.125, 2.5, -2.5, 0.00005, -0.001] + finite
                + [100 * p for p in finite] + [math.log(p) for p in finite if p > 0])
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_content("<!doctype html><title>vocabulary</title>")
-        # the module as the pages load it; its exports handed to the test by a line of its own
-        page.add_script_tag(content=SCRIPT.read_text(encoding="utf-8")
-                            + "\nwindow.rules = { label, percent, hue, pieceText, pieceLabel, quoted, excerpt,"
-                            " fixed };",
-                            type="module")
-        page.wait_for_function("window.rules")
-        js = page.evaluate("""([tokens, ps, pieces, prompts, numbers]) => ({
-            labels: tokens.map(window.rules.label),
-            quoted: tokens.map(window.rules.quoted),
-            excerpts: prompts.map(window.rules.excerpt),
-            pieceTexts: pieces.map((b) => window.rules.pieceText(Uint8Array.from(b))),
-            pieceLabels: pieces.map((b) => window.rules.pieceLabel(Uint8Array.from(b))),
-            percents: ps.map((p) => window.rules.percent(p === null ? NaN : p)),
-            hues: ps.map((p) => p === null ? null : window.rules.hue(p)),
-            fixed: numbers.flatMap((x) => [0, 2, 4].map((n) => window.rules.fixed(x, n))) })""",
-                           [TOKENS, [None if math.isnan(p) else p for p in probabilities], [list(b) for b in PIECES],
-                            PROMPTS, numbers])
-    finally:
-        context.close()
+    js = page.js("""async (url, tokens, ps, pieces, prompts, numbers) => { const rules = await import(url); return {
+        labels: tokens.map(rules.label),
+        quoted: tokens.map(rules.quoted),
+        excerpts: prompts.map(rules.excerpt),
+        pieceTexts: pieces.map((b) => rules.pieceText(Uint8Array.from(b))),
+        pieceLabels: pieces.map((b) => rules.pieceLabel(Uint8Array.from(b))),
+        percents: ps.map((p) => rules.percent(p === null ? NaN : p)),
+        hues: ps.map((p) => p === null ? null : rules.hue(p)),
+        fixed: numbers.flatMap((x) => [0, 2, 4].map((n) => rules.fixed(x, n))) }; }""",
+                 page.assets + "vocabulary.js", TOKENS, [None if math.isnan(p) else p for p in probabilities],
+                 [list(b) for b in PIECES], PROMPTS, numbers)
     assert js["labels"] == [vocabulary.label(t) for t in TOKENS]
     assert js["quoted"] == [vocabulary.quoted(t) for t in TOKENS]
     assert js["fixed"] == [vocabulary.fixed(x, n) for x in numbers for n in (0, 2, 4)]
@@ -100,32 +99,6 @@ def test_the_rules_say_what_the_readme_promises():
     assert vocabulary.quoted(" a\n") == "' a\\n'" and vocabulary.excerpt(" a  b ") == "“ a b ”"
 
 
-@contextlib.contextmanager
-def assets_page(browser, module: str):
-    """A page running `module` beside the deck's own modules (build_hooks/assets, as they are) on an
-    origin of its own, served by the browser's request routing: no server, imports resolve."""
-    assets = ROOT / "build_hooks" / "assets"
-    html = f'<!doctype html><title>assets</title><script type="module">{module}</script>'
-
-    def serve(route):
-        name = route.request.url.rsplit("/", 1)[1]
-        if not name:
-            route.fulfill(body=html, content_type="text/html")
-        elif (assets / name).is_file():
-            route.fulfill(body=(assets / name).read_text(encoding="utf-8"), content_type="text/javascript")
-        else:
-            route.fulfill(status=404, body="")
-
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.route("http://deck.test/**", serve)
-        page.goto("http://deck.test/")
-        yield page
-    finally:
-        context.close()
-
-
 def completion_steps() -> list[dict]:
     """Every token of the committed completion snapshots, and tokens made to reach the edges: each kind
     of whitespace, an empty token, quotes and markup characters, a chosen token outside its top 5."""
@@ -139,21 +112,19 @@ def completion_steps() -> list[dict]:
     return steps + made
 
 
-def test_a_live_token_is_the_build_s_token(browser):
+def test_a_live_token_is_the_build_s_token(page):
     """Generate's tokens (snapshots.js tokenButton) and the completion snapshot's (snapshot.token_button)
     are the same HTML: the browser parses the build's and serializes both."""
     from build_hooks.fences import snapshot
 
     steps = completion_steps()
     assert len(steps) > 40
-    module = 'import { tokenButton } from "./snapshots.js"; window.tokenButton = tokenButton;'
-    with assets_page(browser, module) as page:
-        page.wait_for_function("typeof window.tokenButton === 'function'")
-        pairs = page.evaluate("""([steps, built]) => steps.map((s, k) => {
+    pairs = page.js("""async (url, steps, built) => { const { tokenButton } = await import(url);
+        return steps.map((s, k) => {
             const t = document.createElement("template");
             t.innerHTML = built[k];
-            return [window.tokenButton(s).outerHTML, t.content.firstChild.outerHTML];
-        })""", [steps, [snapshot.token_button(s) for s in steps]])
+            return [tokenButton(s).outerHTML, t.content.firstChild.outerHTML];
+        }); }""", page.assets + "snapshots.js", steps, [snapshot.token_button(s) for s in steps])
     differ = [(s["text"], js, py) for s, (js, py) in zip(steps, pairs) if js != py]
     assert not differ, differ[:3]
 
@@ -166,7 +137,7 @@ def bar_rows() -> list[dict]:
     return [r for r in rows if 0 <= r["prob"] <= 1]
 
 
-def test_the_sampling_bars_are_drawn_alike_by_the_build_and_the_page(browser):
+def test_the_sampling_bars_are_drawn_alike_by_the_build_and_the_page(page):
     """parts.bars() (the static render) and widgets.js drawBars() (every redraw) give each bar the same
     token, kept flag, width, colour and number for the same rows."""
     from build_hooks.fences import parts
@@ -175,18 +146,18 @@ def test_the_sampling_bars_are_drawn_alike_by_the_build_and_the_page(browser):
     read = """(list) => [...list.children].map((li) => ({ cls: li.className, id: li.dataset.id, kept: li.dataset.kept,
         p: li.style.getPropertyValue('--p').trim(), hue: li.style.getPropertyValue('--hue').trim(),
         parts: [...li.children].map((c) => [c.className, c.textContent, c.children.length]) }))"""
-    with assets_page(browser, 'import { drawBars } from "./widgets.js"; window.drawBars = drawBars;') as page:
-        page.wait_for_function("typeof window.drawBars === 'function'")
-        js, py = page.evaluate(f"""([rows, built]) => {{ const read = {read};
-            const a = document.createElement('ol'); window.drawBars(a, rows);
-            const b = document.createElement('div'); b.innerHTML = built;      // the build's whole <ol>
-            return [read(a), read(b.querySelector('ol.demo-bars'))]; }}""", [rows, parts.bars(rows)])
+    js, py = page.js(f"""async (url, rows, built) => {{ const read = {read};
+        const {{ drawBars }} = await import(url);
+        const a = document.createElement('ol'); drawBars(a, rows);
+        const b = document.createElement('div'); b.innerHTML = built;      // the build's whole <ol>
+        return [read(a), read(b.querySelector('ol.demo-bars'))]; }}""",
+                     page.assets + "widgets.js", rows, parts.bars(rows))
     assert len(js) == len(rows) > 40
     differ = [(r, a, b) for r, a, b in zip(rows, js, py) if a != b]
     assert not differ, differ[:3]
 
 
-def test_a_live_table_row_is_the_build_s_row(browser):
+def test_a_live_table_row_is_the_build_s_row(page):
     """The live widget's next-token rows (snapshots.js tableRow) and the build's (live.table_row) are the
     same HTML for the same tokens: the snapshots' own, and made ones at the edges of every rule."""
     from build_hooks.fences import live
@@ -197,15 +168,14 @@ def test_a_live_table_row_is_the_build_s_row(browser):
     rows += [{"id": 40 + k, "label": vocabulary.label(t), "prob": p} for k, (t, p) in
              enumerate(zip(TOKENS * 2, [p for p in EDGES if 0 <= p <= 1] + [1e-5, 3e-7, 0.12125]))]
     afters = ["…", "cut", "load the model", "7.3%", "<b>&"]
-    module = 'import { tableRow } from "./snapshots.js"; window.tableRow = tableRow;'
-    with assets_page(browser, module) as page:
-        page.wait_for_function("typeof window.tableRow === 'function'")
-        pairs = page.evaluate("""([rows, afters, built]) => rows.map((r, k) => {
+    pairs = page.js("""async (url, rows, afters, built) => { const { tableRow } = await import(url);
+        return rows.map((r, k) => {
             const t = document.createElement("template");
             t.innerHTML = `<table><tbody>${built[k]}</tbody></table>`;
-            const js = window.tableRow(k + 1, r, afters[k % afters.length]);
+            const js = tableRow(k + 1, r, afters[k % afters.length]);
             return [js.outerHTML, t.content.querySelector("tr").outerHTML];
-        })""", [rows, afters, [live.table_row(k + 1, r, afters[k % len(afters)]) for k, r in enumerate(rows)]])
+        }); }""", page.assets + "snapshots.js", rows, afters,
+                    [live.table_row(k + 1, r, afters[k % len(afters)]) for k, r in enumerate(rows)])
     assert len(pairs) > 40
     differ = [(r, js, py) for r, (js, py) in zip(rows, pairs) if js != py]
     assert not differ, differ[:3]
