@@ -121,6 +121,31 @@ def test_the_sampling_preset_is_llama_cpps_chain_and_a_cut_past_the_stored_token
     no_raw_errors(driver)
 
 
+def test_after_a_reload_the_bars_belong_to_the_settings_the_browser_restored(driver, built_site, site_url):
+    """Firefox (and WebKit) put a reader's form values back on a reload, before any script runs: the
+    widget must then draw for the slider it shows, not leave the build's T = 1 render beside it."""
+    driver.goto(site_url + page_with(built_site, "sampling"))
+    sel = widget("sampling")
+    one_kept = ("(sel) => { const el = document.querySelector(sel); return el.dataset.state === 'ready'"
+                " && !el.dataset.busy && el.querySelectorAll('.demo-bar[data-kept=true]').length === 1; }")
+    set_value(driver, f'{sel} [name="temperature"]', 0)
+    assert driver.wait(one_kept, sel), driver.name
+    driver.js("() => { window.deckBeforeReload = true; setTimeout(() => location.reload(), 0); }")
+    assert driver.settle("() => !window.deckBeforeReload && document.readyState === 'complete'"), driver.name
+    shown = driver.js("(sel) => { const el = document.querySelector(sel);"
+                      " return [el.querySelector('[name=temperature]').value,"
+                      " el.querySelector('[name=temperature] + output').textContent]; }", sel)
+    if driver.name == "firefox":      # Firefox keeps form values through a reload (WebKit may, Chromium doesn't)
+        assert shown == ["0", "0"], shown
+    if shown[0] == "0":
+        assert driver.wait(one_kept, sel), f"{driver.name}: the restored T = 0 is not what the bars show"
+    else:
+        kept = driver.js("(sel) => document.querySelector(sel).querySelectorAll('.demo-bar[data-kept=true]').length",
+                         sel)
+        assert kept > 1 and shown[0] == shown[1], (driver.name, shown, kept)
+    no_raw_errors(driver)
+
+
 TEXTS = ["naïve café — 日本語 😀👍🏽", "def f(x):\n\tif x:\n        return x  ** 2\n", "   spaces   and 12345"]
 
 
