@@ -9,6 +9,7 @@ audience window. Here, in each engine:
   a browsing context group of its own: the speaker window loses its `window.opener`, the one line
   reveal.js's plugin talks over. The speaker view must stay in step all the same: its previews
   show the live widget as the audience sees it, and its current slide follows the audience's;
+- a Generate in the audience window shows in both previews: the same tokens, the same speed line;
 - the previews start no engine of their own (no Pyodide, no wllama) and no page shows raw error text.
 """
 
@@ -75,6 +76,20 @@ def test_the_speaker_view_opened_before_the_first_opt_in_stays_in_step(fresh, bu
     assert seen, f"{d.name}: the previews lost the audience's widget after its reload: {d.wait(MIRRORED, None)}"
     assert all(s["mirror"] == "preview" and s["inert"] and not s["engine"] for s in seen), seen
     assert "Error connecting" not in text_of(d) and "Cross origin error" not in text_of(d)
+
+    d.switch(audience, but=SPEAKER)                                # Generate: the previews show the same text
+    d.js(f"() => {{ document.querySelector('{LIVE} [name=length]').value = '12'; }}")
+    d.click(f'{LIVE} button[name="generate"]')
+    done = d.wait(f"() => {{ const el = document.querySelector('{LIVE}'), g = el.querySelector('.demo-live-gen');"
+                  " return !el.dataset.busy && g && g.dataset.tokenIds"
+                  " && [g.textContent, el.querySelector('.demo-live-speed').textContent]; }", ms=LOAD)
+    assert done and done[0].strip(), f"{d.name}: Generate gave no text"
+    d.switch(SPEAKER)
+    shows = f"""(want) => {{ const frames = ({FRAMES})();
+        return frames && frames.every((w) => {{ const el = w.document.querySelector('{LIVE}');
+            const g = el && el.querySelector('.demo-live-gen'), r = el && el.querySelector('.demo-live-speed');
+            return g && r && g.textContent === want[0] && r.textContent === want[1]; }}); }}"""
+    assert d.wait(shows, done, ms=30_000), f"{d.name}: the previews do not show the audience's generated text {done}"
 
     d.switch(audience, but=SPEAKER)                                # the audience moves on: the speaker view follows
     d.press("ArrowRight")
