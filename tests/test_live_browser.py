@@ -1,110 +1,27 @@
 """The live model in a real Chromium: llama.cpp (wllama) running the build's GGUF from the built site.
 
 One browser context is shared by the module (loading the model is heavy on 2 cores): it loads
-once, then the cached second load, the faithfulness bounds and the typed prompts reuse it. Every
-request to another origin is aborted AND counted: the test fails if one was even attempted.
-References nobody here wrote: llama-cpp-python's own logits (the build snapshots and a greedy run).
+once, then the cached second load, typed prompts, the sampling widget and present mode reuse it.
+Every request to another origin is aborted AND counted: the test fails if one was even attempted
+(tests/live_playwright.py). Its faithfulness to llama.cpp: test_live_faithful_browser.py; when it
+cannot run: test_live_failures_browser.py.
 """
 
-import json
 import math
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from demos import sampling
-from helpers import LOAD, ROOT, isolated, live_url, warmed, watch_warmups
-
-MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")
-SNAPSHOTS = ROOT / "slides" / "snapshots"
-
-
-def deck_prompts() -> list[dict]:
-    """The `next_tokens` snapshots the deck shows (llama-cpp-python at build time)."""
-    out = {}
-    for path in sorted(SNAPSHOTS.glob("next_tokens-*.json")):
-        data = json.loads(path.read_text())["data"]
-        if data["prompt"] not in out or len(data["top"]) > len(out[data["prompt"]]["top"]):
-            out[data["prompt"]] = data
-    assert out, "no next_tokens snapshot in slides/snapshots/"
-    return list(out.values())
-
-
-def guarded_context(browser, offsite: list):
-    """A browser context where every request off 127.0.0.1 is recorded and aborted."""
-    context = browser.new_context()
-
-    def block(route):
-        offsite.append(route.request.url)
-        route.abort()
-
-    context.route(lambda url: urlparse(url).hostname not in ("127.0.0.1", None), block)
-    return context
+from helpers import LOAD, isolated, live_url, warmed, watch_warmups
+from live_playwright import MODEL_FILES, ask, controls_enabled, deck_prompts, guarded_context, opted_in, rows
 
 
 @pytest.fixture(scope="module")
 def live(browser, built_site, site_url):
-    """A page that opted in: (page, widget, requests before opt-in, states seen)."""
-    offsite, errors = [], []
-    context = guarded_context(browser, offsite)
-    page = context.new_page()
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    urls = []
-    page.context.on("request", lambda req: urls.append(req.url))
-    # the widget's states, in every document (opting in reloads the page once: threads.js)
-    page.add_init_script("""document.addEventListener("DOMContentLoaded", () => { window.__states = [];
-        const el = document.querySelector('.demo[data-demo="live"]');
-        new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, {attributes: true}); });""")
-    # One thread (?threads=1): these tests are about the numbers, and many of them on 2 busy cores;
-    # threads have their own tests (test_threads_browser.py).
-    page.goto(site_url + live_url(built_site) + "?threads=1")
-    page.wait_for_load_state("networkidle")             # all the page fetches by itself, before any click
-    before = list(urls)
-    widget = page.locator('.demo[data-demo="live"]').first
-    static = rows(widget)
-    inert = controls_enabled(widget)
-    widget.locator('button[name="load"]').click()
-    isolated(page)
-    page.wait_for_function("el => ['live', 'error', 'unavailable'].includes(el.dataset.state)",
-                           arg=widget.element_handle(), timeout=LOAD)
-    assert widget.get_attribute("data-state") == "live", widget.locator(".demo-status").text_content()
-    settle(page, widget)
-    yield {"page": page, "widget": widget, "before": before, "static": static, "context": context, "inert": inert}
-    context.close()
-    assert not offsite, f"requests tried to leave 127.0.0.1: {offsite}"
-    assert not errors, f"page errors: {errors}"
-
-
-def controls_enabled(widget) -> dict:
-    """Whether each control that runs the model (prompt, sliders, numbers, Generate) can be used."""
-    return widget.locator(".demo-live-controls :is(input, textarea, button)").evaluate_all(
-        "cs => Object.fromEntries(cs.map(c => [c.name, !c.disabled && !c.closest('fieldset:disabled')]))")
-
-
-def settle(page, widget):
-    """Wait until the table shows the live model's numbers after sampling (Python done)."""
-    page.wait_for_function("el => { const rest = el.querySelector('.demo-live-rest');"    # (no rows after an error)
-                           " return !el.dataset.busy && !!rest && rest.dataset.after !== undefined; }",
-                           arg=widget.element_handle(), timeout=LOAD)
-
-
-def rows(widget) -> list[dict]:
-    return widget.locator("tr.demo-live-row").evaluate_all(
-        "rs => rs.map(r => ({id: Number(r.dataset.tokenId), prob: Number(r.dataset.prob),"
-        " after: r.dataset.after === undefined ? null : Number(r.dataset.after), kept: r.dataset.kept}))")
-
-
-def ask(page, widget, prompt: str, **settings):
-    """Type a prompt (and move sliders) as a reader does, then wait for the new table."""
-    for name, value in settings.items():
-        widget.locator(f'[name="{name}"]').evaluate(
-            "(el, v) => { el.value = v; }", str(value))
-    # (after an error the table has no rows, so no rest row either)
-    widget.evaluate("el => { const r = el.querySelector('.demo-live-rest'); if (r) r.removeAttribute('data-after'); }")
-    widget.locator('textarea[name="prompt"]').fill(prompt)
-    settle(page, widget)
+    with opted_in(browser, built_site, site_url) as state:
+        yield state
 
 
 # ------------------------------------------------------------------ before and during opt-in
@@ -136,116 +53,6 @@ def test_opt_in_goes_loading_then_live(live):
 
     name = choice.describe(choice.locate(choice.choose({})))["display_name"]
     assert status.startswith(f"Live: {name} runs in your browser"), (status, name)
-
-
-# ------------------------------------------------------------------ faithfulness to llama.cpp at build time
-
-
-@pytest.mark.parametrize("snap", deck_prompts(), ids=lambda s: s["prompt"])
-def test_live_matches_the_build_snapshot(live, snap):
-    ask(live["page"], live["widget"], snap["prompt"], temperature=1, top_k=0, top_p=1)
-    got = rows(live["widget"])
-    ref = {t["id"]: t["prob"] for t in snap["top"][:10]}
-    assert got[0]["id"] == snap["top"][0]["id"], "the live top-1 differs from the build's"
-    assert len({r["id"] for r in got[:10]} & set(ref)) >= 9
-    diffs = [abs(r["prob"] - ref[r["id"]]) for r in got[:10] if r["id"] in ref]
-    print(f"{snap['prompt']!r}: max top-10 difference {max(diffs):.4f}")
-    assert max(diffs) <= 0.03
-    note = live["widget"].locator(".demo-precision").text_content()            # one line, its own
-    assert "arithmetic precision" in note and "measured" in note
-    claimed = claimed_bound(live["widget"])
-    assert max(diffs) <= claimed + 5e-4, f"the widget claims at most {claimed}; measured {max(diffs):.4f}: update it"
-
-
-def every_deck_prompt() -> list[str]:
-    """Every prompt the deck's snapshots were computed from (next tokens, completions, beams, the
-    quantization study): the faithfulness bounds hold for each, not only for the first."""
-    prompts = {}
-    for path in sorted(SNAPSHOTS.glob("*.json")):
-        if path.name == "manifest.json":
-            continue
-        params = json.loads(path.read_text()).get("params", {})
-        for text in [params.get("prompt"), params.get("text"), *(params.get("prompts") or [])]:
-            if isinstance(text, str) and text:
-                prompts[text] = None
-    assert len(prompts) >= 5, prompts
-    return list(prompts)
-
-
-@pytest.fixture(scope="module")
-def native():
-    """llama-cpp-python on the embedded GGUF (one thread, the build's settings): the reference."""
-    llama_cpp = pytest.importorskip("llama_cpp")
-    from build_hooks.model import loader
-    from build_hooks.model.choice import embedded_path
-
-    return llama_cpp, loader.load(embedded_path(), n_ctx=512, n_threads=1)
-
-
-def native_probs(native, tokens):
-    """llama.cpp's next-token probabilities after evaluating `tokens` (appended to the context)."""
-    import numpy as np
-
-    llama_cpp, llm = native
-    llm.eval(tokens)
-    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),)).astype(float)
-    probs = np.exp(logits - logits.max())
-    return probs / probs.sum()
-
-
-def claimed_bound(widget) -> float:
-    """The largest top-10 difference the widget's precision line admits to."""
-    return float(re.search(r"at most ([\d.]+)", widget.locator(".demo-precision").text_content()).group(1))
-
-
-@pytest.mark.parametrize("prompt", every_deck_prompt())
-def test_every_deck_prompt_is_within_the_precision_the_widget_states(live, native, prompt):
-    """The live top 10 for each prompt behind the deck's snapshots: 9 of llama.cpp's top 10, no
-    probability further off than the widget says, and a different top-1 only where llama.cpp's
-    own two candidates are closer than that (a near tie the browser's arithmetic can flip)."""
-    import numpy as np
-
-    native[1].reset()
-    probs = native_probs(native, native[1].tokenize(prompt.encode(), add_bos=False))
-    top = np.argsort(-probs)[:10]
-    ask(live["page"], live["widget"], prompt, temperature=1, top_k=0, top_p=1)
-    got, bound = rows(live["widget"]), claimed_bound(live["widget"])
-    assert len({r["id"] for r in got[:10]} & {int(i) for i in top}) >= 9
-    diff = max(abs(r["prob"] - probs[r["id"]]) for r in got[:10])
-    print(f"{prompt[:40]!r}: max top-10 difference {diff:.4f}")
-    assert diff <= bound + 5e-4, f"the widget claims at most {bound}; measured {diff:.4f}: update it"
-    assert got[0]["id"] == int(top[0]) or probs[top[0]] - probs[got[0]["id"]] <= bound     # a near tie
-
-
-@pytest.mark.parametrize("prompt", every_deck_prompt())
-def test_greedy_20_tokens_follow_llama_cpp_python(live, native, prompt):
-    """Greedy, 20 tokens: llama.cpp's tokens up to a step where llama.cpp's two best candidates are
-    within the precision the widget states (there the browser may take the other one: after
-    "The capital of France is", step 14 is '1' 0.362 vs '2' 0.299 natively, and the browser takes '2')."""
-    llm = native[1]
-    llm.reset()
-    want, chances = [], []
-    probs = native_probs(native, llm.tokenize(prompt.encode(), add_bos=False))
-    for _ in range(20):
-        want.append(int(probs.argmax()))
-        chances.append(probs)
-        probs = native_probs(native, [want[-1]])
-    page, widget = live["page"], live["widget"]
-    ask(page, widget, prompt, temperature=0, top_k=0, top_p=1, length=20)
-    widget.locator('button[name="generate"]').click()
-    page.wait_for_function("el => el.querySelector('.demo-live-gen').dataset.tokenIds", arg=widget.element_handle(),
-                           timeout=LOAD)
-    got = json.loads(widget.locator(".demo-live-gen").get_attribute("data-token-ids"))
-    tokens = widget.locator(".demo-live-gen .snap-tok")
-    assert len(got) == 20 and tokens.count() == 20 and tokens.first.locator(".snap-alt").count() == 5   # top 5
-    assert float(tokens.first.get_attribute("data-prob")) > 0
-    if got != want:
-        k = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
-        gap = chances[k][want[k]] - chances[k][got[k]]
-        print(f"{prompt[:40]!r}: greedy takes another path at step {k} (llama.cpp's two candidates {gap:.4f} apart)")
-        # near ties only: on bench/live_precision.json's 208 prompts the top token differed only where
-        # llama.cpp's two best were within 0.039, under the bound the widget states
-        assert gap <= claimed_bound(widget), f"step {k}: the browser picked a token {gap:.4f} below llama.cpp's"
 
 
 # ------------------------------------------------------------------ any prompt, the rest shown, the deck's sampler
@@ -321,108 +128,6 @@ def test_second_load_comes_from_the_cache_with_the_model_url_blocked(live, built
     assert old not in left and len([u for u in left if "/assets/live/" in u]) == len(list(
         (built_site / "assets" / "live").glob("*.gguf")))
     page.close()
-
-
-def failing_page(browser, built_site, site_url, offsite, setup):
-    """A fresh context (empty cache) with `setup(page)` applied; returns (context, page, widget, static)."""
-    context = guarded_context(browser, offsite)
-    page = context.new_page()
-    setup(page)
-    page.goto(site_url + live_url(built_site))
-    widget = page.locator('.demo[data-demo="live"]').first
-    return context, page, widget, widget.locator("table.demo-live-table").inner_html()
-
-
-def load_fails(page, widget, static) -> str:
-    """Press Load where the model cannot load: the widget ends in its error state with the build's table
-    untouched; returns what its status line says."""
-    widget.locator('button[name="load"]').click()
-    isolated(page)                       # the one reload that opting in makes (threads.js)
-    page.wait_for_function("el => ['live', 'error'].includes(el.dataset.state)", arg=widget.element_handle(),
-                           timeout=LOAD)
-    assert widget.get_attribute("data-state") == "error"
-    assert widget.locator("table.demo-live-table").inner_html() == static
-    return widget.locator(".demo-status").text_content()
-
-
-@pytest.mark.parametrize("how", ["blocked", "truncated"])
-def test_a_blocked_or_truncated_model_is_said_and_the_static_render_stays(browser, built_site, site_url, how):
-    shards = sorted((built_site / "assets" / "live").glob("*.gguf"))
-
-    def setup(page):
-        if how == "blocked":
-            page.route(re.compile(r".*/assets/live/.*"), lambda route: route.abort())
-        else:   # every shard cut to half: a download interrupted and served as if complete
-            def half(route):
-                name = route.request.url.rsplit("/", 1)[-1]
-                body = next(p for p in shards if p.name == name).read_bytes()
-                route.fulfill(status=200, body=body[: len(body) // 2], content_type="application/octet-stream")
-            page.route(re.compile(r".*/assets/live/.*\.gguf"), half)
-
-    offsite = []
-    context, page, widget, static = failing_page(browser, built_site, site_url, offsite, setup)
-    try:
-        assert "did not load" in load_fails(page, widget, static)
-        assert not any(controls_enabled(widget).values())
-        if how == "blocked":          # the Pyodide demos on the page keep working
-            sampling_widget = page.locator('.demo[data-demo="sampling"]').first
-            sampling_widget.locator('[name="top_k"]').evaluate(
-                "el => { el.value = 3; el.dispatchEvent(new Event('input', {bubbles: true})); }")
-            page.wait_for_function("el => el.dataset.state === 'ready' && !el.dataset.busy "
-                                   "&& el.querySelectorAll('.demo-bar[data-kept=true]').length === 3",
-                                   arg=sampling_widget.element_handle(), timeout=LOAD)
-    finally:
-        context.close()
-    assert not offsite
-
-
-def test_without_webassembly_the_widget_says_so(browser, built_site, site_url):
-    offsite = []
-    context, _, widget, static = failing_page(browser, built_site, site_url, offsite,
-                                              lambda p: p.add_init_script("delete globalThis.WebAssembly;"))
-    try:
-        assert widget.locator('button[name="load"]').is_hidden()
-        assert "cannot run WebAssembly" in widget.locator(".demo-live-msg").text_content()
-        assert widget.locator("table.demo-live-table").inner_html() == static
-    finally:
-        context.close()
-    assert not offsite
-
-
-# Chromium's own words when a tab cannot reserve a wasm instance's memory, thrown inside wllama's
-# worker: its code is built from a Blob, so the patch rides on the Blob's text.
-NO_MEMORY = """(() => {
-    const patch = "for (const f of ['instantiate', 'instantiateStreaming']) "
-        + "WebAssembly[f] = () => Promise.reject("
-        + "new RangeError('WebAssembly.instantiate(): Out of memory: "
-        + "Cannot allocate Wasm memory for new instance'));\\n";
-    const Original = Blob;
-    globalThis.Blob = class extends Original {
-        constructor(parts, options) {
-            const js = options && /javascript/.test(options.type || "") && parts.every((p) => typeof p === "string");
-            super(js ? [patch, ...parts] : parts, options);
-        }
-    };
-})();"""
-
-
-def test_not_enough_memory_is_said_in_words_and_the_static_render_stays(browser, built_site, site_url):
-    offsite = []
-    context, page, widget, static = failing_page(browser, built_site, site_url, offsite,
-                                                 lambda p: p.add_init_script(NO_MEMORY))
-    try:
-        status = load_fails(page, widget, static)
-        assert "could not give it the memory it needs" in status, status
-        assert widget.locator('button[name="load"]').is_visible()          # try again after closing tabs
-    finally:
-        context.close()
-    assert not offsite
-
-
-def test_no_file_in_the_site_is_over_50_mb(built_site):
-    big = [(p, p.stat().st_size) for p in built_site.rglob("*") if p.is_file() and p.stat().st_size >= 50_000_000]
-    assert not big, big
-    assert len(list((built_site / "assets" / "live").glob("*-0000?-of-0000?.gguf"))) >= 2
 
 
 # ------------------------------------------------------------------ the sampling widget: real numbers, then live
