@@ -17,8 +17,9 @@ import json
 import re
 
 import browsers
-from helpers import LOAD, live_url
+from helpers import LOAD
 from helpers import probs_after as after
+from pages import live_url
 
 LIVE = '.demo[data-demo="live"]'
 PROMPT = "The cat sat on the"

@@ -21,7 +21,8 @@ import json
 import re
 from urllib.parse import urlparse
 
-from helpers import LOAD, ROOT, isolated, live_url
+from helpers import LOAD, ROOT
+from pages import isolated, live_url
 
 MODEL_FILES = re.compile(r"/assets/live/|/assets/vendor/wllama/")     # the engine's and the model's URLs
 SNAPSHOTS = ROOT / "slides" / "snapshots"

@@ -14,9 +14,10 @@ import re
 import pytest
 
 from demos import sampling
-from helpers import LOAD, live_slide, live_widget_open, llama_reference, probs_along
+from helpers import LOAD, llama_reference, probs_along
 from helpers import probs_after as after
 from live_pages import CHI2_999, chi_square
+from pages import live_slide, live_widget_open
 
 PROMPT = "The cat sat on the"
 
@@ -158,7 +159,7 @@ def test_escape_closes_the_alternatives_and_returns_to_the_token(live):
 
 
 def test_axe_finds_no_serious_violation_with_the_alternatives_open(live):
-    from helpers import axe
+    from pages import axe
 
     page, widget = live
     generate(page, widget, PROMPT, temperature=1, top_k=0, top_p=1, min_p=0, length=3, seed=1)

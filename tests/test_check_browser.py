@@ -37,7 +37,7 @@ def run_check(page) -> list[dict]:
 
 
 def test_the_title_page_links_the_check(page, built_site, site_url):
-    from helpers import axe
+    from pages import axe
 
     page.goto(site_url)
     link = page.locator(".deck-check-link a")
@@ -78,7 +78,7 @@ def test_a_warmed_profile_checks_all_green(browser, built_site, site_url):
     assert "no network needed" in rows[-1]["said"]
     threads = next(r for r in rows if r["part"].startswith("Threads"))["said"]     # nobody pressed Load on a slide here
     assert threads.startswith("1 thread: this browser is not cross-origin isolated yet: press “Load the real model”")
-    from helpers import axe
+    from pages import axe
     assert axe(page) == []              # the filled table too (colours of passed rows)
     context.close()
     assert not offsite and not errors, (offsite, errors)

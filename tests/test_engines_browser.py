@@ -17,8 +17,9 @@ import re
 import pytest
 
 import browsers
-from helpers import LOAD, live_url, page_with
+from helpers import LOAD
 from llama_chain import DEFAULTS, llama_cpps_bars_of
+from pages import live_url, page_with
 
 ENGINES = ["chromium", "firefox", "webkit"]
 PROMPT = "The cat sat on the"

@@ -16,7 +16,8 @@ audience window. Here, in each engine:
 import pytest
 
 import browsers
-from helpers import LOAD, live_slide
+from helpers import LOAD
+from pages import live_slide
 
 SPEAKER = "Speaker View"            # the speaker window's title (reveal.js's notes plugin)
 LIVE = '.demo[data-demo="live"]'

@@ -9,7 +9,7 @@ One build for the whole session (conftest's `built_site`), served under /deck/.
 """
 
 from build_hooks.figures import legibility
-from helpers import on_stage
+from pages import on_stage
 
 # Every figure <img> on every slide of the whole-talk present page: its src and rendered width.
 FIGURES = """async () => {

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from demos import sampling
-from helpers import LOAD, isolated, live_url, warmed, watch_warmups
+from helpers import LOAD
 from live_playwright import MODEL_FILES, ask, controls_enabled, deck_prompts, guarded_context, opted_in, rows
+from pages import isolated, live_url, warmed, watch_warmups
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from helpers import LOAD, isolated, live_url
+from helpers import LOAD
 from live_playwright import controls_enabled, guarded_context
+from pages import isolated, live_url
 
 
 def failing_page(browser, built_site, site_url, offsite, setup):

@@ -13,7 +13,8 @@ import pytest
 
 from demos import live as demos_live
 from demos import sampling
-from helpers import LOAD, live_widget_open
+from helpers import LOAD
+from pages import live_widget_open
 
 # The engine's distributions for the prompt and after each generated token, read the way Generate
 # reads them (the prompt, then one token at a time), as plain arrays for Python.

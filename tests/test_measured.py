@@ -16,7 +16,7 @@ import pytest
 
 from build_hooks.fences import measured, registry
 from build_hooks.snapshots import kinds
-from helpers import slide_with
+from pages import slide_with
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "slides" / "snapshots"

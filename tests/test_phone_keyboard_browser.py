@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from helpers import READY, browser_page, loaded, page_with, reading_pages, ready, slide_with, warmed, watch_warmups
+from helpers import READY, browser_page
+from pages import loaded, page_with, reading_pages, ready, slide_with, warmed, watch_warmups
 
 PYODIDE = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs")
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from bench import precision
-from helpers import live_widget_open
+from pages import live_widget_open
 
 FRESH = precision.corpus_prompts(seed=7, n=20)
 

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import SPILL_MEASURE, isolated, live_slide
+from pages import SPILL_MEASURE, isolated, live_slide
 
 ENGINE = re.compile(r"pyodide\.asm\.wasm|deck-worker\.mjs|/assets/live/|wllama\.wasm|/vendor/wllama/")
 LOAD = 180_000          # ms: the model and Pyodide on a busy 2-core machine

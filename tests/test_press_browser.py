@@ -10,7 +10,7 @@ the way a redraw does, and release without moving the mouse.
 import pytest
 
 import browsers
-from helpers import page_holding
+from pages import page_holding
 
 TOKEN = "#held"
 # a redraw above the button: it is pushed down past the still pointer (a token is ~30 px tall)

@@ -21,7 +21,8 @@ import pytest
 import segno
 
 from build_hooks.deck import fit
-from helpers import AXE, STAGE, axe, browser_page, loaded, on_stage, page_holding, page_with, reading_pages, ready
+from helpers import AXE, STAGE, browser_page
+from pages import axe, loaded, on_stage, page_holding, page_with, reading_pages, ready
 
 # Per slide, in the browser: the smallest rendered text (screen px) by kind, and how far the content
 # reaches below the slide's content box.

@@ -17,8 +17,8 @@ import math
 import pytest
 
 from demos import spread
-from helpers import open_demo, page_with, set_value, wake
 from llama_chain import DEFAULTS, llama_cpps_bars_of
+from pages import open_demo, page_with, set_value, wake
 
 # chi-square critical values at alpha = 0.001 by degrees of freedom (NIST/SEMATECH 1.3.6.7.4)
 CHI2_001 = {1: 10.828, 2: 13.816, 3: 16.266, 4: 18.467, 5: 20.515, 6: 22.458, 7: 24.322, 8: 26.124,
@@ -226,7 +226,7 @@ LIVE_BITS, LIVE_POINTS = 0.3, 3.0
 
 def test_with_the_live_model_the_numbers_and_draws_are_the_whole_vocabularys(browser, built_site, site_url):
     from demos import live, sampling
-    from helpers import live_widget
+    from pages import live_widget
 
     errors = []
     context = browser.new_context()

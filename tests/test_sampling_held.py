@@ -23,8 +23,8 @@ import pytest
 
 from demos import sampling, spread
 from demos.vocabulary import percent
-from helpers import page_with
 from llama_chain import f32, llama_chain_keeps, logits_after
+from pages import page_with
 
 DEFAULTS = (0.8, 40, 0.95, 0.05)            # T, top-k, top-p, min-p (common/common.h)
 REL, ABS = 2e-5, 2e-6                       # the stored log-probabilities' rounding, float32 on top

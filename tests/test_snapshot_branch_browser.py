@@ -17,8 +17,9 @@ import re
 import pytest
 
 import browsers
-from helpers import LOAD, isolated, llama_reference, page_holding, slide_with
+from helpers import LOAD, llama_reference
 from helpers import probs_after as after
+from pages import isolated, page_holding, slide_with
 
 FIGURE = ".snapshot-completion[data-prompt]"
 PROMPT = "The cat sat on the"
@@ -145,7 +146,7 @@ def test_escape_closes_the_alternatives_and_the_panel(live):
 
 
 def test_axe_finds_no_serious_violation_with_the_alternatives_open(live):
-    from helpers import axe
+    from pages import axe
 
     page, figure, _ = live
     run = figure.locator(".snap-run").nth(1)

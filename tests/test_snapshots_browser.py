@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import page_holding
+from pages import page_holding
 
 
 @pytest.mark.parametrize("present", [False, True], ids=["reading", "present"])

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from build_hooks.deck.slides import split_slides
-from helpers import ROOT, slide_with
+from helpers import ROOT
+from pages import slide_with
 
 SLIDES = ROOT / "slides"
 

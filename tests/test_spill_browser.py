@@ -13,8 +13,9 @@ import re
 
 import pytest
 
-from helpers import SPILL_MEASURE as MEASURE
-from helpers import browser_page, next_frame
+from helpers import browser_page
+from pages import SPILL_MEASURE as MEASURE
+from pages import next_frame
 
 READY = 120_000
 STAGE = {"width": 1280, "height": 720}

@@ -14,7 +14,8 @@ Firefox and WebKitGTK: tests/test_engines_browser.py. A request off 127.0.0.1 or
 
 import pytest
 
-from helpers import LOAD, isolated, live_url
+from helpers import LOAD
+from pages import isolated, live_url
 
 WIDGET = '.demo[data-demo="live"]'
 TERMINAL = f"""() => {{ const el = document.querySelector('{WIDGET}');

@@ -276,7 +276,7 @@ def test_a_deck_built_with_a_sentencepiece_model_tokenizes_like_llama_cpp_in_chr
     llama GGUF around the suite's SentencePiece vocabulary (tests/tiny_gguf.py); in Chromium the
     tokenizer widget names the type and gives llama.cpp's ids for typed multi-line code."""
     from build_hooks import localhost
-    from helpers import open_demo, wake
+    from pages import open_demo, wake
     from tiny_gguf import tiny_llama
 
     model = tiny_llama(suite["llama-spm"], tmp_path / "tiny-spm.gguf")

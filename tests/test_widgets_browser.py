@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from helpers import READY, idle, open_demo, page_with, record, set_value, wake, warmed, watch_warmups
+from helpers import READY
+from pages import idle, open_demo, page_with, record, set_value, wake, warmed, watch_warmups
 
 PYODIDE_FILES = re.compile(r"/assets/vendor/pyodide/|deck-worker\.mjs|/assets/demos/vocab\.txt")
 

@@ -8,7 +8,7 @@ all run.
 """
 
 from demos import live
-from helpers import page_with
+from pages import page_with
 
 ASK = """async () => {
   const b = window.deckBridge, kwargs = {ids: [3, 7, 9], probs: [0.6, 0.3, 0.1], top: 2};

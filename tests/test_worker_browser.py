@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from demos import ngram, web
-from helpers import idle, page_with, set_value, wake
+from pages import idle, page_with, set_value, wake
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAKESPEARE = (ROOT / "slides" / "corpus" / "coriolanus.txt").read_text(encoding="utf-8")
