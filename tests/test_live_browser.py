@@ -236,7 +236,7 @@ def test_every_live_control_has_a_visible_label(live):
 
 
 def test_axe_finds_no_serious_violation_in_the_live_widget_once_live(live):
-    from helpers import axe  # axe-core 4 from npm, WCAG 2.1 A/AA, serious or critical
+    from pages import axe  # axe-core 4 from npm, WCAG 2.1 A/AA, serious or critical
 
     page, widget = live["page"], live["widget"]
     ask(page, widget, "The cat sat on the", temperature=1, top_k=0, top_p=1, length=3)
