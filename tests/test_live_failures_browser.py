@@ -111,3 +111,27 @@ def test_no_file_in_the_site_is_over_50_mb(built_site):
     big = [(p, p.stat().st_size) for p in built_site.rglob("*") if p.is_file() and p.stat().st_size >= 50_000_000]
     assert not big, big
     assert len(list((built_site / "assets" / "live").glob("*-0000?-of-0000?.gguf"))) >= 2
+
+
+def test_a_model_that_downloads_but_never_starts_is_said_in_words(browser, built_site, site_url):
+    """The engine's own code held back once the model's bytes are in (as Firefox has been seen to stall,
+    rarely, with no error): after a minute the reader is told, instead of "98 of 98 MB" for ever."""
+    held = []
+
+    def setup(page):
+        page.context.route(re.compile(r".*/assets/vendor/wllama/.*\.wasm"), lambda route: held.append(route))
+
+    offsite = []
+    context, page, widget, static = failing_page(browser, built_site, site_url, offsite, setup)
+    try:
+        widget.locator('button[name="load"]').click()
+        isolated(page)
+        page.wait_for_function("el => /has not started after 60 s/.test(el.querySelector('.demo-status').textContent)",
+                               arg=widget.element_handle(), timeout=LOAD)
+        status = widget.locator(".demo-status").text_content()
+        assert "reload the page to try again" in status and held, status
+        assert widget.get_attribute("data-state") == "loading"
+        assert widget.locator("table.demo-live-table").inner_html() == static      # still the build's numbers
+    finally:
+        context.close()
+    assert not offsite

@@ -18,6 +18,10 @@ const ASSETS = new URL("../", import.meta.url);   // the site's assets/
 const N_CTX = 1024;
 const PROMPT_MAX = N_CTX - 64;       // room left for Generate's tokens after the prompt
 const CHUNK = 64;                    // prompt tokens read per step: progress and supersede between steps
+// Starting the model takes a second or two once its bytes are here (longer on a slow phone). Past
+// this, the reader is told in words instead of watching "98 of 98 MB" forever: Firefox has been
+// seen to stall there, rarely, with no error to catch (storage or threads; the cause is not known).
+const STALL_MS = 60_000;
 export const modelKey = (model) => new URL(model, ASSETS).href;    // a model's first shard, as an absolute URL
 // wllama keeps the model in the origin-private file system (OPFS). Safari's engine (WebKit) has
 // none, nor do private windows in some browsers: there the model loads uncached, every visit.
@@ -83,14 +87,21 @@ export const engine = {
     // Threads need a cross-origin isolated page (threads.js: the site's service worker, after opt-in).
     this.threads = threads.wanted();
     const url = new URL(this.config.model, ASSETS).href;
+    let stalled = null;
     const progressCallback = ({ loaded, total }) => {
       const p = total ? loaded / total : 0;
       this.set("loading", `Loading the real model: ${Math.round(loaded / 1e6)} of ${mb} MB…`
         + (this.cached ? "" : ` ${this.uncached(mb)}`), p);
+      if (p >= 1 && !stalled) stalled = setTimeout(() => this.set("loading", `The model is downloaded but has not `
+        + `started after ${STALL_MS / 1000} s. This browser may be stuck: reload the page to try again.`), STALL_MS);
     };
-    await this.wllama.loadModel(await this.files(url, progressCallback), {
-      n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
-    });
+    try {
+      await this.wllama.loadModel(await this.files(url, progressCallback), {
+        n_ctx: N_CTX, n_batch: 512, n_threads: this.threads, seed: 0,
+      });
+    } finally {
+      clearTimeout(stalled);
+    }
     this.threads = this.wllama.getNumThreads();     // what wllama runs on (1 if its threads build cannot start)
     this.addBos = this.wllama.mustAddBosToken();
     this.bos = this.wllama.getBOS();
